@@ -1,0 +1,1 @@
+"""Processes and platform adapters of clientes-bot."""

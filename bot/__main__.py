@@ -1,0 +1,138 @@
+"""`clientes-bot` (also `python -m bot`): run the bot, the console, migrations and key management."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sys
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import typer
+from rich.console import Console
+from rich.logging import RichHandler
+
+from bot.config import Settings
+from bot.runtime import Core, build_core, secret_keys
+from storage.crypto import SecretBox, SecretKeyError, generate_key
+
+app = typer.Typer(
+    help="clientes-bot: el registro de Clientes en Slack y Discord.", no_args_is_help=False, add_completion=False
+)
+db_app = typer.Typer(help="Base de datos: migraciones.")
+keys_app = typer.Typer(help="Claves de cifrado de contraseñas.")
+app.add_typer(db_app, name="db")
+app.add_typer(keys_app, name="keys")
+
+err = Console(stderr=True, highlight=False)
+log = logging.getLogger("bot")
+
+
+def _setup_logging() -> None:
+    logging.basicConfig(
+        level=logging.INFO,
+        format="%(message)s",
+        datefmt="[%X]",
+        handlers=[RichHandler(console=err, show_path=False, rich_tracebacks=False)],
+    )
+    for noisy in ("discord.gateway", "discord.client", "aiohttp.access"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
+def _run(main: Callable[[], Awaitable[Any]]) -> Any:
+    try:
+        return asyncio.run(main())
+    except SecretKeyError as exc:
+        err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(2) from None
+    except KeyboardInterrupt:
+        raise typer.Exit(130) from None
+
+
+async def _with_core(body: Callable[[Core], Awaitable[Any]], *, upgrade: bool = True) -> Any:
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from commands.errors import StorageUnavailable
+
+    try:
+        core = await build_core(Settings(), upgrade=upgrade)
+    except (SQLAlchemyError, OSError) as exc:
+        err.print(f"[red]{StorageUnavailable()}[/red] ({type(exc).__name__})")
+        raise typer.Exit(3) from None
+    try:
+        return await body(core)
+    finally:
+        await core.close()
+
+
+@app.command()
+def run() -> None:
+    """Inicia Slack y/o Discord según las credenciales presentes; sin ninguna, la consola."""
+    _setup_logging()
+    settings = Settings()
+
+    async def body(core: Core) -> None:
+        from bot.launcher import run_adapters
+
+        await run_adapters(core)
+
+    if not settings.slack_enabled and not settings.discord_enabled:
+        log.info("Sin credenciales de Slack ni Discord: se abre la consola.")
+    _run(lambda: _with_core(body))
+
+
+@app.command()
+def console() -> None:
+    """Abre la consola: los mismos comandos y formularios que en el chat."""
+    _setup_logging()
+
+    async def body(core: Core) -> None:
+        from bot.console.adapter import ConsoleAdapter
+
+        await ConsoleAdapter(core.service).run()
+
+    _run(lambda: _with_core(body))
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Aplica las migraciones pendientes."""
+    from storage import migrate
+
+    async def body(core: Core) -> None:
+        err.print(f"Base de datos en la versión {await migrate.current_revision(core.db)}.")
+
+    _run(lambda: _with_core(body))
+
+
+@keys_app.command("generate")
+def keys_generate() -> None:
+    """Imprime una clave Fernet nueva para CLIENTES_SECRET_KEYS."""
+    typer.echo(generate_key())
+
+
+@keys_app.command("rotate")
+def keys_rotate() -> None:
+    """Vuelve a cifrar todas las contraseñas con la clave más nueva (la primera de la lista)."""
+    from commands.service import rotate_secrets
+
+    async def body(core: Core) -> None:
+        count = await rotate_secrets(core.db, core.box)
+        err.print(f"{count} contraseña(s) cifradas de nuevo con la clave más reciente.")
+
+    _run(lambda: _with_core(body))
+
+
+@keys_app.command("check")
+def keys_check() -> None:
+    """Comprueba que las claves configuradas son válidas (sin mostrarlas)."""
+    box = SecretBox(secret_keys(Settings()))
+    err.print(f"{box.key_count} clave(s) válidas.")
+
+
+def main() -> None:
+    app(prog_name="clientes-bot")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

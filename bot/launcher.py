@@ -1,0 +1,36 @@
+"""Starts every adapter whose credentials are configured, side by side in one process."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Coroutine
+from typing import Any
+
+from bot.runtime import Core
+
+log = logging.getLogger(__name__)
+
+
+async def run_adapters(core: Core) -> None:
+    settings = core.settings
+    tasks: list[Coroutine[Any, Any, None]] = []
+    if settings.slack_enabled:
+        from bot.slack.runner import run_slack
+
+        tasks.append(run_slack(core))
+    elif settings.slack_bot_token:
+        log.warning(
+            "SLACK_BOT_TOKEN está definido pero falta %s: Slack no se inicia.",
+            "SLACK_SIGNING_SECRET" if settings.slack_mode == "http" else "SLACK_APP_TOKEN",
+        )
+    if settings.discord_enabled:
+        from bot.discord.runner import run_discord
+
+        tasks.append(run_discord(core))
+    if not tasks:
+        from bot.console.adapter import ConsoleAdapter
+
+        await ConsoleAdapter(core.service).run()
+        return
+    await asyncio.gather(*tasks)

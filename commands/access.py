@@ -1,0 +1,74 @@
+"""Who may do what, from the ids listed in configuration.
+
+A small team usually starts with no lists at all: then everyone in the workspace may view and edit,
+and revealing a password needs an explicit `CLIENTES_SECRET_VIEWERS` or `CLIENTES_ADMINS` entry as
+soon as either list exists. The console is the operator's own terminal and may do everything.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from commands.errors import Forbidden
+
+
+class Permission(StrEnum):
+    VIEW = "view"
+    EDIT = "edit"
+    DELETE = "delete"
+    REVEAL = "reveal"
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The person behind a request: platform, their user id, display name and role/group ids."""
+
+    platform: str
+    user_id: str
+    name: str | None = None
+    groups: frozenset[str] = field(default_factory=frozenset)
+
+    @property
+    def ref(self) -> str:
+        return f"{self.platform}:{self.user_id}"
+
+    @property
+    def ids(self) -> frozenset[str]:
+        return self.groups | {self.user_id}
+
+
+_DENIED = {
+    Permission.VIEW: "No tiene permiso para ver clientes.",
+    Permission.EDIT: "No tiene permiso para crear ni editar clientes.",
+    Permission.DELETE: "No tiene permiso para eliminar ni restaurar clientes.",
+    Permission.REVEAL: "No tiene permiso para ver contraseñas de servidores.",
+}
+
+
+@dataclass(frozen=True)
+class AccessPolicy:
+    viewers: frozenset[str] = frozenset()
+    editors: frozenset[str] = frozenset()
+    admins: frozenset[str] = frozenset()
+    secret_viewers: frozenset[str] = frozenset()
+
+    def allows(self, actor: Actor, permission: Permission) -> bool:
+        if actor.platform == "console":
+            return True
+        ids = actor.ids
+        if ids & self.admins:
+            return True
+        if permission is Permission.VIEW:
+            return not self.viewers or bool(ids & (self.viewers | self.editors | self.secret_viewers))
+        if permission is Permission.EDIT:
+            return not self.editors or bool(ids & self.editors)
+        if permission is Permission.DELETE:
+            return not self.admins and self.allows(actor, Permission.EDIT)
+        if self.secret_viewers or self.admins:
+            return bool(ids & self.secret_viewers)
+        return self.allows(actor, Permission.EDIT)
+
+    def require(self, actor: Actor, permission: Permission) -> None:
+        if not self.allows(actor, permission):
+            raise Forbidden(_DENIED[permission])

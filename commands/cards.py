@@ -1,0 +1,69 @@
+"""Turns stored rows into the neutral views adapters render."""
+
+from __future__ import annotations
+
+from commands.access import Actor
+from commands.forms import doc_type_short
+from commands.views import AddressView, ClientCard, ClientSummary, ServerView
+from storage.models import Client, as_utc
+
+
+def _stamp(value: object) -> str:
+    when = as_utc(value)  # type: ignore[arg-type]
+    return when.strftime("%Y-%m-%d %H:%M UTC") if when else ""
+
+
+def card(client: Client) -> ClientCard:
+    return ClientCard(
+        id=client.id,
+        version=client.version,
+        doc_type=client.doc_type,
+        doc_number=client.doc_number,
+        name=client.name,
+        internal_code=client.internal_code,
+        trade_name=client.trade_name,
+        contact_name=client.contact_name,
+        contact_phone=client.contact_phone,
+        website=client.website,
+        gitlab_user=client.gitlab_user,
+        discord_user=client.discord_user,
+        slack_channel=client.slack_channel,
+        discord_channel=client.discord_channel,
+        slack_channel_id=client.slack_channel_id,
+        discord_channel_id=client.discord_channel_id,
+        addresses=tuple(
+            AddressView(a.id, a.is_main, a.country, a.ubigeo, a.line, a.phone, a.email)
+            for a in sorted(client.addresses, key=lambda a: (not a.is_main, a.id))
+        ),
+        servers=tuple(ServerView(s.id, s.host, s.ip, s.username, bool(s.password_token)) for s in client.servers),
+        created_by=client.created_by,
+        updated_by=client.updated_by,
+        created_at=_stamp(client.created_at),
+        updated_at=_stamp(client.updated_at),
+        deleted=client.deleted_at is not None,
+    )
+
+
+def channel_for(client: Client, platform: str) -> str | None:
+    """The manual's "Canal" column: the client's channel on the platform asking."""
+    if platform == "discord":
+        name = client.discord_channel
+    elif platform == "slack":
+        name = client.slack_channel
+    else:
+        name = client.slack_channel or client.discord_channel
+    return f"#{name}" if name else None
+
+
+def summary(client: Client, actor: Actor) -> ClientSummary:
+    main = next((a for a in client.addresses if a.is_main), None)
+    return ClientSummary(
+        id=client.id,
+        name=client.name,
+        document=f"{doc_type_short(client.doc_type)} {client.doc_number}",
+        channel=channel_for(client, actor.platform),
+        contact_phone=client.contact_phone,
+        phone=main.phone if main else None,
+        email=main.email if main else None,
+        deleted=client.deleted_at is not None,
+    )

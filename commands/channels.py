@@ -1,0 +1,33 @@
+"""Channel-name rules per platform.
+
+Slack accepts at most 80 characters of lowercase `a-z0-9-_`; Discord text channels at most 100,
+lowercase, no spaces. Users type "Cliente Ñandú SAC"; we store what the platform will accept
+("cliente-nandu-sac") so the name shown on the card is the channel's real name.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from storage.textfold import fold
+
+SLACK_MAX = 80
+DISCORD_MAX = 100
+
+_SLACK_BAD = re.compile(r"[^a-z0-9_-]+")
+_DISCORD_BAD = re.compile(r"[^\w-]+", re.UNICODE)
+_DASHES = re.compile(r"-{2,}")
+
+
+def slack_channel_name(text: str) -> str:
+    """'#Cliente Ñandú S.A.C.' -> 'cliente-nandu-s-a-c' ('' when nothing usable is left)."""
+    name = _SLACK_BAD.sub("-", fold(text.lstrip("#")))
+    return _DASHES.sub("-", name).strip("-_")[:SLACK_MAX].rstrip("-")
+
+
+def discord_channel_name(text: str) -> str:
+    """Discord keeps letters with accents, so only spaces and punctuation become dashes."""
+    lowered = unicodedata.normalize("NFC", text.lstrip("#")).casefold()
+    name = _DISCORD_BAD.sub("-", " ".join(lowered.split()).replace(" ", "-"))
+    return _DASHES.sub("-", name).strip("-_")[:DISCORD_MAX].rstrip("-")

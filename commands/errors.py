@@ -1,0 +1,100 @@
+"""Errors the core raises for adapters to render; every message is already in Spanish."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from commands.views import ClientCard, ClientSummary
+
+
+class CoreError(Exception):
+    """Base of every expected failure; `str()` is a user-facing Spanish sentence."""
+
+
+@dataclass(frozen=True)
+class FieldError:
+    """One field's problem. `path` locates it in repeatable sections ("address.1.email")."""
+
+    section: str
+    field: str
+    label: str
+    message: str
+    index: int | None = None
+
+    @property
+    def path(self) -> str:
+        if self.index is None:
+            return f"{self.section}.{self.field}"
+        return f"{self.section}.{self.index}.{self.field}"
+
+    @property
+    def text(self) -> str:
+        return f"{self.label}: {self.message}"
+
+
+class FieldErrors(CoreError):
+    """Invalid input; nothing was stored."""
+
+    def __init__(self, errors: Iterable[FieldError]) -> None:
+        self.errors = list(errors)
+        super().__init__("\n".join(error.text for error in self.errors))
+
+    def by_field(self) -> dict[str, str]:
+        """Field key -> full message, for single-section forms (first error per field)."""
+        out: dict[str, str] = {}
+        for error in self.errors:
+            out.setdefault(error.field, error.text)
+        return out
+
+    def by_path(self) -> dict[str, str]:
+        out: dict[str, str] = {}
+        for error in self.errors:
+            out.setdefault(error.path, error.text)
+        return out
+
+
+class NotFound(CoreError):
+    pass
+
+
+class Forbidden(CoreError):
+    pass
+
+
+class Ambiguous(CoreError):
+    """Several clients match what the user typed; the adapter lets them pick."""
+
+    def __init__(self, query: str, choices: list[ClientSummary]) -> None:
+        self.query = query
+        self.choices = choices
+        super().__init__(f"Varios clientes coinciden con «{query}»: elija uno.")
+
+
+class Conflict(CoreError):
+    """Someone saved the client after this form was opened; `current` shows their values."""
+
+    def __init__(self, current: ClientCard) -> None:
+        self.current = current
+        super().__init__(
+            f"El cliente «{current.name}» fue modificado por otra persona mientras editaba "
+            "(versión actual "
+            f"{current.version}). No se guardó nada: revise los valores actuales y vuelva a intentarlo."
+        )
+
+
+class StorageUnavailable(CoreError):
+    """The database is locked or unreachable; retrying later is the user's only move."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "La base de datos no está disponible en este momento (bloqueada o inaccesible). "
+            "No se guardó nada; intente de nuevo en unos segundos."
+        )
+
+
+class DraftExpired(CoreError):
+    def __init__(self) -> None:
+        super().__init__("El formulario caducó (24 h) o ya fue enviado. Empiece de nuevo.")

@@ -1,0 +1,90 @@
+"""The `/clientes` sub-commands, their Spanish names, English aliases and help, shared by every adapter."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class CommandSpec:
+    name: str
+    aliases: tuple[str, ...]
+    usage: str
+    description: str
+    description_en: str
+
+
+COMMANDS: tuple[CommandSpec, ...] = (
+    CommandSpec(
+        "nuevo",
+        ("new", "crear", "create", "agregar"),
+        "nuevo",
+        "Registrar un cliente nuevo (formulario).",
+        "Register a new client (form).",
+    ),
+    CommandSpec(
+        "lista",
+        ("list", "listar", "buscar", "search"),
+        "lista [texto]",
+        "Listar clientes; con texto, buscar por nombre, documento, código o canal.",
+        "List clients; with text, search by name, document, code or channel.",
+    ),
+    CommandSpec(
+        "ver",
+        ("show", "view", "card"),
+        "ver <cliente>",
+        "Ver la ficha completa de un cliente.",
+        "Show a client's card.",
+    ),
+    CommandSpec(
+        "editar",
+        ("edit",),
+        "editar <cliente>",
+        "Editar un cliente por secciones.",
+        "Edit a client, one section at a time.",
+    ),
+    CommandSpec(
+        "eliminar",
+        ("delete", "borrar", "remove"),
+        "eliminar <cliente>",
+        "Eliminar un cliente (se puede deshacer con restaurar).",
+        "Delete a client (undo with restore).",
+    ),
+    CommandSpec(
+        "restaurar",
+        ("restore", "deshacer", "undo"),
+        "restaurar <cliente>",
+        "Restaurar un cliente eliminado.",
+        "Restore a deleted client.",
+    ),
+    CommandSpec("ayuda", ("help", "?"), "ayuda", "Mostrar esta ayuda.", "Show this help."),
+)
+
+_BY_WORD = {word: spec for spec in COMMANDS for word in (spec.name, *spec.aliases)}
+
+CLIENT_HINT = "<cliente> es un número de documento, #id o parte del nombre."
+
+
+@dataclass(frozen=True)
+class Parsed:
+    command: str  # a CommandSpec name; "ayuda" for anything unknown
+    argument: str
+    unknown: str | None = None  # what the user typed when it was not a command
+
+
+def parse(text: str) -> Parsed:
+    """'/clientes ver 20100070970' or 'VER  #12' -> Parsed('ver', '#12'); blank -> ayuda."""
+    words = (text or "").strip().split(maxsplit=1)
+    if words and words[0].lower() in ("/clientes", "clientes"):
+        words = words[1].split(maxsplit=1) if len(words) > 1 else []
+    if not words:
+        return Parsed("ayuda", "")
+    spec = _BY_WORD.get(words[0].lower())
+    argument = words[1].strip() if len(words) > 1 else ""
+    if spec is None:
+        return Parsed("ayuda", argument, unknown=words[0])
+    return Parsed(spec.name, argument)
+
+
+def help_lines(prefix: str = "/clientes") -> list[str]:
+    return [f"{prefix} {spec.usage} — {spec.description}" for spec in COMMANDS] + [CLIENT_HINT]

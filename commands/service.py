@@ -1,0 +1,631 @@
+"""Use cases of the Clientes register. Every adapter calls these and nothing else touches storage.
+
+Each call is one transaction: validate everything first (so a bad field stores nothing), check
+permissions and the optimistic-lock version, write the change, its audit entry and any platform
+side effects (outbox jobs) together, then return a neutral view.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import AsyncIterator, Mapping, Sequence
+from contextlib import asynccontextmanager
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.exc import StaleDataError
+
+from commands import cards
+from commands.access import AccessPolicy, Actor, Permission
+from commands.errors import (
+    Ambiguous,
+    Conflict,
+    DraftExpired,
+    FieldError,
+    FieldErrors,
+    NotFound,
+    StorageUnavailable,
+)
+from commands.forms import ADDRESS, CLIENT, CLIENT_ROW_SECTIONS, SECTION_BY_KEY, SERVER, doc_type_short
+from commands.validation import validate_section
+from commands.views import ClientCard, ClientPage, Notice
+from storage import repository
+from storage.crypto import SecretBox
+from storage.db import Database
+from storage.models import Address, AuditEntry, Client, FormDraft, OutboxJob, Server, as_utc, utcnow
+from storage.textfold import fold
+
+log = logging.getLogger(__name__)
+
+PAGE_SIZE = 10
+CHOICES_LIMIT = 25
+DRAFT_TTL = timedelta(hours=24)
+REDACTED = "[redactado]"
+_CHANNEL_FIELDS = {"slack_channel": "slack", "discord_channel": "discord"}
+
+
+class ClientService:
+    def __init__(self, db: Database, box: SecretBox, policy: AccessPolicy | None = None) -> None:
+        self.db = db
+        self.box = box
+        self.policy = policy or AccessPolicy()
+
+    # ----------------------------------------------------------------- plumbing
+    @asynccontextmanager
+    async def _tx(self) -> AsyncIterator[AsyncSession]:
+        """One unit of work; database outages become a Spanish message instead of a traceback."""
+        try:
+            async with self.db.session() as session, session.begin():
+                yield session
+        except (OperationalError, InterfaceError, OSError, TimeoutError) as exc:
+            log.warning("database unavailable: %s", type(exc).__name__)
+            raise StorageUnavailable() from exc
+
+    async def _load(self, session: AsyncSession, client_id: int, *, deleted: bool | None = False) -> Client:
+        client = await repository.get_client(session, client_id, deleted=deleted)
+        if client is None:
+            raise NotFound(f"No existe el cliente #{client_id}" + (" entre los eliminados." if deleted else "."))
+        return client
+
+    async def _check_version(self, client: Client, expected: int | None) -> None:
+        if expected is not None and client.version != expected:
+            raise Conflict(cards.card(client))
+
+    @staticmethod
+    def _audit(
+        session: AsyncSession,
+        actor: Actor,
+        action: str,
+        client_id: int | None,
+        changes: Mapping[str, Any] | None = None,
+    ) -> None:
+        session.add(
+            AuditEntry(
+                platform=actor.platform,
+                user_id=actor.user_id,
+                user_name=actor.name,
+                action=action,
+                client_id=client_id,
+                changes=dict(changes or {}),
+            )
+        )
+
+    @staticmethod
+    def _touch(client: Client, actor: Actor) -> None:
+        """Marks the row changed so its version bumps even when only a child row changed."""
+        client.updated_at = utcnow()
+        client.updated_by = actor.ref
+        client.search_text = repository.search_text_of(client)
+
+    async def _flush(self, session: AsyncSession, client: Client) -> None:
+        """Flushes; a concurrent writer's bump of `version` surfaces as a Conflict with their values."""
+        client_id = client.id
+        try:
+            await session.flush()
+        except StaleDataError:
+            async with self.db.session() as fresh:
+                current = await repository.get_client(fresh, client_id, deleted=None)
+            if current is None:
+                raise NotFound(f"No existe el cliente #{client_id}.") from None
+            raise Conflict(cards.card(current)) from None
+
+    @staticmethod
+    def _enqueue_channels(session: AsyncSession, client: Client, changed: Mapping[str, Any]) -> None:
+        for field, platform in _CHANNEL_FIELDS.items():
+            if changed.get(field):
+                session.add(
+                    OutboxJob(
+                        kind="provision_channel",
+                        platform=platform,
+                        client_id=client.id,
+                        payload={"name": changed[field]},
+                    )
+                )
+
+    async def _refuse_duplicate(
+        self, session: AsyncSession, doc_type: str, doc_number: str, exclude_id: int | None = None
+    ) -> None:
+        existing = await repository.live_by_document(session, doc_type, doc_number)
+        if existing is not None and existing.id != exclude_id:
+            raise FieldErrors(
+                [
+                    FieldError(
+                        "client",
+                        "doc_number",
+                        CLIENT.field("doc_number").label,
+                        f"ya existe un cliente con {doc_type_short(doc_type)} {doc_number}: "
+                        f"«{existing.name}» (#{existing.id}).",
+                    )
+                ]
+            )
+
+    # ----------------------------------------------------------------- create
+    async def create(
+        self,
+        actor: Actor,
+        client: Mapping[str, Any],
+        *,
+        addresses: Sequence[Mapping[str, Any]] = (),
+        contact: Mapping[str, Any] | None = None,
+        integrations: Mapping[str, Any] | None = None,
+        servers: Sequence[Mapping[str, Any]] = (),
+        origin_key: str | None = None,
+    ) -> ClientCard:
+        """Creates a client with any of its sections; only "Datos del cliente" is required.
+
+        `origin_key` makes it idempotent: the same submission delivered twice returns the first
+        client instead of creating another.
+        """
+        self.policy.require(actor, Permission.EDIT)
+        values, address_values, server_values = self._validate_all(client, addresses, contact, integrations, servers)
+        async with self._tx() as session:
+            if origin_key:
+                done = await repository.by_origin(session, origin_key)
+                if done is not None:
+                    return cards.card(done)
+            await self._refuse_duplicate(session, values["doc_type"], values["doc_number"])
+            row = Client(**values, created_by=actor.ref, updated_by=actor.ref, origin_key=origin_key)
+            row.search_text = repository.search_text_of(row)
+            for index, address in enumerate(address_values):
+                row.addresses.append(Address(**address, is_main=index == 0))
+            for server in server_values:
+                password = server.pop("password")
+                row.servers.append(Server(**server, password_token=self.box.encrypt(password) if password else None))
+            session.add(row)
+            try:
+                await session.flush()
+            except IntegrityError:
+                raise FieldErrors(
+                    [
+                        FieldError(
+                            "client",
+                            "doc_number",
+                            CLIENT.field("doc_number").label,
+                            "otro usuario acaba de registrar ese documento.",
+                        )
+                    ]
+                ) from None
+            self._enqueue_channels(session, row, values)
+            self._audit(
+                session,
+                actor,
+                "create",
+                row.id,
+                {
+                    **{k: [None, v] for k, v in values.items() if v is not None},
+                    "addresses": len(address_values),
+                    "servers": len(server_values),
+                },
+            )
+            await session.refresh(row, ["addresses", "servers"])
+            return cards.card(row)
+
+    def _validate_all(
+        self,
+        client: Mapping[str, Any],
+        addresses: Sequence[Mapping[str, Any]],
+        contact: Mapping[str, Any] | None,
+        integrations: Mapping[str, Any] | None,
+        servers: Sequence[Mapping[str, Any]],
+    ) -> tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, Any]]]:
+        """Validates every section and reports all errors of all sections together."""
+        errors: list[FieldError] = []
+        values: dict[str, Any] = {}
+        for section, raw in (("client", client), ("contact", contact or {}), ("integrations", integrations or {})):
+            try:
+                values.update(validate_section(SECTION_BY_KEY[section], raw))
+            except FieldErrors as exc:
+                errors.extend(exc.errors)
+        address_values: list[dict[str, Any]] = []
+        for index, raw in enumerate(addresses):
+            try:
+                address_values.append(validate_section(ADDRESS, raw, index=index))
+            except FieldErrors as exc:
+                errors.extend(exc.errors)
+        server_values: list[dict[str, Any]] = []
+        for index, raw in enumerate(servers):
+            try:
+                server_values.append(validate_section(SERVER, raw, index=index))
+            except FieldErrors as exc:
+                errors.extend(exc.errors)
+        if errors:
+            raise FieldErrors(errors)
+        return values, address_values, server_values
+
+    # ----------------------------------------------------------------- read
+    async def get(self, actor: Actor, client_id: int, *, deleted: bool | None = False) -> ClientCard:
+        self.policy.require(actor, Permission.VIEW)
+        async with self._tx() as session:
+            return cards.card(await self._load(session, client_id, deleted=deleted))
+
+    async def find(self, actor: Actor, text: str, *, deleted: bool = False) -> ClientCard:
+        """What a user typed, read as a document number, then `#id`, then a name fragment.
+
+        Several matches raise `Ambiguous` with up to 25 choices for the adapter to offer.
+        """
+        self.policy.require(actor, Permission.VIEW)
+        typed = " ".join((text or "").split())
+        if not typed:
+            raise NotFound("Indique un cliente: número de documento, #id o parte del nombre.")
+        async with self._tx() as session:
+            compact = typed.replace(" ", "").upper()
+            by_doc = await repository.by_document_number(session, compact.lstrip("#"), deleted=deleted)
+            if len(by_doc) == 1:
+                return cards.card(by_doc[0])
+            if len(by_doc) > 1:
+                raise Ambiguous(typed, [cards.summary(c, actor) for c in by_doc[:CHOICES_LIMIT]])
+            id_text = compact[1:] if compact.startswith("#") else compact
+            if id_text.isdigit() and len(id_text) < 10:
+                row = await repository.get_client(session, int(id_text), deleted=deleted)
+                if row is not None:
+                    return cards.card(row)
+            found = await repository.search(session, typed, limit=CHOICES_LIMIT + 1, deleted=deleted)
+            exact = [c for c in found if fold(c.name) == fold(typed)]
+            if len(found) == 1 or len(exact) == 1:
+                return cards.card((exact or list(found))[0])
+            if not found:
+                where = " entre los eliminados" if deleted else ""
+                raise NotFound(f"No se encontró ningún cliente{where} con «{typed}».")
+            raise Ambiguous(typed, [cards.summary(c, actor) for c in found[:CHOICES_LIMIT]])
+
+    async def suggest(self, actor: Actor, text: str, *, limit: int = CHOICES_LIMIT, deleted: bool = False) -> list[Any]:
+        """Type-ahead choices (autocomplete, external selects): newest matches first."""
+        self.policy.require(actor, Permission.VIEW)
+        async with self._tx() as session:
+            typed = (text or "").strip().lstrip("#")
+            rows = list(await repository.search(session, typed, limit=limit, deleted=deleted))
+            if typed.isdigit() and len(typed) < 10 and not any(r.id == int(typed) for r in rows):
+                by_id = await repository.get_client(session, int(typed), deleted=deleted)
+                if by_id is not None:
+                    rows = [by_id, *rows][:limit]
+            return [cards.summary(c, actor) for c in rows]
+
+    async def list_page(
+        self, actor: Actor, query: str = "", cursor: str | None = None, page_size: int = PAGE_SIZE
+    ) -> ClientPage:
+        """A page of the list; `cursor` is 'n:<id>' (Siguiente) or 'p:<id>' (Anterior)."""
+        self.policy.require(actor, Permission.VIEW)
+        older_than = newer_than = None
+        if cursor and cursor[:2] in ("n:", "p:") and cursor[2:].isdigit():
+            if cursor[0] == "n":
+                older_than = int(cursor[2:])
+            else:
+                newer_than = int(cursor[2:])
+        query = " ".join((query or "").split())[:100]
+        async with self._tx() as session:
+            result = await repository.page(session, query, size=page_size, older_than=older_than, newer_than=newer_than)
+            rows = tuple(cards.summary(c, actor) for c in result.rows)
+        return ClientPage(
+            rows=rows,
+            query=query,
+            total=result.total,
+            page_size=page_size,
+            next_cursor=f"n:{rows[-1].id}" if rows and result.has_older else None,
+            prev_cursor=f"p:{rows[0].id}" if rows and result.has_newer else None,
+            first_index=result.newer_count,
+        )
+
+    # ----------------------------------------------------------------- edit
+    async def edit_section(
+        self, actor: Actor, client_id: int, section: str, raw: Mapping[str, Any], expected_version: int | None
+    ) -> ClientCard:
+        """Saves one of the client-row sections (Datos del cliente, Otros Datos, Datos Servidor)."""
+        if section not in CLIENT_ROW_SECTIONS:
+            raise ValueError(f"not a client-row section: {section}")
+        self.policy.require(actor, Permission.EDIT)
+        values = validate_section(SECTION_BY_KEY[section], raw)
+        async with self._tx() as session:
+            client = await self._load(session, client_id)
+            await self._check_version(client, expected_version)
+            if section == "client":
+                await self._refuse_duplicate(session, values["doc_type"], values["doc_number"], client.id)
+            changes = {k: [getattr(client, k), v] for k, v in values.items() if getattr(client, k) != v}
+            if not changes:
+                return cards.card(client)
+            for key, (_old, new) in changes.items():
+                setattr(client, key, new)
+            if "slack_channel" in changes:
+                client.slack_channel_id = None
+            if "discord_channel" in changes:
+                client.discord_channel_id = None
+            self._touch(client, actor)
+            await self._flush(session, client)
+            self._enqueue_channels(session, client, {k: v[1] for k, v in changes.items()})
+            self._audit(session, actor, f"edit_{section}", client.id, changes)
+            return cards.card(client)
+
+    async def add_address(
+        self,
+        actor: Actor,
+        client_id: int,
+        raw: Mapping[str, Any],
+        expected_version: int | None = None,
+        *,
+        main: bool = False,
+    ) -> ClientCard:
+        self.policy.require(actor, Permission.EDIT)
+        values = validate_section(ADDRESS, raw)
+        async with self._tx() as session:
+            client = await self._load(session, client_id)
+            await self._check_version(client, expected_version)
+            make_main = main or not client.addresses
+            if make_main:
+                await self._clear_main(session, client)
+            client.addresses.append(Address(**values, is_main=make_main))
+            self._touch(client, actor)
+            await self._flush(session, client)
+            self._audit(session, actor, "add_address", client.id, {k: [None, v] for k, v in values.items()})
+            return cards.card(client)
+
+    async def _clear_main(self, session: AsyncSession, client: Client) -> None:
+        """Unsets the main flag first: the one-main index is checked row by row on SQLite."""
+        for address in client.addresses:
+            if address.is_main:
+                address.is_main = False
+        await session.flush()
+
+    def _address(self, client: Client, address_id: int) -> Address:
+        address = next((a for a in client.addresses if a.id == address_id), None)
+        if address is None:
+            raise NotFound(f"El cliente «{client.name}» no tiene la dirección {address_id}.")
+        return address
+
+    def _server(self, client: Client, server_id: int) -> Server:
+        server = next((s for s in client.servers if s.id == server_id), None)
+        if server is None:
+            raise NotFound(f"El cliente «{client.name}» no tiene el servidor {server_id}.")
+        return server
+
+    async def edit_address(
+        self,
+        actor: Actor,
+        client_id: int,
+        address_id: int,
+        raw: Mapping[str, Any],
+        expected_version: int | None,
+        *,
+        main: bool = False,
+    ) -> ClientCard:
+        self.policy.require(actor, Permission.EDIT)
+        values = validate_section(ADDRESS, raw)
+        async with self._tx() as session:
+            client = await self._load(session, client_id)
+            await self._check_version(client, expected_version)
+            address = self._address(client, address_id)
+            changes = {k: [getattr(address, k), v] for k, v in values.items() if getattr(address, k) != v}
+            if main and not address.is_main:
+                await self._clear_main(session, client)
+                address.is_main = True
+                changes["is_main"] = [False, True]
+            if not changes:
+                return cards.card(client)
+            for key, value in values.items():
+                setattr(address, key, value)
+            self._touch(client, actor)
+            await self._flush(session, client)
+            self._audit(session, actor, "edit_address", client.id, {"address_id": address_id, **changes})
+            return cards.card(client)
+
+    async def remove_address(
+        self, actor: Actor, client_id: int, address_id: int, expected_version: int | None
+    ) -> ClientCard:
+        """Removes an address; when it was the main one the oldest remaining becomes main."""
+        self.policy.require(actor, Permission.EDIT)
+        async with self._tx() as session:
+            client = await self._load(session, client_id)
+            await self._check_version(client, expected_version)
+            address = self._address(client, address_id)
+            was_main = address.is_main
+            client.addresses.remove(address)
+            await session.flush()
+            if was_main and client.addresses:
+                min(client.addresses, key=lambda a: a.id).is_main = True
+            self._touch(client, actor)
+            await self._flush(session, client)
+            self._audit(
+                session, actor, "remove_address", client.id, {"address_id": address_id, "line": [address.line, None]}
+            )
+            return cards.card(client)
+
+    async def add_server(
+        self, actor: Actor, client_id: int, raw: Mapping[str, Any], expected_version: int | None = None
+    ) -> ClientCard:
+        self.policy.require(actor, Permission.EDIT)
+        values = validate_section(SERVER, raw)
+        async with self._tx() as session:
+            client = await self._load(session, client_id)
+            await self._check_version(client, expected_version)
+            password = values.pop("password")
+            client.servers.append(Server(**values, password_token=self.box.encrypt(password) if password else None))
+            self._touch(client, actor)
+            await self._flush(session, client)
+            changes = {k: [None, v] for k, v in values.items()}
+            if password:
+                changes["password"] = [None, REDACTED]
+            self._audit(session, actor, "add_server", client.id, changes)
+            return cards.card(client)
+
+    async def edit_server(
+        self, actor: Actor, client_id: int, server_id: int, raw: Mapping[str, Any], expected_version: int | None
+    ) -> ClientCard:
+        """Edits a server; a blank Contraseña keeps the stored one."""
+        self.policy.require(actor, Permission.EDIT)
+        values = validate_section(SERVER, raw, keep_blank=frozenset({"password"}))
+        async with self._tx() as session:
+            client = await self._load(session, client_id)
+            await self._check_version(client, expected_version)
+            server = self._server(client, server_id)
+            password = values.pop("password")
+            changes: dict[str, Any] = {k: [getattr(server, k), v] for k, v in values.items() if getattr(server, k) != v}
+            for key, value in values.items():
+                setattr(server, key, value)
+            if password:
+                server.password_token = self.box.encrypt(password)
+                changes["password"] = [REDACTED, REDACTED]
+            if not changes:
+                return cards.card(client)
+            self._touch(client, actor)
+            await self._flush(session, client)
+            self._audit(session, actor, "edit_server", client.id, {"server_id": server_id, **changes})
+            return cards.card(client)
+
+    async def remove_server(
+        self, actor: Actor, client_id: int, server_id: int, expected_version: int | None
+    ) -> ClientCard:
+        self.policy.require(actor, Permission.EDIT)
+        async with self._tx() as session:
+            client = await self._load(session, client_id)
+            await self._check_version(client, expected_version)
+            server = self._server(client, server_id)
+            client.servers.remove(server)
+            self._touch(client, actor)
+            await self._flush(session, client)
+            self._audit(
+                session, actor, "remove_server", client.id, {"server_id": server_id, "host": [server.host, None]}
+            )
+            return cards.card(client)
+
+    async def reveal_password(self, actor: Actor, client_id: int, server_id: int) -> str:
+        """The only way a password leaves the database; every reveal is audited."""
+        self.policy.require(actor, Permission.REVEAL)
+        async with self._tx() as session:
+            client = await self._load(session, client_id)
+            server = self._server(client, server_id)
+            if not server.password_token:
+                raise NotFound(f"El servidor {server.host or server.ip} no tiene contraseña guardada.")
+            self._audit(session, actor, "reveal_password", client.id, {"server_id": server_id})
+            return self.box.decrypt(server.password_token)
+
+    # ----------------------------------------------------------------- delete / restore
+    async def delete(self, actor: Actor, client_id: int, expected_version: int | None = None) -> Notice:
+        self.policy.require(actor, Permission.DELETE)
+        async with self._tx() as session:
+            client = await self._load(session, client_id)
+            await self._check_version(client, expected_version)
+            client.deleted_at = utcnow()
+            self._touch(client, actor)
+            await self._flush(session, client)
+            self._audit(session, actor, "delete", client.id)
+            return Notice(
+                f"Cliente «{client.name}» ({cards.card(client).document}) eliminado.",
+                client_id=client.id,
+                undo="restaurar",
+            )
+
+    async def restore(self, actor: Actor, client_id: int) -> ClientCard:
+        """Brings a deleted client back, unless its document now belongs to a live client."""
+        self.policy.require(actor, Permission.DELETE)
+        async with self._tx() as session:
+            client = await self._load(session, client_id, deleted=True)
+            existing = await repository.live_by_document(session, client.doc_type, client.doc_number)
+            if existing is not None:
+                raise FieldErrors(
+                    [
+                        FieldError(
+                            "client",
+                            "doc_number",
+                            CLIENT.field("doc_number").label,
+                            f"no se puede restaurar «{client.name}»: su documento {doc_type_short(client.doc_type)} "
+                            f"{client.doc_number} ahora pertenece a «{existing.name}» (#{existing.id}).",
+                        )
+                    ]
+                )
+            client.deleted_at = None
+            self._touch(client, actor)
+            await self._flush(session, client)
+            self._audit(session, actor, "restore", client.id)
+            return cards.card(client)
+
+    # ----------------------------------------------------------------- drafts
+    async def save_draft(
+        self,
+        actor: Actor,
+        kind: str,
+        data: Mapping[str, Any],
+        *,
+        draft_id: str | None = None,
+        client_id: int | None = None,
+        client_version: int | None = None,
+    ) -> str:
+        """Stores a half-filled form; its short id is what travels in private_metadata/custom_id.
+
+        Passwords typed into a draft are encrypted like stored ones.
+        """
+        now = utcnow()
+        stored = dict(data)
+        if stored.get("servers"):
+            stored["servers"] = [self._seal(s) for s in stored["servers"]]
+        async with self._tx() as session:
+            await session.execute(delete(FormDraft).where(FormDraft.expires_at < now))
+            draft = await session.get(FormDraft, draft_id) if draft_id else None
+            if draft is None or draft.owner != actor.ref:
+                draft = FormDraft(id=draft_id or uuid.uuid4().hex, owner=actor.ref, kind=kind)
+                session.add(draft)
+            draft.kind = kind
+            draft.data = stored
+            draft.client_id = client_id
+            draft.client_version = client_version
+            draft.expires_at = now + DRAFT_TTL
+            return draft.id
+
+    def _seal(self, server: Mapping[str, Any]) -> dict[str, Any]:
+        sealed = dict(server)
+        if sealed.get("password"):
+            sealed["password_token"] = self.box.encrypt(sealed.pop("password"))
+        sealed.pop("password", None)
+        return sealed
+
+    def _unseal(self, server: Mapping[str, Any]) -> dict[str, Any]:
+        plain = dict(server)
+        token = plain.pop("password_token", None)
+        plain["password"] = self.box.decrypt(token) if token else None
+        return plain
+
+    async def load_draft(self, actor: Actor, draft_id: str) -> FormDraft:
+        async with self._tx() as session:
+            draft = await session.get(FormDraft, draft_id)
+            expires = as_utc(draft.expires_at) if draft else None
+            if draft is None or draft.owner != actor.ref or expires is None or expires < utcnow():
+                raise DraftExpired()
+            data = dict(draft.data)
+            if data.get("servers"):
+                data["servers"] = [self._unseal(s) for s in data["servers"]]
+            draft.data = data
+            session.expunge(draft)
+            return draft
+
+    async def discard_draft(self, draft_id: str) -> None:
+        async with self._tx() as session:
+            await session.execute(delete(FormDraft).where(FormDraft.id == draft_id))
+
+    # ----------------------------------------------------------------- maintenance
+    async def history(self, actor: Actor, client_id: int, limit: int = 20) -> list[AuditEntry]:
+        self.policy.require(actor, Permission.VIEW)
+        async with self._tx() as session:
+            stmt = (
+                select(AuditEntry).where(AuditEntry.client_id == client_id).order_by(AuditEntry.id.desc()).limit(limit)
+            )
+            return list((await session.execute(stmt)).scalars().all())
+
+
+async def rotate_secrets(db: Database, box: SecretBox) -> int:
+    """Re-encrypts every stored password with the newest key, all in one transaction."""
+    async with db.session() as session, session.begin():
+        servers = (await session.execute(select(Server).where(Server.password_token.is_not(None)))).scalars().all()
+        for server in servers:
+            server.password_token = box.rotate(server.password_token or "")
+        drafts = (await session.execute(select(FormDraft))).scalars().all()
+        for draft in drafts:
+            if draft.data.get("servers"):
+                draft.data = {
+                    **draft.data,
+                    "servers": [
+                        {**s, "password_token": box.rotate(s["password_token"])} if s.get("password_token") else s
+                        for s in draft.data["servers"]
+                    ],
+                }
+        return len(servers)

@@ -1,0 +1,172 @@
+"""Platform-neutral results that adapters render (Block Kit, embeds, terminal tables).
+
+They carry display-ready Spanish strings but no markup: escaping belongs to each adapter, because
+what is dangerous differs (`<!channel>` in Slack mrkdwn, `@everyone` in Discord).
+Nothing here ever holds a server password; `ServerView.has_password` is all a card may know.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from commands import countries, ubigeo
+from commands.forms import doc_type_short
+
+MASK = "••••••••"
+
+
+@dataclass(frozen=True)
+class AddressView:
+    id: int
+    is_main: bool
+    country: str
+    ubigeo: str | None
+    line: str | None
+    phone: str | None
+    email: str | None
+
+    @property
+    def country_name(self) -> str:
+        return countries.name(self.country)
+
+    @property
+    def district(self) -> ubigeo.District | None:
+        return ubigeo.get(self.ubigeo)
+
+    @property
+    def place(self) -> str:
+        """'Miraflores — Lima, Lima' in Peru, the country's name elsewhere."""
+        district = self.district
+        if district is not None:
+            return district.label
+        return self.country_name
+
+    def values(self) -> dict[str, str | None]:
+        """Form values for pre-filling an edit form."""
+        return {
+            "country": self.country,
+            "ubigeo": self.ubigeo,
+            "line": self.line,
+            "phone": self.phone,
+            "email": self.email,
+        }
+
+
+@dataclass(frozen=True)
+class ServerView:
+    id: int
+    host: str | None
+    ip: str | None
+    username: str | None
+    has_password: bool
+
+    @property
+    def password_display(self) -> str:
+        return MASK if self.has_password else "—"
+
+    @property
+    def title(self) -> str:
+        return self.host or self.ip or f"Servidor {self.id}"
+
+    def values(self) -> dict[str, str | None]:
+        """Form values for pre-filling; the password is never pre-filled (blank keeps it)."""
+        return {"host": self.host, "ip": self.ip, "username": self.username, "password": None}
+
+
+@dataclass(frozen=True)
+class ClientSummary:
+    """One row of the list, with the manual's columns."""
+
+    id: int
+    name: str
+    document: str
+    channel: str | None
+    contact_phone: str | None
+    phone: str | None
+    email: str | None
+    deleted: bool = False
+
+    @property
+    def ref(self) -> str:
+        return f"#{self.id}"
+
+
+@dataclass(frozen=True)
+class ClientCard:
+    id: int
+    version: int
+    doc_type: str
+    doc_number: str
+    name: str
+    internal_code: str | None
+    trade_name: str | None
+    contact_name: str | None
+    contact_phone: str | None
+    website: str | None
+    gitlab_user: str | None
+    discord_user: str | None
+    slack_channel: str | None
+    discord_channel: str | None
+    slack_channel_id: str | None
+    discord_channel_id: str | None
+    addresses: tuple[AddressView, ...]
+    servers: tuple[ServerView, ...]
+    created_by: str
+    updated_by: str
+    created_at: str
+    updated_at: str
+    deleted: bool = False
+
+    @property
+    def document(self) -> str:
+        return f"{doc_type_short(self.doc_type)} {self.doc_number}"
+
+    @property
+    def main_address(self) -> AddressView | None:
+        return next((a for a in self.addresses if a.is_main), None)
+
+    def section_values(self, section: str) -> dict[str, str | None]:
+        """Current values of a client-row section, to pre-fill its edit form."""
+        keys = {
+            "client": ("doc_type", "doc_number", "name", "internal_code", "trade_name"),
+            "contact": ("contact_name", "contact_phone", "website"),
+            "integrations": ("gitlab_user", "discord_user", "slack_channel", "discord_channel"),
+        }[section]
+        return {key: getattr(self, key) for key in keys}
+
+    def address(self, address_id: int) -> AddressView | None:
+        return next((a for a in self.addresses if a.id == address_id), None)
+
+    def server(self, server_id: int) -> ServerView | None:
+        return next((s for s in self.servers if s.id == server_id), None)
+
+
+@dataclass(frozen=True)
+class ClientPage:
+    """One page of the list; cursors are opaque strings that adapters carry in buttons."""
+
+    rows: tuple[ClientSummary, ...]
+    query: str
+    total: int
+    page_size: int
+    next_cursor: str | None = None
+    prev_cursor: str | None = None
+    first_index: int = 0  # 0-based position of rows[0] in the whole result
+
+    @property
+    def page_number(self) -> int:
+        return self.first_index // self.page_size + 1 if self.page_size else 1
+
+    @property
+    def page_count(self) -> int:
+        return max(1, -(-self.total // self.page_size)) if self.page_size else 1
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A plain outcome message ("Cliente eliminado"), with an optional undo target."""
+
+    text: str
+    client_id: int | None = None
+    undo: str | None = None  # the command that reverts it ("restaurar")
+    details: tuple[str, ...] = field(default_factory=tuple)

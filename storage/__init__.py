@@ -1,0 +1,1 @@
+"""Persistence for the Clientes register: models, engine, repository, secrets, migrations."""

@@ -1,0 +1,63 @@
+"""Schema migrations with alembic, driven from our async engine (no alembic.ini to keep in sync)."""
+
+from __future__ import annotations
+
+from importlib import resources
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+
+from storage.db import Database
+
+
+def alembic_config() -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(resources.files("storage") / "migrations"))
+    return config
+
+
+def _upgrade(connection: Any, config: Config, revision: str) -> None:
+    config.attributes["connection"] = connection
+    command.upgrade(config, revision)
+
+
+def _downgrade(connection: Any, config: Config, revision: str) -> None:
+    config.attributes["connection"] = connection
+    command.downgrade(config, revision)
+
+
+async def upgrade(db: Database, revision: str = "head") -> None:
+    async with db.engine.begin() as connection:
+        await connection.run_sync(_upgrade, alembic_config(), revision)
+
+
+async def downgrade(db: Database, revision: str) -> None:
+    async with db.engine.begin() as connection:
+        await connection.run_sync(_downgrade, alembic_config(), revision)
+
+
+def _current(connection: Any) -> str | None:
+    return MigrationContext.configure(connection).get_current_revision()
+
+
+async def current_revision(db: Database) -> str | None:
+    async with db.engine.connect() as connection:
+        return await connection.run_sync(_current)
+
+
+def head_revision() -> str | None:
+    return ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+
+def _autogenerate(connection: Any, config: Config, message: str) -> None:
+    config.attributes["connection"] = connection
+    command.revision(config, message=message, autogenerate=True)
+
+
+async def autogenerate(db: Database, message: str) -> None:
+    """Developer helper: writes a new revision from the models' difference with the database."""
+    async with db.engine.begin() as connection:
+        await connection.run_sync(_autogenerate, alembic_config(), message)

@@ -1,0 +1,117 @@
+"""Queries of the register, written once for SQLite and PostgreSQL.
+
+Search matches every typed word against `clients.search_text` (folded at write time), and paging is
+keyset on the id (newest first), so page 500 costs the same as page 1.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import Client
+from storage.textfold import fold
+
+_LIKE_ESCAPE = "\\"
+
+
+def search_text_of(client: Client) -> str:
+    parts = (
+        client.name,
+        client.trade_name,
+        client.doc_number,
+        client.internal_code,
+        client.discord_channel,
+        client.slack_channel,
+        client.contact_name,
+    )
+    return fold(" ".join(part for part in parts if part))
+
+
+def _like_pattern(word: str) -> str:
+    escaped = word.replace(_LIKE_ESCAPE, _LIKE_ESCAPE * 2).replace("%", r"\%").replace("_", r"\_")
+    return f"%{escaped}%"
+
+
+def _filtered(query: str, *, deleted: bool = False) -> Select[tuple[Client]]:
+    stmt = select(Client).where(Client.deleted_at.is_not(None) if deleted else Client.deleted_at.is_(None))
+    for word in fold(query).split():
+        stmt = stmt.where(Client.search_text.like(_like_pattern(word), escape=_LIKE_ESCAPE))
+    return stmt
+
+
+async def get_client(session: AsyncSession, client_id: int, *, deleted: bool | None = False) -> Client | None:
+    """A client by id; `deleted=None` finds it whatever its state."""
+    stmt = select(Client).where(Client.id == client_id)
+    if deleted is not None:
+        stmt = stmt.where(Client.deleted_at.is_not(None) if deleted else Client.deleted_at.is_(None))
+    return (await session.execute(stmt)).scalar_one_or_none()
+
+
+async def live_by_document(session: AsyncSession, doc_type: str, doc_number: str) -> Client | None:
+    stmt = select(Client).where(
+        Client.deleted_at.is_(None), Client.doc_type == doc_type, Client.doc_number == doc_number
+    )
+    return (await session.execute(stmt)).scalar_one_or_none()
+
+
+async def by_document_number(session: AsyncSession, number: str, *, deleted: bool = False) -> Sequence[Client]:
+    stmt = (
+        select(Client)
+        .where(
+            Client.doc_number == number,
+            Client.deleted_at.is_not(None) if deleted else Client.deleted_at.is_(None),
+        )
+        .order_by(Client.id.desc())
+        .limit(26)
+    )
+    return (await session.execute(stmt)).scalars().all()
+
+
+async def by_origin(session: AsyncSession, origin_key: str) -> Client | None:
+    return (await session.execute(select(Client).where(Client.origin_key == origin_key))).scalar_one_or_none()
+
+
+async def search(session: AsyncSession, query: str, *, limit: int, deleted: bool = False) -> Sequence[Client]:
+    stmt = _filtered(query, deleted=deleted).order_by(Client.id.desc()).limit(limit)
+    return (await session.execute(stmt)).scalars().all()
+
+
+@dataclass(frozen=True)
+class PageResult:
+    rows: Sequence[Client]
+    total: int
+    has_newer: bool
+    has_older: bool
+    newer_count: int
+
+
+async def page(
+    session: AsyncSession, query: str, *, size: int, older_than: int | None = None, newer_than: int | None = None
+) -> PageResult:
+    """One page, newest first, starting after `older_than` (Siguiente) or before `newer_than` (Anterior)."""
+    base = _filtered(query)
+    total = (await session.execute(select(func.count()).select_from(base.subquery()))).scalar_one()
+    if newer_than is not None:
+        stmt = base.where(Client.id > newer_than).order_by(Client.id.asc()).limit(size + 1)
+        rows = list((await session.execute(stmt)).scalars().all())
+        has_newer = len(rows) > size
+        rows = list(reversed(rows[:size]))
+    else:
+        stmt = base
+        if older_than is not None:
+            stmt = stmt.where(Client.id < older_than)
+        rows = list((await session.execute(stmt.order_by(Client.id.desc()).limit(size + 1))).scalars().all())
+        rows = rows[:size]
+        has_newer = False
+    newer_count = 0
+    has_older = False
+    if rows:
+        newer_stmt = select(func.count()).select_from(base.where(Client.id > rows[0].id).subquery())
+        newer_count = (await session.execute(newer_stmt)).scalar_one()
+        has_newer = newer_count > 0
+        has_older = newer_count + len(rows) < total
+    return PageResult(rows, total, has_newer, has_older, newer_count)

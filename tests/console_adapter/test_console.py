@@ -1,0 +1,157 @@
+"""The console adapter driven through its input stream, end to end on a real database."""
+
+from __future__ import annotations
+
+import io
+import os
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+from rich.console import Console
+
+from bot.console.adapter import ConsoleAdapter
+from commands.access import Actor
+from commands.service import ClientService
+
+NEW_CLIENT = [
+    "/clientes nuevo",
+    "RUC",
+    "20512333798",  # bad check digit: asked again
+    'Supermercados "Peruanos" S.A.',
+    "",
+    "",
+    "20100070970",  # only the bad field is asked again
+    "s",
+    "",
+    "miraflores lima",
+    "1",
+    "Av. Larco 345",
+    "014445566",
+    "facturas@spsa.pe",
+    "s",
+    "Perú",
+    "040101",
+    "Calle Mercaderes 120",
+    "054223344",
+    "aqp@spsa.pe",
+    "n",
+    "Ana Pérez",
+    "987654321",
+    "spsa.pe",
+    "spsa",
+    "spsa_ops",
+    "Cliente SPSA",
+    "cliente-spsa",
+    "s",
+    "erp.spsa.pe",
+    "203.0.113.10",
+    "root",
+    "clave-Ñ-secreta",
+    "n",
+]
+
+
+async def drive(service: ClientService, lines: list[str]) -> str:
+    out = io.StringIO()
+    adapter = ConsoleAdapter(
+        service,
+        stream=io.StringIO("\n".join(lines) + "\n"),
+        console=Console(file=out, width=200, color_system=None),
+        user="tester",
+    )
+    await adapter.run()
+    return out.getvalue()
+
+
+async def test_create_list_find_edit_delete_restore(service: ClientService) -> None:
+    output = await drive(
+        service,
+        [
+            *NEW_CLIENT,
+            "lista",
+            "ver PERUANOS",
+            "editar 20100070970",
+            "4",
+            "",
+            "",
+            "-",  # Otros Datos: clear Sitio Web
+            "eliminar #1",
+            "s",
+            "lista",
+            "restaurar peruanos",
+            "salir",
+        ],
+    )
+    assert "✗ Número: el RUC 20512333798 no es válido (dígito verificador)." in output
+    assert "✓ Cliente #1 registrado." in output
+    assert "Miraflores" in output and "Arequipa" in output
+    assert "RUC 20100070970" in output and "+51 987 654 321" in output
+    assert "clave-Ñ-secreta" not in output and "••••••••" in output
+    assert "✓ Cambios guardados." in output
+    assert "eliminado. Para deshacer: restaurar #1" in output
+    assert "Página 1 de 1 · 0 cliente(s)" in output
+    assert '✓ Cliente «Supermercados "Peruanos" S.A.» restaurado.' in output
+    card = await service.get(Actor("console", "tester"), 1)
+    assert card.website is None and card.contact_name == "Ana Pérez"
+    assert len(card.addresses) == 2 and len(card.servers) == 1
+    assert card.created_by == "console:tester"
+
+
+async def test_errors_are_spanish_and_nothing_is_stored(service: ClientService) -> None:
+    output = await drive(service, ["ver nadie", "frobnicar", "editar", "lista"])
+    assert "No se encontró ningún cliente con «nadie»." in output
+    assert "No conozco «frobnicar»." in output and "/clientes nuevo" in output
+    assert "Indique un cliente" in output
+    assert "0 cliente(s)" in output
+
+
+async def test_ambiguous_name_offers_a_pick(service: ClientService) -> None:
+    actor = Actor("console", "tester")
+    await service.create(actor, {"doc_number": "12345678", "name": "Pérez Hermanos"})
+    await service.create(actor, {"doc_number": "87654321", "name": "Pérez y Asociados"})
+    output = await drive(service, ["ver perez", "2"])
+    assert "Varios clientes coinciden con «perez»" in output
+    assert "1) #2 Pérez y Asociados (DNI 87654321)" in output
+    assert "2) #1 Pérez Hermanos (DNI 12345678)" in output
+    assert "#1 Pérez Hermanos ─" in output  # the picked client's card
+
+
+def test_make_run_path_from_a_fresh_directory(tmp_path: Path) -> None:
+    """`clientes-bot run` with no tokens: migrates the default SQLite file, creates the key, opens the console."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DISCORD_", "CLIENTES_"))}
+    env.pop("DATABASE_URL", None)
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "run"],
+        cwd=tmp_path,
+        env=env,
+        text=True,
+        capture_output=True,
+        input="nuevo\n1\n12345678\nJosé Núñez\n\n\nn\n\n\n\n\n\n\n\nn\nlista\n",
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "✓ Cliente #1 registrado." in result.stdout
+    assert "José Núñez" in result.stdout
+    key = tmp_path / "data" / "secret.key"
+    assert stat.S_IMODE(key.stat().st_mode) == 0o600
+    assert (tmp_path / "data" / "clientes.db").exists()
+    assert "Se generó una clave de cifrado nueva" in result.stderr
+
+
+def test_shared_database_without_keys_refuses_to_start(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DISCORD_", "CLIENTES_"))}
+    env["DATABASE_URL"] = f"sqlite:///{tmp_path}/other.db"
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "console"],
+        cwd=tmp_path,
+        env=env,
+        text=True,
+        capture_output=True,
+        input="",
+        timeout=60,
+    )
+    assert result.returncode == 2
+    assert "Falta CLIENTES_SECRET_KEYS" in result.stderr
+    assert not (tmp_path / "data").exists()
