@@ -113,8 +113,8 @@ async def test_ambiguous_name_offers_a_pick(service: ClientService) -> None:
     await service.create(actor, {"doc_number": "87654321", "name": "Pérez y Asociados"})
     output = await drive(service, ["ver perez", "2"])
     assert "Varios clientes coinciden con «perez»" in output
-    assert "1) #2 Pérez y Asociados (DNI 87654321)" in output
-    assert "2) #1 Pérez Hermanos (DNI 12345678)" in output
+    assert "1) Pérez y Asociados · DNI 87654321 · #2" in output
+    assert "2) Pérez Hermanos · DNI 12345678 · #1" in output
     assert "#1 Pérez Hermanos ─" in output  # the picked client's card
 
 
