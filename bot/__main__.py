@@ -130,6 +130,53 @@ def keys_check() -> None:
     err.print(f"{box.key_count} clave(s) válidas.")
 
 
+@app.command("slack-manifest")
+def slack_manifest(
+    http_url: str | None = typer.Option(
+        None, "--http-url", help="URL pública para el modo HTTP (…/slack/events); sin ella, Socket Mode."
+    ),
+    name: str = typer.Option("Clientes", help="Nombre de la app en Slack."),
+) -> None:
+    """Imprime el manifiesto de la app de Slack (JSON) para crearla pegándolo en api.slack.com/apps."""
+    import json
+
+    from bot.slack.manifest import build_manifest
+
+    manifest = build_manifest(socket_mode=http_url is None, request_url=http_url, name=name)
+    typer.echo(json.dumps(manifest, indent=2, ensure_ascii=False))
+
+
+@app.command("discord-invite")
+def discord_invite(
+    client_id: str | None = typer.Option(
+        None, "--client-id", help="Application ID; por defecto se deduce de DISCORD_BOT_TOKEN."
+    ),
+) -> None:
+    """Imprime la URL OAuth2 para invitar el bot a un servidor con los permisos justos."""
+    from bot.discord.invite import invite_url
+
+    resolved = client_id or _application_id_from_token(Settings())
+    if not resolved:
+        err.print("[red]Indique --client-id o defina DISCORD_BOT_TOKEN.[/red]")
+        raise typer.Exit(2)
+    typer.echo(invite_url(resolved))
+
+
+def _application_id_from_token(settings: Settings) -> str | None:
+    """A bot token's first segment is the bot user's id in base64, which is also the application id."""
+    import base64
+    import binascii
+
+    if not settings.discord_bot_token:
+        return None
+    head = settings.discord_bot_token.get_secret_value().split(".", 1)[0]
+    try:
+        decoded = base64.b64decode(head + "=" * (-len(head) % 4)).decode()
+    except (binascii.Error, UnicodeDecodeError):
+        return None
+    return decoded if decoded.isdigit() else None
+
+
 def main() -> None:
     app(prog_name="clientes-bot")
 

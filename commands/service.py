@@ -32,7 +32,7 @@ from commands.errors import (
 )
 from commands.forms import ADDRESS, CLIENT, CLIENT_ROW_SECTIONS, SECTION_BY_KEY, SERVER, doc_type_short
 from commands.validation import validate_section
-from commands.views import ClientCard, ClientPage, Notice
+from commands.views import ClientCard, ClientPage, ClientSummary, Notice
 from storage import repository
 from storage.crypto import SecretBox
 from storage.db import Database
@@ -162,47 +162,39 @@ class ClientService:
         """
         self.policy.require(actor, Permission.EDIT)
         values, address_values, server_values = self._validate_all(client, addresses, contact, integrations, servers)
-        async with self._tx() as session:
-            if origin_key:
-                done = await repository.by_origin(session, origin_key)
-                if done is not None:
-                    return cards.card(done)
-            await self._refuse_duplicate(session, values["doc_type"], values["doc_number"])
-            row = Client(**values, created_by=actor.ref, updated_by=actor.ref, origin_key=origin_key)
-            row.search_text = repository.search_text_of(row)
-            for index, address in enumerate(address_values):
-                row.addresses.append(Address(**address, is_main=index == 0))
-            for server in server_values:
-                password = server.pop("password")
-                row.servers.append(Server(**server, password_token=self.box.encrypt(password) if password else None))
-            session.add(row)
-            try:
+        try:
+            async with self._tx() as session:
+                if origin_key:
+                    done = await repository.by_origin(session, origin_key)
+                    if done is not None:
+                        return cards.card(done)
+                await self._refuse_duplicate(session, values["doc_type"], values["doc_number"])
+                row = Client(**values, created_by=actor.ref, updated_by=actor.ref, origin_key=origin_key)
+                row.search_text = repository.search_text_of(row)
+                for index, address in enumerate(address_values):
+                    row.addresses.append(Address(**address, is_main=index == 0))
+                for server in server_values:
+                    password = server.pop("password")
+                    token = self.box.encrypt(password) if password else None
+                    row.servers.append(Server(**server, password_token=token))
+                session.add(row)
                 await session.flush()
-            except IntegrityError:
-                raise FieldErrors(
-                    [
-                        FieldError(
-                            "client",
-                            "doc_number",
-                            CLIENT.field("doc_number").label,
-                            "otro usuario acaba de registrar ese documento.",
-                        )
-                    ]
-                ) from None
-            self._enqueue_channels(session, row, values)
-            self._audit(
-                session,
-                actor,
-                "create",
-                row.id,
-                {
-                    **{k: [None, v] for k, v in values.items() if v is not None},
-                    "addresses": len(address_values),
-                    "servers": len(server_values),
-                },
-            )
-            await session.refresh(row, ["addresses", "servers"])
-            return cards.card(row)
+                self._enqueue_channels(session, row, values)
+                created = {k: [None, v] for k, v in values.items() if v is not None}
+                counts = {"addresses": len(address_values), "servers": len(server_values)}
+                self._audit(session, actor, "create", row.id, {**created, **counts})
+                await session.refresh(row, ["addresses", "servers"])
+                return cards.card(row)
+        except IntegrityError:
+            # Lost a race: the same submission (origin_key) or the same document was saved meanwhile.
+            if origin_key:
+                async with self._tx() as session:
+                    done = await repository.by_origin(session, origin_key)
+                    if done is not None:
+                        return cards.card(done)
+            label = CLIENT.field("doc_number").label
+            message = "otro usuario acaba de registrar ese documento."
+            raise FieldErrors([FieldError("client", "doc_number", label, message)]) from None
 
     def _validate_all(
         self,
@@ -272,7 +264,9 @@ class ClientService:
                 raise NotFound(f"No se encontró ningún cliente{where} con «{typed}».")
             raise Ambiguous(typed, [cards.summary(c, actor) for c in found[:CHOICES_LIMIT]])
 
-    async def suggest(self, actor: Actor, text: str, *, limit: int = CHOICES_LIMIT, deleted: bool = False) -> list[Any]:
+    async def suggest(
+        self, actor: Actor, text: str, *, limit: int = CHOICES_LIMIT, deleted: bool = False
+    ) -> list[ClientSummary]:
         """Type-ahead choices (autocomplete, external selects): newest matches first."""
         self.policy.require(actor, Permission.VIEW)
         async with self._tx() as session:
