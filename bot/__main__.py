@@ -11,6 +11,7 @@ from typing import Any
 import typer
 from rich.console import Console
 from rich.logging import RichHandler
+from rich.text import Text
 
 from bot.config import Settings
 from bot.runtime import Core, build_core, secret_keys
@@ -128,6 +129,62 @@ def keys_check() -> None:
     """Comprueba que las claves configuradas son válidas (sin mostrarlas)."""
     box = SecretBox(secret_keys(Settings()))
     err.print(f"{box.key_count} clave(s) válidas.")
+
+
+@app.command("export")
+def export(
+    output: typer.FileTextWrite = typer.Option("-", "--output", "-o", help="Archivo JSON (por defecto, la salida)."),
+) -> None:
+    """Exporta los clientes vivos a JSON (sin contraseñas)."""
+    import json
+
+    from commands.access import Actor
+    from commands.transfer import export_records
+
+    async def body(core: Core) -> None:
+        actor = Actor("console", "export")
+        records = [record async for record in export_records(core.service, actor)]
+        json.dump(records, output, ensure_ascii=False, indent=2)
+        output.write("\n")
+        err.print(f"{len(records)} cliente(s) exportados.")
+
+    _run(lambda: _with_core(body))
+
+
+@app.command("import")
+def import_(path: typer.FileText = typer.Argument(..., help="Archivo JSON de `clientes-bot export`.")) -> None:
+    """Importa clientes desde JSON; cada registro se valida como un formulario y los errores se listan."""
+    import json
+
+    from rich.progress import Progress
+
+    from commands.access import Actor
+    from commands.transfer import import_records
+
+    try:
+        records = json.load(path)
+    except json.JSONDecodeError as exc:
+        err.print(f"[red]El archivo no es JSON válido: línea {exc.lineno}, columna {exc.colno}.[/red]")
+        raise typer.Exit(2) from None
+    if not isinstance(records, list):
+        err.print("[red]Se esperaba una lista de clientes.[/red]")
+        raise typer.Exit(2)
+
+    async def body(core: Core) -> None:
+        with Progress(console=err, transient=True) as progress:
+            task = progress.add_task("Importando", total=len(records))
+            report = await import_records(
+                core.service, Actor("console", "import"), records, lambda: progress.advance(task)
+            )
+        for problem in report.problems:
+            err.print(Text(problem, style="yellow"))
+        err.print(
+            f"{report.created} cliente(s) creados, {report.already} ya importados antes, {report.skipped} omitidos."
+        )
+        if report.skipped:
+            raise typer.Exit(1)
+
+    _run(lambda: _with_core(body))
 
 
 @app.command("slack-manifest")

@@ -264,6 +264,13 @@ class ClientService:
                 raise NotFound(f"No se encontró ningún cliente{where} con «{typed}».")
             raise Ambiguous(typed, [cards.summary(c, actor) for c in found[:CHOICES_LIMIT]])
 
+    async def by_origin(self, actor: Actor, origin_key: str) -> ClientCard | None:
+        """The client a submission (or an imported record) already created, if any."""
+        self.policy.require(actor, Permission.VIEW)
+        async with self._tx() as session:
+            row = await repository.by_origin(session, origin_key)
+            return cards.card(row) if row is not None else None
+
     async def suggest(
         self, actor: Actor, text: str, *, limit: int = CHOICES_LIMIT, deleted: bool = False
     ) -> list[ClientSummary]:
@@ -597,6 +604,25 @@ class ClientService:
             await session.execute(delete(FormDraft).where(FormDraft.id == draft_id))
 
     # ----------------------------------------------------------------- maintenance
+    async def iter_cards(self, actor: Actor, *, batch: int = 500) -> AsyncIterator[ClientCard]:
+        """Every live client, oldest first, a batch per transaction (exports of any size in flat memory)."""
+        self.policy.require(actor, Permission.VIEW)
+        after = 0
+        while True:
+            async with self._tx() as session:
+                stmt = (
+                    select(Client)
+                    .where(Client.deleted_at.is_(None), Client.id > after)
+                    .order_by(Client.id)
+                    .limit(batch)
+                )
+                rows = [cards.card(c) for c in (await session.execute(stmt)).scalars().all()]
+            for card in rows:
+                yield card
+            if len(rows) < batch:
+                return
+            after = rows[-1].id
+
     async def history(self, actor: Actor, client_id: int, limit: int = 20) -> list[AuditEntry]:
         self.policy.require(actor, Permission.VIEW)
         async with self._tx() as session:

@@ -1,0 +1,66 @@
+"""Export/import round trip through the service, and the CLI commands around it."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from commands.access import Actor
+from commands.service import ClientService
+from commands.transfer import card_record, export_records, import_records
+
+ADDRESS = {"country": "PE", "ubigeo": "150122", "line": "Av. Larco 345", "phone": "014445566", "email": "a@b.pe"}
+SECOND = {"country": "CL", "line": "Av. Providencia 1", "phone": "+56 2 2345 6789", "email": "c@d.cl"}
+
+
+async def test_round_trip_without_passwords(service: ClientService, ana: Actor) -> None:
+    card = await service.create(
+        ana,
+        {"doc_type": "6", "doc_number": "20100070970", "name": "Empresa «Uno»"},
+        addresses=[ADDRESS, SECOND],
+        contact={"contact_name": "Ana"},
+        integrations={"slack_channel": "uno"},
+        servers=[{"host": "erp.uno.pe", "password": "secreto"}],
+    )
+    records = [r async for r in export_records(service, ana)]
+    assert records == [card_record(card)]
+    assert "secreto" not in json.dumps(records) and "password" not in records[0]["servers"][0]
+    await service.delete(ana, card.id)
+    report = await import_records(service, ana, records)
+    assert (report.created, report.skipped) == (1, 0)
+    again = await import_records(service, ana, records)
+    assert (again.created, again.already, again.skipped) == (0, 1, 0)  # found by its hash, not duplicated
+    page = await service.list_page(ana)
+    assert page.total == 1
+    imported = await service.get(ana, page.rows[0].id)
+    assert [a.country for a in imported.addresses] == ["PE", "CL"] and imported.addresses[0].is_main
+    assert imported.servers[0].host == "erp.uno.pe" and not imported.servers[0].has_password
+
+
+async def test_bad_records_are_reported_by_number(service: ClientService, ana: Actor) -> None:
+    records = [
+        {"doc_type": "1", "doc_number": "12345678", "name": "Bueno"},
+        {"doc_type": "6", "doc_number": "20512333798", "name": "Malo"},
+    ]
+    report = await import_records(service, ana, records)
+    assert report.created == 1 and report.skipped == 1
+    assert report.problems == ["registro 2: Número: el RUC 20512333798 no es válido (dígito verificador)."]
+
+
+def test_cli_export_then_import(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DISCORD_", "CLIENTES_"))}
+    env.pop("DATABASE_URL", None)
+    source = tmp_path / "in.json"
+    source.write_text(json.dumps([{"doc_type": "1", "doc_number": "12345678", "name": "José Núñez"}]))
+    run = [sys.executable, "-m", "bot"]
+    imported = subprocess.run(
+        [*run, "import", str(source)], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60
+    )
+    assert imported.returncode == 0, imported.stderr
+    assert "1 cliente(s) creados, 0 ya importados antes, 0 omitidos." in imported.stderr
+    exported = subprocess.run([*run, "export"], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60)
+    assert exported.returncode == 0, exported.stderr
+    assert json.loads(exported.stdout)[0]["name"] == "José Núñez"
