@@ -311,17 +311,34 @@ class ClientService:
         )
 
     # ----------------------------------------------------------------- edit
+    @asynccontextmanager
+    async def _editing(
+        self, actor: Actor, client_id: int, expected_version: int | None, permission: Permission = Permission.EDIT
+    ) -> AsyncIterator[tuple[AsyncSession, Client]]:
+        """The shape of every change: permission, one transaction, the live client, the version check."""
+        self.policy.require(actor, permission)
+        async with self._tx() as session:
+            client = await self._load(session, client_id)
+            await self._check_version(client, expected_version)
+            yield session, client
+
+    async def _saved(
+        self, session: AsyncSession, client: Client, actor: Actor, action: str, changes: Mapping[str, Any]
+    ) -> ClientCard:
+        """Bumps the version (a concurrent writer becomes a Conflict), audits, and returns the new card."""
+        self._touch(client, actor)
+        await self._flush(session, client)
+        self._audit(session, actor, action, client.id, changes)
+        return cards.card(client)
+
     async def edit_section(
         self, actor: Actor, client_id: int, section: str, raw: Mapping[str, Any], expected_version: int | None
     ) -> ClientCard:
         """Saves one of the client-row sections (Datos del cliente, Otros Datos, Datos Servidor)."""
         if section not in CLIENT_ROW_SECTIONS:
             raise ValueError(f"not a client-row section: {section}")
-        self.policy.require(actor, Permission.EDIT)
         values = validate_section(SECTION_BY_KEY[section], raw)
-        async with self._tx() as session:
-            client = await self._load(session, client_id)
-            await self._check_version(client, expected_version)
+        async with self._editing(actor, client_id, expected_version) as (session, client):
             if section == "client":
                 await self._refuse_duplicate(session, values["doc_type"], values["doc_number"], client.id)
             changes = {k: [getattr(client, k), v] for k, v in values.items() if getattr(client, k) != v}
@@ -333,11 +350,8 @@ class ClientService:
                 client.slack_channel_id = None
             if "discord_channel" in changes:
                 client.discord_channel_id = None
-            self._touch(client, actor)
-            await self._flush(session, client)
             self._enqueue_channels(session, client, {k: v[1] for k, v in changes.items()})
-            self._audit(session, actor, f"edit_{section}", client.id, changes)
-            return cards.card(client)
+            return await self._saved(session, client, actor, f"edit_{section}", changes)
 
     async def add_address(
         self,
@@ -348,19 +362,14 @@ class ClientService:
         *,
         main: bool = False,
     ) -> ClientCard:
-        self.policy.require(actor, Permission.EDIT)
+        """Adds an address; the first one, or one marked `main`, becomes the main address."""
         values = validate_section(ADDRESS, raw)
-        async with self._tx() as session:
-            client = await self._load(session, client_id)
-            await self._check_version(client, expected_version)
+        async with self._editing(actor, client_id, expected_version) as (session, client):
             make_main = main or not client.addresses
             if make_main:
                 await self._clear_main(session, client)
             client.addresses.append(Address(**values, is_main=make_main))
-            self._touch(client, actor)
-            await self._flush(session, client)
-            self._audit(session, actor, "add_address", client.id, {k: [None, v] for k, v in values.items()})
-            return cards.card(client)
+            return await self._saved(session, client, actor, "add_address", {k: [None, v] for k, v in values.items()})
 
     async def _clear_main(self, session: AsyncSession, client: Client) -> None:
         """Unsets the main flag first: the one-main index is checked row by row on SQLite."""
@@ -391,11 +400,8 @@ class ClientService:
         *,
         main: bool = False,
     ) -> ClientCard:
-        self.policy.require(actor, Permission.EDIT)
         values = validate_section(ADDRESS, raw)
-        async with self._tx() as session:
-            client = await self._load(session, client_id)
-            await self._check_version(client, expected_version)
+        async with self._editing(actor, client_id, expected_version) as (session, client):
             address = self._address(client, address_id)
             changes = {k: [getattr(address, k), v] for k, v in values.items() if getattr(address, k) != v}
             if main and not address.is_main:
@@ -406,59 +412,39 @@ class ClientService:
                 return cards.card(client)
             for key, value in values.items():
                 setattr(address, key, value)
-            self._touch(client, actor)
-            await self._flush(session, client)
-            self._audit(session, actor, "edit_address", client.id, {"address_id": address_id, **changes})
-            return cards.card(client)
+            return await self._saved(session, client, actor, "edit_address", {"address_id": address_id, **changes})
 
     async def remove_address(
         self, actor: Actor, client_id: int, address_id: int, expected_version: int | None
     ) -> ClientCard:
         """Removes an address; when it was the main one the oldest remaining becomes main."""
-        self.policy.require(actor, Permission.EDIT)
-        async with self._tx() as session:
-            client = await self._load(session, client_id)
-            await self._check_version(client, expected_version)
+        async with self._editing(actor, client_id, expected_version) as (session, client):
             address = self._address(client, address_id)
-            was_main = address.is_main
             client.addresses.remove(address)
             await session.flush()
-            if was_main and client.addresses:
+            if address.is_main and client.addresses:
                 min(client.addresses, key=lambda a: a.id).is_main = True
-            self._touch(client, actor)
-            await self._flush(session, client)
-            self._audit(
-                session, actor, "remove_address", client.id, {"address_id": address_id, "line": [address.line, None]}
-            )
-            return cards.card(client)
+            changes = {"address_id": address_id, "line": [address.line, None]}
+            return await self._saved(session, client, actor, "remove_address", changes)
 
     async def add_server(
         self, actor: Actor, client_id: int, raw: Mapping[str, Any], expected_version: int | None = None
     ) -> ClientCard:
-        self.policy.require(actor, Permission.EDIT)
         values = validate_section(SERVER, raw)
-        async with self._tx() as session:
-            client = await self._load(session, client_id)
-            await self._check_version(client, expected_version)
+        async with self._editing(actor, client_id, expected_version) as (session, client):
             password = values.pop("password")
             client.servers.append(Server(**values, password_token=self.box.encrypt(password) if password else None))
-            self._touch(client, actor)
-            await self._flush(session, client)
             changes = {k: [None, v] for k, v in values.items()}
             if password:
                 changes["password"] = [None, REDACTED]
-            self._audit(session, actor, "add_server", client.id, changes)
-            return cards.card(client)
+            return await self._saved(session, client, actor, "add_server", changes)
 
     async def edit_server(
         self, actor: Actor, client_id: int, server_id: int, raw: Mapping[str, Any], expected_version: int | None
     ) -> ClientCard:
         """Edits a server; a blank Contraseña keeps the stored one."""
-        self.policy.require(actor, Permission.EDIT)
         values = validate_section(SERVER, raw, keep_blank=frozenset({"password"}))
-        async with self._tx() as session:
-            client = await self._load(session, client_id)
-            await self._check_version(client, expected_version)
+        async with self._editing(actor, client_id, expected_version) as (session, client):
             server = self._server(client, server_id)
             password = values.pop("password")
             changes: dict[str, Any] = {k: [getattr(server, k), v] for k, v in values.items() if getattr(server, k) != v}
@@ -469,32 +455,20 @@ class ClientService:
                 changes["password"] = [REDACTED, REDACTED]
             if not changes:
                 return cards.card(client)
-            self._touch(client, actor)
-            await self._flush(session, client)
-            self._audit(session, actor, "edit_server", client.id, {"server_id": server_id, **changes})
-            return cards.card(client)
+            return await self._saved(session, client, actor, "edit_server", {"server_id": server_id, **changes})
 
     async def remove_server(
         self, actor: Actor, client_id: int, server_id: int, expected_version: int | None
     ) -> ClientCard:
-        self.policy.require(actor, Permission.EDIT)
-        async with self._tx() as session:
-            client = await self._load(session, client_id)
-            await self._check_version(client, expected_version)
+        async with self._editing(actor, client_id, expected_version) as (session, client):
             server = self._server(client, server_id)
             client.servers.remove(server)
-            self._touch(client, actor)
-            await self._flush(session, client)
-            self._audit(
-                session, actor, "remove_server", client.id, {"server_id": server_id, "host": [server.host, None]}
-            )
-            return cards.card(client)
+            changes = {"server_id": server_id, "host": [server.host, None]}
+            return await self._saved(session, client, actor, "remove_server", changes)
 
     async def reveal_password(self, actor: Actor, client_id: int, server_id: int) -> str:
         """The only way a password leaves the database; every reveal is audited."""
-        self.policy.require(actor, Permission.REVEAL)
-        async with self._tx() as session:
-            client = await self._load(session, client_id)
+        async with self._editing(actor, client_id, None, Permission.REVEAL) as (session, client):
             server = self._server(client, server_id)
             if not server.password_token:
                 raise NotFound(f"El servidor {server.host or server.ip} no tiene contraseña guardada.")
@@ -503,19 +477,10 @@ class ClientService:
 
     # ----------------------------------------------------------------- delete / restore
     async def delete(self, actor: Actor, client_id: int, expected_version: int | None = None) -> Notice:
-        self.policy.require(actor, Permission.DELETE)
-        async with self._tx() as session:
-            client = await self._load(session, client_id)
-            await self._check_version(client, expected_version)
+        async with self._editing(actor, client_id, expected_version, Permission.DELETE) as (session, client):
             client.deleted_at = utcnow()
-            self._touch(client, actor)
-            await self._flush(session, client)
-            self._audit(session, actor, "delete", client.id)
-            return Notice(
-                f"Cliente «{client.name}» ({cards.card(client).document}) eliminado.",
-                client_id=client.id,
-                undo="restaurar",
-            )
+            card = await self._saved(session, client, actor, "delete", {})
+            return Notice(f"Cliente «{card.name}» ({card.document}) eliminado.", client_id=card.id, undo="restaurar")
 
     async def restore(self, actor: Actor, client_id: int) -> ClientCard:
         """Brings a deleted client back, unless its document now belongs to a live client."""
