@@ -1,0 +1,26 @@
+"""``/clientes ayuda``: the router's command list, escaped (usages contain ``<cliente>``)."""
+
+from __future__ import annotations
+
+from bot.slack import ids
+from bot.slack.blocks.common import Block, header, section
+from bot.slack.escape import mrkdwn
+from commands.router import CLIENT_HINT, COMMANDS
+
+
+def help_blocks(unknown: str | None = None) -> list[Block]:
+    blocks: list[Block] = [header("Clientes — ayuda")]
+    if unknown:
+        blocks.append(section(mrkdwn(f"No conozco «{unknown}». Estos son los comandos:")))
+    lines = [
+        f"`{mrkdwn(ids.COMMAND)} {mrkdwn(spec.usage)}` — {mrkdwn(spec.description)}"
+        + (f" _({mrkdwn(', '.join(spec.aliases))})_" if spec.aliases else "")
+        for spec in COMMANDS
+    ]
+    blocks.append(section("\n".join(lines)))
+    blocks.append(section(mrkdwn(CLIENT_HINT)))
+    return blocks
+
+
+def help_text() -> str:
+    return mrkdwn(f"Comandos de {ids.COMMAND}: " + ", ".join(spec.name for spec in COMMANDS))

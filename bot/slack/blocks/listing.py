@@ -1,0 +1,69 @@
+"""The client list as a message: the manual's columns per row, Ver/Editar, Anterior/Siguiente.
+
+Paging buttons carry ``{"c": cursor, "q": query}`` as their value (the core's keyset cursors are short
+strings), so the list needs no server-side session.
+"""
+
+from __future__ import annotations
+
+import json
+
+from bot.slack import ids
+from bot.slack.blocks.common import Block, actions, button, context, header, section
+from bot.slack.escape import mrkdwn
+from commands.presenter import LIST_COLUMNS, list_row
+from commands.views import ClientPage, ClientSummary
+
+TITLE = "Clientes"
+
+
+def page_value(cursor: str | None, query: str) -> str:
+    return json.dumps({"c": cursor, "q": query}, separators=(",", ":"), ensure_ascii=False)
+
+
+def parse_page_value(value: str | None) -> tuple[str | None, str]:
+    try:
+        data = json.loads(value or "{}")
+    except json.JSONDecodeError:
+        return None, ""
+    if not isinstance(data, dict):
+        return None, ""
+    return (data.get("c") or None), str(data.get("q") or "")
+
+
+def row_text(row: ClientSummary) -> str:
+    """'*Nombre*' then the other columns as 'Label: value', all escaped."""
+    cells = dict(zip(LIST_COLUMNS, list_row(row), strict=True))
+    name_label = LIST_COLUMNS[1]
+    others = " · ".join(f"{mrkdwn(label)}: {mrkdwn(value)}" for label, value in cells.items() if label != name_label)
+    return f"*{mrkdwn(cells[name_label])}*  ({mrkdwn(row.ref)})\n{others}"
+
+
+def list_blocks(page: ClientPage) -> list[Block]:
+    title = f"{TITLE} — «{page.query}»" if page.query else TITLE
+    blocks: list[Block] = [header(title)]
+    if not page.rows:
+        blocks.append(section(mrkdwn("No hay clientes que coincidan." if page.query else "Aún no hay clientes.")))
+        return blocks
+    blocks.append(context(mrkdwn(f"{page.total} cliente(s) · página {page.page_number} de {page.page_count}")))
+    for row in page.rows:
+        blocks.append(section(row_text(row), block_id=f"fila.{row.id}"))
+        blocks.append(
+            actions(
+                button("Ver", ids.CLIENT_VIEW, str(row.id)),
+                button("Editar", ids.CLIENT_EDIT, str(row.id)),
+                block_id=f"fila.{row.id}.acciones",
+            )
+        )
+    nav = []
+    if page.prev_cursor:
+        nav.append(button("◀ Anterior", ids.LIST_PAGE_PREV, page_value(page.prev_cursor, page.query)))
+    if page.next_cursor:
+        nav.append(button("Siguiente ▶", ids.LIST_PAGE_NEXT, page_value(page.next_cursor, page.query)))
+    if nav:
+        blocks.append(actions(*nav, block_id="lista.paginas"))
+    return blocks
+
+
+def list_text(page: ClientPage) -> str:
+    return mrkdwn(f"Clientes: {page.total} (página {page.page_number} de {page.page_count})")

@@ -1,0 +1,52 @@
+"""``/clientes <subcomando>``: ack at once (empty), then open a modal with the fresh trigger_id or
+answer ephemerally through ``respond()``. Sub-commands and aliases come from ``commands.router``."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.slack import ids
+from bot.slack.blocks.help import help_blocks, help_text
+from bot.slack.blocks.listing import list_blocks, list_text
+from bot.slack.handlers import ops
+from bot.slack.handlers.common import Reply, actor_of, guarded
+from commands import router
+from commands.service import ClientService
+
+log = logging.getLogger("bot.slack")
+
+
+def register(app: AsyncApp, service: ClientService) -> None:
+    @app.command(ids.COMMAND)
+    async def clientes(ack: AsyncAck, command: dict[str, Any], client: AsyncWebClient, respond: AsyncRespond) -> None:
+        await ack()
+        actor = actor_of(command)
+        channel = str(command.get("channel_id") or "")
+        trigger_id = str(command.get("trigger_id") or "")
+        parsed = router.parse(str(command.get("text") or ""))
+        reply = Reply(client, actor.user_id, channel, respond)
+
+        async def run() -> None:
+            name, argument = parsed.command, parsed.argument
+            if name == "nuevo":
+                await ops.open_create(client, trigger_id, channel)
+            elif name == "lista":
+                page = await service.list_page(actor, argument)
+                await reply.send(list_text(page), list_blocks(page))
+            elif name == "ver":
+                await ops.show_card(reply, await service.find(actor, argument))
+            elif name == "editar":
+                await ops.open_edit_picker(client, trigger_id, await service.find(actor, argument), channel)
+            elif name == "eliminar":
+                await ops.ask_delete(reply, await service.find(actor, argument))
+            elif name == "restaurar":
+                card = await service.find(actor, argument, deleted=True)
+                await ops.restore(reply, service, actor, card.id, replace=False)
+            else:
+                await reply.send(help_text(), help_blocks(parsed.unknown))
+
+        await guarded(reply, run, command=parsed.command)

@@ -1,0 +1,134 @@
+"""What every listener needs: who is asking, how to answer them privately, and how errors look.
+
+Replies with client data are ephemeral: through ``respond()`` (the ``response_url`` of a slash command
+or of a message button) or, after a modal, ``chat.postEphemeral`` in the channel the command came from,
+falling back to a direct message when that channel refuses it. Slack API failures after the ack are
+logged with the method and Slack's error code only (never tokens or client data); the save they follow
+has already happened, so nothing is lost.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any
+
+from slack_bolt.context.respond.async_respond import AsyncRespond
+from slack_sdk.errors import SlackApiError, SlackClientError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.slack.blocks.common import Block
+from bot.slack.blocks.notices import choices_blocks, error_blocks
+from bot.slack.escape import mrkdwn
+from commands.access import Actor
+from commands.errors import Ambiguous, CoreError
+
+log = logging.getLogger("bot.slack")
+
+# Channels where chat.postEphemeral cannot reach the user; a DM is used instead.
+_DM_FALLBACK_ERRORS = frozenset({"channel_not_found", "not_in_channel", "user_not_in_channel", "is_archived"})
+
+
+def actor_of(body: Mapping[str, Any]) -> Actor:
+    """The Slack user behind a command (``user_id``) or an interaction (``user.id``)."""
+    user = body.get("user")
+    if isinstance(user, Mapping):
+        return Actor("slack", str(user.get("id", "")), user.get("username") or user.get("name"))
+    return Actor("slack", str(body.get("user_id", "")), body.get("user_name"))
+
+
+def channel_of(body: Mapping[str, Any]) -> str:
+    """The conversation a command or message button came from ('' inside modals)."""
+    channel = body.get("channel")
+    if isinstance(channel, Mapping):
+        return str(channel.get("id") or "")
+    return str(body.get("channel_id") or (body.get("container") or {}).get("channel_id") or "")
+
+
+def slack_error(exc: Exception) -> str:
+    """Slack's error code (or the exception type) for logs: never the request or its token."""
+    if isinstance(exc, SlackApiError):
+        return str(exc.response.get("error") or exc.response.status_code)
+    return type(exc).__name__
+
+
+class Reply:
+    """Answers one user privately, wherever the request came from."""
+
+    def __init__(
+        self,
+        client: AsyncWebClient,
+        user_id: str,
+        channel_id: str = "",
+        respond: AsyncRespond | None = None,
+    ) -> None:
+        self.client = client
+        self.user_id = user_id
+        self.channel_id = channel_id
+        self.respond = respond if respond is not None and respond.response_url else None
+
+    async def send(self, text: str, blocks: list[Block] | None = None, *, replace: bool = False) -> None:
+        """An ephemeral message; ``replace`` swaps the message the button was on (response_url only)."""
+        try:
+            if self.respond is not None:
+                answer = await self.respond(
+                    text=text, blocks=blocks, response_type="ephemeral", replace_original=replace
+                )
+                if answer.status_code == 200 or not self.channel_id:
+                    if answer.status_code != 200:
+                        log.warning("Slack: response_url respondió %s", answer.status_code)
+                    return
+                # response_url expires after 30 min / 5 uses: fall back to the Web API.
+                log.info("Slack: response_url respondió %s; se usa chat.postEphemeral", answer.status_code)
+            await self._post_ephemeral(text, blocks)
+        except (SlackClientError, OSError) as exc:
+            log.warning("Slack: no se pudo responder a %s: %s", self.user_id, slack_error(exc))
+
+    async def _post_ephemeral(self, text: str, blocks: list[Block] | None) -> None:
+        if self.channel_id:
+            try:
+                await self.client.chat_postEphemeral(
+                    channel=self.channel_id, user=self.user_id, text=text, blocks=blocks
+                )
+                return
+            except SlackApiError as exc:
+                if slack_error(exc) not in _DM_FALLBACK_ERRORS:
+                    raise
+                log.info("Slack: chat.postEphemeral en %s falló (%s); se usa un DM", self.channel_id, slack_error(exc))
+        await self.client.chat_postMessage(channel=self.user_id, text=text, blocks=blocks)
+
+    async def share(self, text: str, blocks: list[Block]) -> None:
+        """A message everyone in the channel sees (only on the user's explicit request)."""
+        try:
+            if self.respond is not None:
+                answer = await self.respond(
+                    text=text, blocks=blocks, response_type="in_channel", replace_original=False
+                )
+                if answer.status_code != 200:
+                    log.warning("Slack: response_url respondió %s al compartir", answer.status_code)
+            else:
+                await self.client.chat_postMessage(channel=self.channel_id or self.user_id, text=text, blocks=blocks)
+        except (SlackClientError, OSError) as exc:
+            log.warning("Slack: no se pudo compartir en %s: %s", self.channel_id, slack_error(exc))
+            await self.send(mrkdwn("No pude publicar en este canal; invíteme al canal e intente de nuevo."))
+
+    async def error(self, exc: CoreError, command: str = "ver") -> None:
+        """Core errors in Spanish; several matches become a list to pick from."""
+        if isinstance(exc, Ambiguous):
+            await self.send(mrkdwn(str(exc)), choices_blocks(str(exc), exc.choices, command))
+            return
+        await self.send(mrkdwn(str(exc)), error_blocks(str(exc)))
+
+
+async def guarded(reply: Reply, work: Callable[[], Awaitable[None]], *, command: str = "ver") -> None:
+    """Runs ``work``; a core error is shown to the user, anything else is logged and apologised for."""
+    try:
+        await work()
+    except CoreError as exc:
+        await reply.error(exc, command)
+    except SlackApiError as exc:
+        log.warning("Slack: llamada fallida: %s", slack_error(exc))
+        await reply.send(mrkdwn("Slack rechazó la operación; intente de nuevo."), None)
+    except Exception:
+        log.exception("Slack: error inesperado")
+        await reply.send(mrkdwn("Ocurrió un error inesperado; no se perdió ningún dato guardado."), None)

@@ -1,0 +1,30 @@
+"""Type-ahead for external selects: País (pycountry, Spanish names) and Distrito (ubigeo INEI).
+
+Options go back in the ack itself; Slack allows 100 per answer, text ≤75 and value ≤150 characters.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt.async_app import AsyncAck, AsyncApp
+
+from bot.slack import ids
+from bot.slack.blocks.common import option
+from commands import countries, ubigeo
+from commands.service import ClientService
+
+COUNTRY_LIMIT = 100
+DISTRICT_LIMIT = 50
+
+
+def register(app: AsyncApp, service: ClientService) -> None:
+    @app.options(ids.OPT_COUNTRY)
+    async def country_options(ack: AsyncAck, payload: dict[str, Any]) -> None:
+        found = countries.search(str(payload.get("value") or ""), limit=COUNTRY_LIMIT)
+        await ack(options=[option(c.name, c.code) for c in found])
+
+    @app.options(ids.OPT_UBIGEO)
+    async def district_options(ack: AsyncAck, payload: dict[str, Any]) -> None:
+        found = ubigeo.search(str(payload.get("value") or ""), limit=DISTRICT_LIMIT)
+        await ack(options=[option(d.label, d.code) for d in found])

@@ -1,0 +1,32 @@
+"""Every callback_id and action_id the app registers, in one place so renderers and handlers agree."""
+
+from __future__ import annotations
+
+COMMAND = "/clientes"
+
+# Modals (callback_id)
+VIEW_CREATE = "clientes_nuevo"
+VIEW_EDIT_PICK = "clientes_editar_seccion"
+VIEW_EDIT = "clientes_editar"
+VIEW_DONE = "clientes_guardado"
+
+# Inputs whose options come from the app (external_select)
+OPT_COUNTRY = "country"
+OPT_UBIGEO = "ubigeo"
+PICK_SECTION = "seccion"
+
+# Buttons and menus (action_id)
+CREATE_ADD_ADDRESS = "nuevo_agregar_direccion"
+CREATE_ADD_SERVER = "nuevo_agregar_servidor"
+LIST_PAGE = "lista_pagina"  # Anterior / Siguiente share the handler; value carries cursor + query
+LIST_PAGE_PREV = "lista_anterior"
+LIST_PAGE_NEXT = "lista_siguiente"
+CLIENT_VIEW = "cliente_ver"
+CLIENT_EDIT = "cliente_editar"
+CLIENT_ADD_ADDRESS = "cliente_agregar_direccion"
+CLIENT_ADD_SERVER = "cliente_agregar_servidor"
+CLIENT_REVEAL = "cliente_ver_contrasena"
+CLIENT_DELETE = "cliente_eliminar"
+CLIENT_RESTORE = "cliente_restaurar"
+CLIENT_SHARE = "cliente_compartir"
+CLIENT_PICK = "cliente_elegir"  # a choice among ambiguous matches; value "command:id"

@@ -1,0 +1,51 @@
+"""Runs the Slack adapter until cancelled: Socket Mode (``SLACK_APP_TOKEN``) or HTTP mode
+(``SLACK_MODE=http``: Bolt's aiohttp app serving ``POST /slack/events`` on ``SLACK_PORT``)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from aiohttp import web
+
+from bot.runtime import Core
+from bot.slack.app import build_app, build_client
+
+log = logging.getLogger("bot.slack")
+
+EVENTS_PATH = "/slack/events"
+HTTP_HOST = "0.0.0.0"  # Slack (or the load balancer) must reach it
+
+
+async def serve_http(core: Core, *, host: str = HTTP_HOST, port: int | None = None) -> web.AppRunner:
+    """Starts the HTTP server and returns its runner (the caller cleans it up)."""
+    app = build_app(core, build_client(core.settings))
+    runner = web.AppRunner(app.web_app(path=EVENTS_PATH), access_log=None)
+    await runner.setup()
+    await web.TCPSite(runner, host, port if port is not None else core.settings.slack_port).start()
+    return runner
+
+
+async def run_slack(core: Core) -> None:
+    settings = core.settings
+    if settings.slack_mode == "http":
+        runner = await serve_http(core)
+        log.info("Slack (HTTP) escuchando en el puerto %s, ruta %s", settings.slack_port, EVENTS_PATH)
+        try:
+            await asyncio.Event().wait()
+        finally:
+            await runner.cleanup()
+        return
+
+    from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+
+    if not settings.slack_app_token:
+        raise RuntimeError("Socket Mode necesita SLACK_APP_TOKEN")
+    app = build_app(core, build_client(settings))
+    handler = AsyncSocketModeHandler(app, settings.slack_app_token.get_secret_value())
+    await handler.connect_async()
+    log.info("Slack (Socket Mode) conectado")
+    try:
+        await asyncio.Event().wait()
+    finally:
+        await handler.close_async()

@@ -1,0 +1,136 @@
+"""The Slack adapter under test: the real Bolt app built by ``bot.slack.app`` on a real database, its
+Web API client pointed at the local fake Slack; requests are signed like Slack's."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from pydantic import SecretStr
+from slack_bolt.async_app import AsyncApp
+
+from bot.config import Settings
+from bot.runtime import Core
+from bot.slack.app import build_app, build_client
+from commands.access import AccessPolicy
+from commands.service import ClientService
+from storage.crypto import SecretBox
+from storage.db import Database
+from tests.fakes.fake_slack import DEFAULT_USER_ID, FakeSlack
+from tests.fakes.slack_requests import (
+    SIGNING_SECRET,
+    action_for,
+    block_actions,
+    block_suggestion,
+    dispatch,
+    slash_command,
+    view_submission,
+)
+
+
+def settings_for(fake: FakeSlack, **overrides: Any) -> Settings:
+    return Settings(
+        _env_file=None,  # type: ignore[call-arg]
+        slack_bot_token=SecretStr("xoxb-test"),
+        slack_signing_secret=SecretStr(SIGNING_SECRET),
+        slack_api_url=fake.base_url,
+        **overrides,
+    )
+
+
+@dataclass
+class Slack:
+    """Drives the app like Slack would and reads what the fake received."""
+
+    fake: FakeSlack
+    app: AsyncApp
+    core: Core
+    hooks: int = 0
+    seen: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def service(self) -> ClientService:
+        return self.core.service
+
+    def hook(self) -> tuple[str, str]:
+        self.hooks += 1
+        name = f"hook{self.hooks}"
+        return name, self.fake.response_url(name)
+
+    async def responses(self, name: str, count: int = 1, within: float = 3.0) -> list[dict[str, Any]]:
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + within
+        while len(self.fake.responses_to(name)) < count:
+            if loop.time() > deadline:
+                raise AssertionError(f"no response on {name}; calls: {[c.method for c in self.fake.calls]}")
+            await asyncio.sleep(0.01)
+        return self.fake.responses_to(name)
+
+    async def next_call(self, method: str) -> Any:
+        """Waits for one more call to ``method`` than already consumed and returns it."""
+        count = self.seen.get(method, 0) + 1
+        calls = await self.fake.wait_for(method, count=count, within=3.0)
+        self.seen[method] = count
+        return calls[count - 1]
+
+    async def command(self, text: str, *, user_id: str = DEFAULT_USER_ID) -> dict[str, Any]:
+        """Runs ``/clientes text`` and returns the ephemeral reply posted to its response_url."""
+        name, url = self.hook()
+        response = await dispatch(self.app, *slash_command("/clientes", text, response_url=url, user_id=user_id))
+        assert response.status == 200 and not response.body
+        return (await self.responses(name))[-1]
+
+    async def open_modal(self, text: str, method: str = "views.open") -> dict[str, Any]:
+        response = await dispatch(self.app, *slash_command("/clientes", text))
+        assert response.status == 200
+        return (await self.next_call(method)).response["view"]
+
+    async def submit(self, view: dict[str, Any], answers: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+        response = await dispatch(self.app, *view_submission(view, answers, **kwargs))
+        assert response.status == 200, response.body
+        return json.loads(response.body) if response.body else {}
+
+    async def click(
+        self, blocks: list[dict[str, Any]], action_id: str, value: Any = None, *, user_id: str = DEFAULT_USER_ID
+    ) -> dict[str, Any]:
+        """Clicks an element of an ephemeral message; returns what was posted to its response_url."""
+        name, url = self.hook()
+        request = block_actions(
+            action_for(blocks, action_id, value), is_ephemeral=True, response_url=url, user_id=user_id
+        )
+        assert (await dispatch(self.app, *request)).status == 200
+        return (await self.responses(name))[-1]
+
+    async def click_to_modal(self, blocks: list[dict[str, Any]], action_id: str, value: Any = None) -> dict[str, Any]:
+        request = block_actions(action_for(blocks, action_id, value), is_ephemeral=True)
+        assert (await dispatch(self.app, *request)).status == 200
+        return (await self.next_call("views.open")).response["view"]
+
+    async def options(self, view: dict[str, Any], action_id: str, typed: str) -> list[dict[str, Any]]:
+        response = await dispatch(self.app, *block_suggestion(action_id, typed, view=view))
+        assert response.status == 200
+        return json.loads(response.body)["options"]
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[FakeSlack]:
+    async with FakeSlack() as server:
+        yield server
+
+
+@pytest.fixture
+def make_slack(fake: FakeSlack, db: Database, box: SecretBox) -> Callable[..., Slack]:
+    def make(policy: AccessPolicy | None = None, **settings: Any) -> Slack:
+        core = Core(settings_for(fake, **settings), db, box, ClientService(db, box, policy or AccessPolicy()))
+        return Slack(fake, build_app(core, build_client(core.settings)), core)
+
+    return make
+
+
+@pytest.fixture
+def slack(make_slack: Callable[..., Slack]) -> Slack:
+    return make_slack()

@@ -1,0 +1,104 @@
+"""Request verification, HTTP mode as the process runs it, the manifest."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import time
+
+from bot.runtime import Core
+from bot.slack.manifest import build_manifest
+from bot.slack.runner import run_slack
+from tests.fakes.slack_requests import Signing, dispatch, post, slash_command
+
+from .conftest import Slack, settings_for
+
+
+async def test_bad_signature_and_old_timestamp_are_refused(slack: Slack) -> None:
+    body, headers = slash_command("/clientes", "lista")
+    tampered = await dispatch(slack.app, body.replace("lista", "nuevo"), headers)
+    wrong = await dispatch(slack.app, *slash_command("/clientes", "lista", signing=Signing(secret="otro")))
+    old = await dispatch(slack.app, *slash_command(signing=Signing(timestamp=int(time.time()) - 6 * 60)))
+    assert (tampered.status, wrong.status, old.status) == (401, 401, 401)
+    assert slack.fake.calls == []
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+async def test_http_mode_answers_a_signed_command_on_slack_events(slack: Slack) -> None:
+    port = free_port()
+    settings = settings_for(slack.fake, slack_mode="http", slack_port=port)
+    core = Core(settings, slack.core.db, slack.core.box, slack.core.service)
+    task = asyncio.create_task(run_slack(core))
+    try:
+        url = f"http://127.0.0.1:{port}/slack/events"
+        for _ in range(200):
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=0.1):
+                    break
+            except OSError:
+                await asyncio.sleep(0.02)
+        name, hook = slack.hook()
+        reply = await post(url, *slash_command("/clientes", "ayuda", response_url=hook))
+        assert reply.status == 200
+        assert "/clientes nuevo" in str((await slack.responses(name))[0]["blocks"])
+        refused = await post(url, *slash_command("/clientes", "ayuda", signing=Signing(secret="x")))
+        assert refused.status == 401
+    finally:
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+
+
+def test_manifest_for_both_modes() -> None:
+    socket_mode = build_manifest(socket_mode=True)
+    assert socket_mode["settings"]["socket_mode_enabled"] is True
+    assert "url" not in socket_mode["features"]["slash_commands"][0]
+    scopes = set(socket_mode["oauth_config"]["scopes"]["bot"])
+    assert {"commands", "chat:write", "channels:manage", "usergroups:read"} <= scopes
+
+    url = "https://bot.example.pe/slack/events"
+    http = build_manifest(socket_mode=False, request_url=url, name="Clientes Dev")
+    assert http["features"]["slash_commands"][0] == {
+        "command": "/clientes",
+        "description": "Registro de clientes",
+        "usage_hint": http["features"]["slash_commands"][0]["usage_hint"],
+        "should_escape": False,
+        "url": url,
+    }
+    assert http["settings"]["interactivity"] == {
+        "is_enabled": True,
+        "request_url": url,
+        "message_menu_options_url": url,
+    }
+    assert http["display_information"]["name"] == "Clientes Dev"
+
+
+async def test_rate_limited_web_api_call_is_retried(slack: Slack) -> None:
+    from .helpers import CLIENT_ANSWERS
+
+    slack.fake.fail_next("chat.postEphemeral", status=429, retry_after=0)
+    view = await slack.open_modal("nuevo")
+    assert (await slack.submit(view, CLIENT_ANSWERS))["response_action"] == "update"
+    calls = await slack.fake.wait_for("chat.postEphemeral", count=2, within=5.0)
+    assert [c.status for c in calls] == [429, 200] and calls[1].ok
+
+
+async def test_expired_response_url_falls_back_to_post_ephemeral(slack: Slack) -> None:
+    from .helpers import make_client
+
+    await make_client(slack.service, 1)
+    slack.fake.fail_next("response_url", status=404, error="expired_url")
+    _name, hook = slack.hook()
+    await dispatch(slack.app, *slash_command("/clientes", "ver 10000001", response_url=hook))
+    posted = await slack.next_call("chat.postEphemeral")
+    assert posted.params["user"] == "U0ALICE" and "Cliente 01" in str(posted.params["blocks"])
+
+
+async def test_a_refused_views_open_is_explained_to_the_user(slack: Slack) -> None:
+    slack.fake.fail_next("views.open", error="expired_trigger_id")
+    reply = await slack.command("nuevo")
+    assert "Slack rechazó la operación" in reply["text"]
