@@ -172,3 +172,15 @@ def test_no_input_raises_anything_but_field_errors(section, raw) -> None:  # typ
             assert error.text.startswith(section.field(error.field).label + ": ")
     else:
         assert set(values) == {f.key for f in section.fields}
+
+
+def test_district_search_ranks_own_names_first() -> None:
+    from commands import ubigeo
+
+    assert ubigeo.search("lima")[0].label == "Lima — Lima, Lima"
+    labels = [d.label for d in ubigeo.search("MIRAFLORES")]
+    assert "Miraflores — Lima, Lima" in labels and all(label.startswith("Miraflores") for label in labels[:4])
+    assert labels[4] == "San Juan de Miraflores — Lima, Lima"
+    assert [d.code for d in ubigeo.search("san juan miraflores")] == ["150133"]
+    assert [d.code for d in ubigeo.search("1501")][:2] == ["150101", "150102"]
+    assert ubigeo.search("   ") == [] and len(ubigeo.search("a", limit=25)) == 25
