@@ -36,7 +36,7 @@ def _setup_logging() -> None:
         datefmt="[%X]",
         handlers=[RichHandler(console=err, show_path=False, rich_tracebacks=False)],
     )
-    for noisy in ("discord.gateway", "discord.client", "aiohttp.access"):
+    for noisy in ("discord.gateway", "discord.client", "aiohttp.access", "alembic"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
 

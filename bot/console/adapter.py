@@ -44,7 +44,7 @@ class ConsoleAdapter:
         )
         while True:
             try:
-                line = self.prompt.ask("clientes>")
+                line = self.prompt.ask("clientes>", sep=" ")
             except EndOfInput:
                 break
             if line.strip().lower() in EXIT_WORDS:

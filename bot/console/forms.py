@@ -13,6 +13,7 @@ from commands import countries, ubigeo
 from commands.errors import FieldErrors
 from commands.forms import Field, Kind, Section
 from commands.validation import validate_section
+from storage.textfold import fold
 
 
 class FormAsker:
@@ -49,11 +50,9 @@ class FormAsker:
             if not typed:
                 return ""
             found = ubigeo.search(typed, limit=15)
-            if len(found) == 1 or (
-                found
-                and fold_equal(found[0].distrito, typed)
-                and not fold_equal(found[1].distrito if len(found) > 1 else "", typed)
-            ):
+            same_name = [d for d in found if fold(d.distrito) == fold(typed)]
+            if len(found) == 1 or len(same_name) == 1:
+                found = same_name or found
                 self.console.print(Text(f"  → {found[0].label} ({found[0].code})", style="green"))
                 return found[0].code
             if not found:
@@ -61,6 +60,7 @@ class FormAsker:
                 continue
             index = self.prompt.pick("Elija el distrito (número)", [f"{d.label} ({d.code})" for d in found])
             if index is not None:
+                self.console.print(Text(f"  → {found[index].label} ({found[index].code})", style="green"))
                 return found[index].code
 
     def ask_section(
@@ -89,9 +89,3 @@ class FormAsker:
                 bad = {error.field for error in exc.errors}
                 values.update({k: v for k, v in raw.items() if k not in bad})
                 pending = [spec for spec in section.fields if spec.key in bad]
-
-
-def fold_equal(a: str, b: str) -> bool:
-    from storage.textfold import fold
-
-    return fold(a) == fold(b)

@@ -19,10 +19,10 @@ class Prompter:
         self.stream = stream or sys.stdin
         self.interactive = self.stream.isatty()
 
-    def ask(self, label: str, default: str | None = None, *, secret: bool = False) -> str:
+    def ask(self, label: str, default: str | None = None, *, secret: bool = False, sep: str = ": ") -> str:
         """One answer; Enter takes the default shown in brackets."""
         suffix = f" [{default}]" if default else ""
-        question = f"{label}{suffix}: "
+        question = f"{label}{suffix}{sep}"
         if secret and self.interactive:
             answer = getpass.getpass(question, stream=None)
         else:
