@@ -1,0 +1,75 @@
+"""`ClientesBot`: a plain discord.py `Client` with a `CommandTree` holding /clientes.
+
+Intents: `Intents.none()` plus `guilds` (the tree and guild-scoped commands need guild objects).
+No privileged intent is needed: `members` — the invoking member and its role ids arrive inside every
+interaction payload; `message_content` — slash commands, buttons and modals never read messages;
+`presences` — nothing depends on who is online.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+
+import discord
+from discord import app_commands
+
+from bot.discord.commands import ClientesGroup
+from bot.discord.escape import NO_MENTIONS
+from bot.discord.replies import DEFAULT_BUDGET, UNEXPECTED, Reply, send
+from bot.discord.translator import Traductor
+from bot.discord.ui import DYNAMIC_ITEMS
+from bot.runtime import Core
+
+log = logging.getLogger(__name__)
+
+
+def intents() -> discord.Intents:
+    wanted = discord.Intents.none()
+    wanted.guilds = True
+    return wanted
+
+
+class ClientesTree(app_commands.CommandTree):
+    async def on_error(self, interaction: discord.Interaction, error: app_commands.AppCommandError, /) -> None:
+        log.error("command %s failed", interaction.command and interaction.command.qualified_name, exc_info=error)
+        if interaction.type is discord.InteractionType.application_command:
+            with contextlib.suppress(discord.HTTPException):
+                await send(interaction, Reply(content=UNEXPECTED))
+
+
+class ClientesBot(discord.Client):
+    """`response_budget`: seconds of work allowed before a reply is deferred (Discord allows 3)."""
+
+    def __init__(self, core: Core, *, response_budget: float = DEFAULT_BUDGET, **options: object) -> None:
+        super().__init__(intents=intents(), allowed_mentions=NO_MENTIONS, **options)  # type: ignore[arg-type]
+        self.core = core
+        self.response_budget = response_budget
+        self.tree = ClientesTree(self)
+        self.tree.add_command(ClientesGroup())
+
+    @property
+    def guild_ids(self) -> list[int]:
+        return sorted(int(g) for g in self.core.settings.discord_guild_ids if g.isdigit())
+
+    async def setup_hook(self) -> None:
+        self.add_dynamic_items(*DYNAMIC_ITEMS)
+        await self.tree.set_translator(Traductor())
+        await self.sync_commands()
+
+    async def sync_commands(self) -> None:
+        """To each DISCORD_GUILD_IDS guild (instant), else globally (Discord may take up to an hour)."""
+        try:
+            if not self.guild_ids:
+                await self.tree.sync()
+                log.info("/clientes registrado globalmente")
+                return
+            for guild_id in self.guild_ids:
+                guild = discord.Object(guild_id)
+                self.tree.copy_global_to(guild=guild)
+                await self.tree.sync(guild=guild)
+                log.info("/clientes registrado en el servidor %s", guild_id)
+        except discord.HTTPException as exc:
+            log.error(
+                "No se pudo registrar /clientes (%s). ¿Se invitó al bot con el alcance applications.commands?", exc
+            )

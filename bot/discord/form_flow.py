@@ -1,0 +1,139 @@
+"""Section modals end to end: open (pre-filled), submit to the core, map its answer back.
+
+The adapter never validates: it sends what was typed and shows the core's `FieldErrors`, keeping the
+typed values in a FormDraft so "Corregir" re-opens the same form. Opening a modal must be the first
+response (a deferred interaction cannot open one), so only fast reads happen before `send_modal`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import discord
+from discord import ui
+
+from bot.discord.actor import actor_of
+from bot.discord.escape import md
+from bot.discord.form_target import OTHER_COUNTRY, FormTarget
+from bot.discord.replies import Reply, answer, error_reply, send
+from bot.discord.ui.fix_button import FixButton
+from bot.discord.ui.section_modal import SectionModal
+from bot.discord.ui.ubigeo_picker import picker_reply, start_state
+from commands.errors import Conflict, CoreError, FieldErrors
+from commands.service import ClientService
+from commands.views import ClientCard
+
+
+def service_of(interaction: discord.Interaction) -> ClientService:
+    return interaction.client.core.service  # type: ignore[attr-defined]
+
+
+async def open_form(interaction: discord.Interaction, target: FormTarget, values: dict[str, Any] | None = None) -> None:
+    await interaction.response.send_modal(SectionModal(target, values))
+
+
+async def open_edit(interaction: discord.Interaction, client_id: int, what: str) -> None:
+    """Opens the edit form of a section ("client", "contact", "integrations", "s<id>"), pre-filled
+    with the current values and carrying their version; "a<id>" opens the picker on its distrito."""
+    try:
+        card = await service_of(interaction).get(actor_of(interaction), client_id)
+        if what in ("client", "contact", "integrations"):
+            target = FormTarget(what, card.id, card.version)
+            await open_form(interaction, target, dict(card.section_values(what)))
+        elif what.startswith("s") and (server := card.server(int(what[1:]))) is not None:
+            await open_form(interaction, FormTarget("server", card.id, card.version, server.id), server.values())
+        elif what.startswith("a") and (address := card.address(int(what[1:]))) is not None:
+            reply = picker_reply(start_state(card.id, card.version, address.id, address.ubigeo))
+            await send(interaction, reply)
+        else:
+            await send(interaction, Reply(content="Esa sección ya no existe; abra la ficha de nuevo."))
+    except CoreError as exc:
+        await send(interaction, error_reply(exc))
+
+
+async def open_address(
+    interaction: discord.Interaction, client_id: int, version: int, address_id: int | None, code: str
+) -> None:
+    """ "Continuar" / "Otro país" of the picker: the Dirección modal for the picked distrito."""
+    values: dict[str, Any] = {}
+    if address_id is not None:
+        try:
+            card = await service_of(interaction).get(actor_of(interaction), client_id)
+        except CoreError as exc:
+            await send(interaction, error_reply(exc))
+            return
+        address = card.address(address_id)
+        if address is not None:
+            values, version = dict(address.values()), card.version
+            if code == OTHER_COUNTRY and values.get("country") == "PE":
+                values["country"] = None
+    await open_form(interaction, FormTarget("address", client_id, version, address_id, code), values)
+
+
+async def reopen(interaction: discord.Interaction, draft_id: str) -> None:
+    """ "Corregir": the refused form again, with what was typed."""
+    try:
+        draft = await service_of(interaction).load_draft(actor_of(interaction), draft_id)
+    except CoreError as exc:
+        await send(interaction, error_reply(exc))
+        return
+    target, values = FormTarget.from_draft(draft.data)
+    await interaction.response.send_modal(SectionModal(target, values, form_id=draft_id))
+
+
+async def submit(
+    interaction: discord.Interaction, target: FormTarget, values: dict[str, str], *, form_id: str, reopened: bool
+) -> None:
+    await answer(interaction, _save(interaction, target, values, form_id, reopened))
+
+
+async def _store(interaction: discord.Interaction, target: FormTarget, raw: dict[str, Any], form_id: str) -> ClientCard:
+    service, actor = service_of(interaction), actor_of(interaction)
+    cid, version, item = target.client_id or 0, target.version, target.item_id
+    if target.kind == "create":
+        return await service.create(actor, raw, origin_key=f"discord:{form_id}")
+    if target.kind in ("client", "contact", "integrations"):
+        return await service.edit_section(actor, cid, target.kind, raw, version)
+    if target.kind == "address":
+        if target.ubigeo == OTHER_COUNTRY:
+            raw["ubigeo"] = ""
+        else:
+            raw["ubigeo"], raw["country"] = target.ubigeo, "PE"
+        if item is None:
+            return await service.add_address(actor, cid, raw, version)
+        return await service.edit_address(actor, cid, item, raw, version)
+    if item is None:
+        return await service.add_server(actor, cid, raw, version)
+    return await service.edit_server(actor, cid, item, raw, version)
+
+
+async def _save(
+    interaction: discord.Interaction, target: FormTarget, values: dict[str, str], form_id: str, reopened: bool
+) -> Reply:
+    from bot.discord.flows import card_reply, conflict_reply
+
+    service = service_of(interaction)
+    try:
+        card = await _store(interaction, target, dict(values), form_id)
+    except FieldErrors as exc:
+        draft_id = await service.save_draft(
+            actor_of(interaction),
+            f"discord:{target.kind}",
+            target.draft(values),
+            draft_id=form_id,
+            client_id=target.client_id,
+            client_version=target.version,
+        )
+        lines = "\n".join(f"• {md(error.text)}" for error in exc.errors)
+        view = ui.View(timeout=600)
+        view.add_item(FixButton(draft_id))
+        return Reply(content=f"No se guardó «{target.title()}». Corrija:\n{lines}", view=view)
+    except Conflict as exc:
+        return conflict_reply(exc)
+    if reopened:
+        await service.discard_draft(form_id)
+    if target.kind == "create":
+        headline = f"Cliente «{md(card.name)}» registrado. Complete las demás secciones con los botones."
+    else:
+        headline = f"Se guardó «{target.title()}»."
+    return card_reply(card, headline)

@@ -1,0 +1,73 @@
+"""What a section modal is for: create, edit a client-row section, add/edit an address or server.
+
+It travels inside the modal object while open and inside a FormDraft when the user must correct
+errors ("Corregir"), so the same target can be re-opened with what was typed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from commands import ubigeo
+from commands.forms import ADDRESS, CLIENT, CONTACT, INTEGRATIONS, SERVER, Field, Section
+
+SECTIONS: dict[str, Section] = {
+    "create": CLIENT,
+    "client": CLIENT,
+    "contact": CONTACT,
+    "integrations": INTEGRATIONS,
+    "address": ADDRESS,
+    "server": SERVER,
+}
+OTHER_COUNTRY = "-"  # address target picked "Otro país": no ubigeo, País typed in the modal
+
+
+@dataclass(frozen=True)
+class FormTarget:
+    kind: str  # a key of SECTIONS
+    client_id: int | None = None
+    version: int | None = None
+    item_id: int | None = None  # address/server being edited; None adds one
+    ubigeo: str | None = None  # address: picked INEI district code, or OTHER_COUNTRY
+
+    @property
+    def section(self) -> Section:
+        return SECTIONS[self.kind]
+
+    @property
+    def editing(self) -> bool:
+        return self.item_id is not None or self.kind in ("client", "contact", "integrations")
+
+    def fields(self) -> tuple[Field, ...]:
+        """The schema fields the modal shows: the district comes from the picker, and País is only
+        typed for an address outside Peru (≤ 5 Labels in any case)."""
+        fields = self.section.fields
+        if self.kind == "address":
+            skip = {"ubigeo"} | ({"country"} if self.ubigeo != OTHER_COUNTRY else set())
+            fields = tuple(f for f in fields if f.key not in skip)
+        return fields
+
+    def title(self) -> str:
+        if self.kind == "address":
+            district = ubigeo.get(self.ubigeo)
+            base = ADDRESS.title if self.item_id else ADDRESS.add_label or ADDRESS.title
+            return f"{base} — {district.distrito}" if district else base
+        if self.kind == "server" and self.item_id is None:
+            return SERVER.add_label or SERVER.title
+        return self.section.title
+
+    def draft(self, values: dict[str, Any]) -> dict[str, Any]:
+        """Draft data; server values go under "servers" so the core encrypts the typed password."""
+        data: dict[str, Any] = {"target": asdict(self)}
+        if self.kind == "server":
+            data["servers"] = [values]
+        else:
+            data["values"] = values
+        return data
+
+    @classmethod
+    def from_draft(cls, data: dict[str, Any]) -> tuple[FormTarget, dict[str, Any]]:
+        target = cls(**data["target"])
+        values = (data.get("servers") or [{}])[0] if target.kind == "server" else data.get("values") or {}
+        return target, dict(values)

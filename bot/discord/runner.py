@@ -1,0 +1,36 @@
+"""`run_discord(core)`: what `clientes-bot run` starts when DISCORD_BOT_TOKEN is set."""
+
+from __future__ import annotations
+
+import logging
+
+import yarl
+from discord.gateway import DiscordWebSocket
+from discord.http import Route
+
+from bot.config import Settings
+from bot.discord.client import ClientesBot
+from bot.runtime import Core
+
+log = logging.getLogger(__name__)
+
+
+def configure_endpoints(settings: Settings) -> None:
+    """REST and gateway proxies (and the tests' fake). Both are class attributes read when a request
+    is built / the websocket connects, so they must be set before login. A plain `Client` never asks
+    `/gateway/bot` for its URL, hence DEFAULT_GATEWAY."""
+    if settings.discord_api_base_url:
+        Route.BASE = settings.discord_api_base_url.rstrip("/")
+    if settings.discord_gateway_url:
+        DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(settings.discord_gateway_url)
+
+
+async def run_discord(core: Core) -> None:
+    """Connects and serves until cancelled; closes the client on the way out."""
+    token = core.settings.discord_bot_token
+    if token is None:
+        raise RuntimeError("DISCORD_BOT_TOKEN no está definido")
+    configure_endpoints(core.settings)
+    async with ClientesBot(core) as client:
+        log.info("Conectando con Discord…")
+        await client.start(token.get_secret_value())

@@ -1,0 +1,49 @@
+"""English localisations of /clientes (Spanish is the base text Discord shows by default).
+
+Descriptions come from `commands.router.COMMANDS` (description / description_en), so the help, the
+Slack manifest and Discord say the same thing. Localised names must stay lowercase `[-_\\w]{1,32}`.
+"""
+
+from __future__ import annotations
+
+import discord
+from discord import app_commands
+
+from commands.router import COMMANDS
+
+ENGLISH = (discord.Locale.american_english, discord.Locale.british_english)
+
+GROUP_DESCRIPTION = "Registro de clientes: alta, lista, ficha, edición y baja."
+CLIENT_OPTION = "Número de documento, #id o parte del nombre."
+DELETED_OPTION = "Cliente eliminado: documento, #id o parte del nombre."
+TEXT_OPTION = "Nombre, documento, código o canal a buscar."
+
+CATALOG_EN: dict[str, str] = {
+    "clientes": "clients",
+    "nuevo": "new",
+    "lista": "list",
+    "ver": "show",
+    "editar": "edit",
+    "eliminar": "delete",
+    "restaurar": "restore",
+    "ayuda": "help",
+    "cliente": "client",
+    "texto": "text",
+    GROUP_DESCRIPTION: "Client register: create, list, card, edit and delete.",
+    CLIENT_OPTION: "Document number, #id or part of the name.",
+    DELETED_OPTION: "Deleted client: document, #id or part of the name.",
+    TEXT_OPTION: "Name, document, code or channel to search for.",
+    **{spec.description: spec.description_en for spec in COMMANDS},
+}
+
+
+class Traductor(app_commands.Translator):
+    async def translate(
+        self,
+        string: app_commands.locale_str,
+        locale: discord.Locale,
+        context: app_commands.TranslationContextTypes,
+    ) -> str | None:
+        if locale not in ENGLISH:
+            return None  # no localisation: Discord shows the Spanish base text
+        return CATALOG_EN.get(string.extras.get("key", string.message))

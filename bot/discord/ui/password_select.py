@@ -1,0 +1,41 @@
+""" "Ver contraseña" when a client has several servers with a password: pick which one.
+
+custom_id `cb:pw:<client id>`; option values are server ids. The password is only ever sent as an
+ephemeral reply to the person who asked, after the core checked and audited the reveal.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import discord
+from discord import ui
+
+from bot.discord.escape import clip
+from commands.views import ClientCard
+
+
+class PasswordSelect(ui.DynamicItem[ui.Select[Any]], template=r"cb:pw:(?P<cid>\d+)"):
+    def __init__(self, client_id: int, card: ClientCard | None = None) -> None:
+        servers = [s for s in (card.servers if card else ()) if s.has_password]
+        options = [discord.SelectOption(label=clip(s.title, 100), value=str(s.id)) for s in servers[:25]]
+        select: ui.Select[Any] = ui.Select(
+            custom_id=f"cb:pw:{client_id}",
+            placeholder="Servidor…",
+            options=options or [discord.SelectOption(label="—", value="0")],
+        )
+        super().__init__(select)
+        self.client_id = client_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: ui.Item[Any], match: re.Match[str], /
+    ) -> PasswordSelect:
+        return cls(int(match["cid"]))
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        from bot.discord import flows
+
+        if self.item.values and self.item.values[0] != "0":
+            await flows.reveal(interaction, self.client_id, int(self.item.values[0]))

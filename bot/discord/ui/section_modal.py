@@ -1,0 +1,102 @@
+"""A modal for one form section, rendered from `commands.forms` (labels, limits, placeholders).
+
+Discord limits: title ≤ 45, ≤ 5 top-level components (each field is a `ui.Label`, text ≤ 45,
+description ≤ 100), TextInput value/max_length ≤ 4000, placeholder ≤ 100, Select ≤ 25 options,
+custom_id ≤ 100. Choice fields (Tipo Doc. Identidad) are a `ui.Select` inside the Label.
+
+The modal's custom_id carries its form id (`cb:form:<32 hex>`): unique per opening (discord.py keys
+open modals by custom_id only) and reused as the create's `origin_key`, so a double submit of the
+same modal never creates two clients. Values are read back through each Label's component, because
+`Modal.__init__` deep-copies items.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from typing import Any
+
+import discord
+from discord import ui
+
+from bot.discord.escape import clip
+from bot.discord.form_target import FormTarget
+from commands import countries
+from commands.forms import Field, Kind
+
+log = logging.getLogger(__name__)
+
+OPEN_FOR = 15 * 60  # seconds an unanswered modal is kept in memory
+
+
+def _text_default(spec: Field, value: Any) -> str | None:
+    if value in (None, ""):
+        return None
+    text = str(value)
+    if spec.kind == Kind.COUNTRY and len(text) == 2 and text.isupper():
+        text = countries.name(text)  # stored as ISO code, typed as a name
+    return text[:4000]
+
+
+class SectionModal(ui.Modal):
+    def __init__(self, target: FormTarget, values: dict[str, Any] | None = None, *, form_id: str | None = None) -> None:
+        self.form_id = form_id or uuid.uuid4().hex
+        super().__init__(title=clip(target.title(), 45), custom_id=f"cb:form:{self.form_id}", timeout=OPEN_FOR)
+        self.target = target
+        self.reopened = form_id is not None
+        self.inputs: dict[str, ui.Label[SectionModal]] = {}
+        values = values or {}
+        for spec in target.fields():
+            label = ui.Label(
+                text=clip(spec.label, 45),
+                description=self._description(spec),
+                component=self._component(spec, values.get(spec.key)),
+            )
+            self.inputs[spec.key] = label
+            self.add_item(label)
+
+    def _description(self, spec: Field) -> str | None:
+        if spec.kind == Kind.PASSWORD:
+            return clip(spec.hint, 100) if spec.hint and self.target.editing else None
+        return clip(spec.hint, 100) if spec.hint else None
+
+    def _component(self, spec: Field, value: Any) -> ui.Item[SectionModal]:
+        if spec.kind == Kind.CHOICE:
+            chosen = str(value or spec.default or "")
+            options = [
+                discord.SelectOption(label=clip(c.label, 100), value=c.value, default=c.value == chosen)
+                for c in spec.choices[:25]
+            ]
+            return ui.Select(custom_id=spec.key, options=options, required=spec.required)
+        required = spec.required and not (spec.kind == Kind.PASSWORD and self.target.editing)
+        return ui.TextInput(
+            custom_id=spec.key,
+            style=discord.TextStyle.short,
+            required=required,
+            max_length=min(spec.max_length, 4000),
+            placeholder=clip(spec.placeholder, 100) if spec.placeholder else None,
+            default=_text_default(spec, value),
+        )
+
+    def values(self) -> dict[str, str]:
+        """What was typed, keyed by field key (a select gives its one value)."""
+        out: dict[str, str] = {}
+        for key, label in self.inputs.items():
+            component = label.component
+            if isinstance(component, ui.Select):
+                out[key] = component.values[0] if component.values else ""
+            elif isinstance(component, ui.TextInput):
+                out[key] = component.value
+        return out
+
+    async def on_submit(self, interaction: discord.Interaction) -> None:
+        from bot.discord import form_flow
+
+        await form_flow.submit(interaction, self.target, self.values(), form_id=self.form_id, reopened=self.reopened)
+
+    async def on_error(self, interaction: discord.Interaction, error: Exception, /) -> None:
+        from bot.discord.replies import UNEXPECTED, Reply, send
+
+        log.exception("section modal %s failed", self.custom_id, exc_info=error)
+        if not interaction.response.is_done():
+            await send(interaction, Reply(content=UNEXPECTED))

@@ -1,0 +1,65 @@
+"""`run_discord` connects to the gateway named in settings, registers /clientes in the configured
+guild (with English localisations) and answers an interaction arriving over the websocket."""
+
+from __future__ import annotations
+
+import asyncio
+from urllib.parse import parse_qs, urlparse
+
+import discord
+import pytest
+from discord.gateway import DiscordWebSocket
+from discord.http import Route
+
+from bot.discord.client import intents
+from bot.discord.invite import invite_url
+from bot.discord.runner import run_discord
+from bot.runtime import Core
+from commands.service import ClientService
+from tests.fakes.discord_payloads import slash_command
+from tests.fakes.fake_discord import APPLICATION_ID, FAKE_TOKEN, GUILD_ID, FakeDiscord
+
+from .conftest import make_settings
+
+
+async def test_run_discord_connects_and_syncs_to_the_guild(db, box, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(Route, "BASE", Route.BASE)  # restored after the test: run_discord sets them
+    monkeypatch.setattr(DiscordWebSocket, "DEFAULT_GATEWAY", DiscordWebSocket.DEFAULT_GATEWAY)
+    async with FakeDiscord(token=FAKE_TOKEN) as fake:
+        settings = make_settings(discord_api_base_url=fake.base_url, discord_gateway_url=fake.gateway_url)
+        runner = asyncio.create_task(run_discord(Core(settings, db, box, ClientService(db, box))))
+        try:
+            put = await fake.wait_for_request("PUT", rf"^/applications/{APPLICATION_ID}/guilds/{GUILD_ID}/commands$")
+            await fake.wait_until_identified()
+            assert fake.base_url == Route.BASE
+
+            payload = slash_command("clientes", "ayuda", command_guild_id=GUILD_ID)
+            await fake.dispatch("INTERACTION_CREATE", payload)
+            await fake.wait_for_request("POST", r"/callback$")
+        finally:
+            runner.cancel()
+            await asyncio.gather(runner, return_exceptions=True)
+
+    assert fake.identify_payloads[0]["intents"] == intents().value == discord.Intents(guilds=True).value
+    [group] = put.json
+    assert group["name"] == "clientes" and group["name_localizations"]["en-US"] == "clients"
+    subcommands = {o["name"]: o for o in group["options"]}
+    assert set(subcommands) == {"nuevo", "lista", "ver", "editar", "eliminar", "restaurar", "ayuda"}
+    assert subcommands["ver"]["name_localizations"]["en-GB"] == "show"
+    assert subcommands["ver"]["description_localizations"]["en-US"] == "Show a client's card."
+    cliente = subcommands["ver"]["options"][0]
+    assert cliente["name"] == "cliente" and cliente["autocomplete"] and cliente["required"]
+    [answer] = fake.interaction_callbacks()
+    assert "/clientes ver <cliente>" in answer.content and answer.ephemeral
+
+
+def test_invite_url_asks_exactly_for_what_features_use() -> None:
+    url = urlparse(invite_url(APPLICATION_ID))
+    query = parse_qs(url.query)
+    assert query["client_id"] == [str(APPLICATION_ID)]
+    assert query["scope"] == ["bot applications.commands"]
+    granted = discord.Permissions(int(query["permissions"][0]))
+    assert granted == discord.Permissions(
+        view_channel=True, send_messages=True, embed_links=True, manage_channels=True, manage_roles=True
+    )
+    assert not granted.administrator and not granted.mention_everyone
