@@ -30,3 +30,9 @@ CLIENT_DELETE = "cliente_eliminar"
 CLIENT_RESTORE = "cliente_restaurar"
 CLIENT_SHARE = "cliente_compartir"
 CLIENT_PICK = "cliente_elegir"  # a choice among ambiguous matches; value "command:id"
+CARD_ITEM = "ficha_elemento"  # the overflow menu of an address or server section; option value: ItemAction
+ITEM_REMOVE = "elemento_eliminar"  # "Eliminar" on the confirmation that replaces the card; value: ItemAction
+ITEM_KEEP = "elemento_conservar"  # "Cancelar" on that confirmation; value: ItemAction (the card comes back)
+
+# Block ids of the card: buttons under one of these came from a card, whose message a change replaces.
+CARD_BLOCK = "ficha"

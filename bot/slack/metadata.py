@@ -2,7 +2,7 @@
 
 It carries what the submission needs and Slack does not echo: the channel the command came from
 (to post the card there afterwards), the client id and version being edited, how many address and
-server groups the create form shows.
+server groups the create form shows, and the response_url of the card a modal was opened from.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ class ModalState:
     item_id: int | None = None  # the address or server edited; None adds one
     addresses: int = 1  # create form: address groups shown
     servers: int = 1  # create form: server groups shown
+    response_url: str = ""  # the card the modal was opened from: the saved card replaces it
 
     def dump(self) -> str:
         data = {k: v for k, v in asdict(self).items() if v not in (None, "", {})}

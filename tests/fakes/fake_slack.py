@@ -58,7 +58,7 @@ DEFAULT_CHANNEL_NAME = "general"
 #: Returned in the ``x-oauth-scopes`` header of auth.test; Bolt copies it to ``context.authorize_result``.
 BOT_SCOPES = (
     "commands,chat:write,chat:write.public,channels:read,channels:manage,channels:join,"
-    "groups:read,groups:write,users:read,users:read.email"
+    "groups:read,groups:write,users:read,users:read.email,usergroups:read"
 )
 
 #: Fields Slack accepts as JSON-encoded strings in form posts; decoded so tests see Python objects.
@@ -183,6 +183,7 @@ class FakeSlack:
         self.calls: list[RecordedCall] = []
         self.channels: dict[str, FakeChannel] = {}
         self.users: dict[str, dict[str, Any]] = {}
+        self.usergroups: dict[str, dict[str, Any]] = {}
         self.views: dict[str, dict[str, Any]] = {}
         #: Non-ephemeral messages by (channel id, ts); ephemeral ones are only recorded as calls.
         self.messages: dict[tuple[str, str], dict[str, Any]] = {}
@@ -210,6 +211,7 @@ class FakeSlack:
             "conversations.setTopic": self._conversations_set_topic,
             "conversations.setPurpose": self._conversations_set_purpose,
             "users.info": self._users_info,
+            "usergroups.list": self._usergroups_list,
         }
         self._seed()
 
@@ -352,6 +354,31 @@ class FakeSlack:
         self.users[user_id] = user
         return user
 
+    def add_usergroup(
+        self, group_id: str, handle: str, *, name: str | None = None, users: Iterable[str] = ()
+    ) -> dict[str, Any]:
+        """Add a user group (``@handle``) as usergroups.list returns it; ``users`` are member ids."""
+        group = {
+            "id": group_id,
+            "team_id": TEAM_ID,
+            "is_usergroup": True,
+            "name": name or handle.title(),
+            "description": "",
+            "handle": handle,
+            "is_external": False,
+            "date_create": int(time.time()),
+            "date_update": int(time.time()),
+            "date_delete": 0,
+            "auto_type": None,
+            "created_by": DEFAULT_USER_ID,
+            "updated_by": DEFAULT_USER_ID,
+            "deleted_by": None,
+            "prefs": {"channels": [], "groups": []},
+            "users": list(users),
+        }
+        self.usergroups[group_id] = group
+        return group
+
     def add_channel(
         self,
         name: str,
@@ -483,6 +510,18 @@ class FakeSlack:
         if user is None:
             raise SlackError("user_not_found")
         return {"user": user}
+
+    def _usergroups_list(self, params: dict[str, Any]) -> dict[str, Any]:
+        """Like Slack: ``users`` only with ``include_users``, ``user_count`` only with ``include_count``."""
+        groups = []
+        for stored in self.usergroups.values():
+            group = {k: v for k, v in stored.items() if k != "users"}
+            if _truthy(params.get("include_users")):
+                group["users"] = list(stored["users"])
+            if _truthy(params.get("include_count")):
+                group["user_count"] = len(stored["users"])
+            groups.append(group)
+        return {"usergroups": groups}
 
     # --- views ------------------------------------------------------------------------------------
     def _views_open(self, params: dict[str, Any]) -> dict[str, Any]:

@@ -15,6 +15,7 @@ from slack_bolt.async_app import AsyncApp
 
 from bot.config import Settings
 from bot.runtime import Core
+from bot.slack import ids
 from bot.slack.app import build_app, build_client
 from commands.access import AccessPolicy
 from commands.service import ClientService
@@ -105,15 +106,46 @@ class Slack:
         assert (await dispatch(self.app, *request)).status == 200
         return (await self.responses(name))[-1]
 
-    async def click_to_modal(self, blocks: list[dict[str, Any]], action_id: str, value: Any = None) -> dict[str, Any]:
-        request = block_actions(action_for(blocks, action_id, value), is_ephemeral=True)
+    async def click_to_modal(
+        self, blocks: list[dict[str, Any]], action_id: str, value: Any = None, *, response_url: str | None = None
+    ) -> dict[str, Any]:
+        request = block_actions(action_for(blocks, action_id, value), is_ephemeral=True, **_url(response_url))
         assert (await dispatch(self.app, *request)).status == 200
         return (await self.next_call("views.open")).response["view"]
+
+    async def choose(
+        self, blocks: list[dict[str, Any]], kind: str, label: str, *, index: int = 0, user_id: str = DEFAULT_USER_ID
+    ) -> dict[str, Any]:
+        """Picks ``label`` in the overflow menu of the ``index``-th address or server of a card; returns what
+        was posted to the card's response_url."""
+        block, value = menu_choice(blocks, kind, label, index)
+        return await self.click([block], ids.CARD_ITEM, value, user_id=user_id)
+
+    async def choose_to_modal(
+        self, blocks: list[dict[str, Any]], kind: str, label: str, *, index: int = 0, response_url: str | None = None
+    ) -> dict[str, Any]:
+        block, value = menu_choice(blocks, kind, label, index)
+        return await self.click_to_modal([block], ids.CARD_ITEM, value, response_url=response_url)
 
     async def options(self, view: dict[str, Any], action_id: str, typed: str) -> list[dict[str, Any]]:
         response = await dispatch(self.app, *block_suggestion(action_id, typed, view=view))
         assert response.status == 200
         return json.loads(response.body)["options"]
+
+
+def _url(response_url: str | None) -> dict[str, str]:
+    return {"response_url": response_url} if response_url else {}
+
+
+def item_blocks(blocks: list[dict[str, Any]], kind: str) -> list[dict[str, Any]]:
+    """The sections of a card's addresses or servers (block ids ``ficha.<client>.<kind>.<item>``)."""
+    return [b for b in blocks if str(b.get("block_id", "")).split(".")[2:3] == [kind]]
+
+
+def menu_choice(blocks: list[dict[str, Any]], kind: str, label: str, index: int = 0) -> tuple[dict[str, Any], str]:
+    block = item_blocks(blocks, kind)[index]
+    labels = {o["text"]["text"]: o["value"] for o in block["accessory"]["options"]}
+    return block, labels[label]
 
 
 @pytest.fixture

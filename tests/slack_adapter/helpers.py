@@ -48,8 +48,8 @@ def find_block(blocks: list[dict[str, Any]], block_id: str) -> dict[str, Any]:
     return next(b for b in blocks if b.get("block_id") == block_id)
 
 
-async def make_client(service: Any, n: int, **extra: Any) -> Any:
+async def make_client(service: Any, n: int, *, actor: Actor = ALICE, **extra: Any) -> Any:
     """A minimal valid client with DNI 1000000n (8 digits)."""
     return await service.create(
-        ALICE, {"doc_type": "1", "doc_number": f"{10000000 + n}", "name": f"Cliente {n:02d}"}, **extra
+        actor, {"doc_type": "1", "doc_number": f"{10000000 + n}", "name": f"Cliente {n:02d}"}, **extra
     )

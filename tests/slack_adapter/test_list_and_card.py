@@ -79,7 +79,7 @@ async def test_card_shows_every_section_and_masks_the_password(slack: Slack) -> 
     )
     assert delete["confirm"]["confirm"]["text"] == "Eliminar"
 
-    revealed = await slack.click(card["blocks"], "cliente_ver_contrasena")
+    revealed = await slack.choose(card["blocks"], "server", "Ver contraseña")
     assert revealed["response_type"] == "ephemeral" and revealed["replace_original"] is False
     assert revealed["blocks"][0]["text"] == {
         "type": "plain_text",
@@ -101,9 +101,9 @@ async def test_reveal_is_refused_without_permission(make_slack) -> None:
         servers=[{"host": "srv.pe", "password": "pw"}],
     )
     card = await slack.command("ver 12345678", user_id=OTHER_USER_ID)
-    refused = await slack.click(card["blocks"], "cliente_ver_contrasena", user_id=OTHER_USER_ID)
+    refused = await slack.choose(card["blocks"], "server", "Ver contraseña", user_id=OTHER_USER_ID)
     assert "No tiene permiso para ver contraseñas" in all_text(refused["blocks"])
-    allowed = await slack.click(card["blocks"], "cliente_ver_contrasena")
+    allowed = await slack.choose(card["blocks"], "server", "Ver contraseña")
     assert "pw" in all_text(allowed["blocks"])
 
 

@@ -1,7 +1,12 @@
 """The client card as a message: every section the presenter lists, passwords masked, and buttons.
 
-Buttons carry the client id (and server id) in their value. "Compartir en el canal" posts a copy
-without the action buttons and without server sections (host, IP and user stay in ephemeral replies).
+Buttons carry the client id in their value. Each address and server section has an overflow menu
+(a section holds one accessory; an overflow offers 2–5 options): Editar, Marcar como principal
+(addresses that are not the main one), Ver contraseña (servers with one) and Eliminar; each option's
+value is an :class:`~bot.slack.item_action.ItemAction` carrying the card's version. Eliminar is
+confirmed on a follow-up message (an overflow's ``confirm`` would ask for every option alike).
+"Compartir en el canal" posts a copy without the action buttons and without server sections (host,
+IP and user stay in ephemeral replies).
 """
 
 from __future__ import annotations
@@ -16,13 +21,16 @@ from bot.slack.blocks.common import (
     context,
     header,
     md,
+    option,
 )
 from bot.slack.escape import mrkdwn
+from bot.slack.item_action import ItemAction
 from commands.forms import ADDRESS, SERVER
 from commands.presenter import CardSection, card_sections
 from commands.views import ClientCard
 
 SECTION_FIELDS_MAX = 10
+OVERFLOW_OPTIONS_MAX = 5  # Slack: 2 to 5 options
 
 
 def fallback_text(card: ClientCard) -> str:
@@ -31,23 +39,50 @@ def fallback_text(card: ClientCard) -> str:
 
 
 def _section_block(card: ClientCard, part: CardSection, *, with_buttons: bool) -> Block:
-    fields = [md(f"*{mrkdwn(label)}*\n{mrkdwn(value)}") for label, value in part.rows][:SECTION_FIELDS_MAX]
-    block: Block = {"type": "section", "text": md(f"*{mrkdwn(part.title)}*"), "fields": fields}
-    if with_buttons and part.kind == "server" and part.item_id is not None:
-        server = card.server(part.item_id)
-        if server is not None and server.has_password:
-            block["accessory"] = button("Ver contraseña", ids.CLIENT_REVEAL, f"{card.id}:{server.id}")
+    block: Block = {"type": "section", "text": md(f"*{mrkdwn(part.title)}*"), "fields": section_fields(part)}
+    if with_buttons and part.kind in ("address", "server") and part.item_id is not None:
+        block["block_id"] = f"{ids.CARD_BLOCK}.{card.id}.{part.kind}.{part.item_id}"
+        block["accessory"] = item_menu(card, part.kind, part.item_id)
     return block
 
 
-def card_blocks(card: ClientCard, *, with_buttons: bool = True, shared_by: str | None = None) -> list[Block]:
-    """Blocks of the card; ``with_buttons=False`` is the read-only copy (modal or shared message)."""
+def item_menu(card: ClientCard, kind: str, item_id: int) -> dict:
+    """The overflow of one address or server: what can be done to it, from this version of the card."""
+    here = ItemAction("edit", kind, card.id, item_id, card.version)
+    choices = [option("Editar", here.dump())]
+    if kind == "address":
+        address = card.address(item_id)
+        if address is not None and not address.is_main:
+            choices.append(option("Marcar como principal", here.but("main").dump()))
+    else:
+        server = card.server(item_id)
+        if server is not None and server.has_password:
+            choices.insert(0, option("Ver contraseña", here.but("reveal").dump()))
+    choices.append(option("Eliminar", here.but("remove").dump()))
+    return {"type": "overflow", "action_id": ids.CARD_ITEM, "options": choices[:OVERFLOW_OPTIONS_MAX]}
+
+
+def section_fields(part: CardSection) -> list[dict]:
+    """A card section's (label, value) rows as escaped mrkdwn fields (Slack shows them in two columns)."""
+    return [md(f"*{mrkdwn(label)}*\n{mrkdwn(value)}") for label, value in part.rows][:SECTION_FIELDS_MAX]
+
+
+def card_blocks(
+    card: ClientCard, *, with_buttons: bool = True, shared_by: str | None = None, lead: list[Block] | None = None
+) -> list[Block]:
+    """Blocks of the card; ``with_buttons=False`` is the read-only copy (modal or shared message).
+
+    ``lead`` (a note or a warning) goes first; sections beyond the 50-block message limit become a
+    "+N secciones más" line, and the room for it, the lead and the footer is always kept.
+    """
     blocks: list[Block] = [
+        *(lead or []),
         header(card.name),
         context(mrkdwn(f"{card.document} · #{card.id} · versión {card.version}")),
     ]
     parts = [p for p in card_sections(card) if with_buttons or shared_by is None or p.kind != "server"]
-    room = MESSAGE_BLOCKS_MAX - len(blocks) - 2
+    footer = int(bool(shared_by)) + int(with_buttons)
+    room = MESSAGE_BLOCKS_MAX - len(blocks) - footer - 1  # 1: the "+N secciones más" line
     for part in parts[:room]:
         blocks.append(_section_block(card, part, with_buttons=with_buttons))
     if len(parts) > room:
@@ -69,7 +104,7 @@ def card_actions(card: ClientCard) -> Block:
         button(
             "Eliminar",
             ids.CLIENT_DELETE,
-            cid,
+            f"{card.id}:{card.version}",
             style="danger",
             confirm=confirm_dialog(
                 "¿Eliminar cliente?",
@@ -77,5 +112,5 @@ def card_actions(card: ClientCard) -> Block:
                 "Eliminar",
             ),
         ),
-        block_id=f"ficha.{card.id}",
+        block_id=f"{ids.CARD_BLOCK}.{card.id}",
     )

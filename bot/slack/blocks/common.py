@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.slack.escape import mrkdwn, truncate
+from bot.slack.escape import truncate
 
 Block = dict[str, Any]
 
@@ -119,8 +119,3 @@ def modal(
     if submit:
         view["submit"] = plain(submit, MODAL_TITLE_MAX)
     return view
-
-
-def escaped(text: object) -> str:
-    """Shorthand used by renderers: user text made safe for mrkdwn."""
-    return mrkdwn(text)

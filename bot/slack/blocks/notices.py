@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from bot.slack import ids
+from bot.slack.blocks.card import card_blocks, section_fields
 from bot.slack.blocks.common import Block, actions, button, confirm_dialog, context, plain_section, section
 from bot.slack.escape import mrkdwn
-from commands.presenter import choice_label
+from bot.slack.item_action import ItemAction
+from commands.errors import Conflict
+from commands.presenter import CardSection, card_sections, choice_label
 from commands.views import ClientCard, ClientSummary, Notice
 
 CHOICE_VERBS = {"ver": "Ver", "editar": "Editar", "eliminar": "Eliminar", "restaurar": "Restaurar"}
@@ -42,7 +45,7 @@ def delete_prompt_blocks(card: ClientCard) -> list[Block]:
             button(
                 "Eliminar",
                 ids.CLIENT_DELETE,
-                str(card.id),
+                f"{card.id}:{card.version}",
                 style="danger",
                 confirm=confirm_dialog(
                     "¿Eliminar cliente?", mrkdwn(f"Se eliminará «{card.name}». Podrá deshacerlo."), "Eliminar"
@@ -58,4 +61,34 @@ def password_blocks(server_title: str, password: str) -> list[Block]:
     return [
         plain_section(f"Contraseña de {server_title}: {password}"),
         context("Solo usted ve este mensaje. Bórrelo cuando ya no lo necesite."),
+    ]
+
+
+def conflict_blocks(conflict: Conflict) -> list[Block]:
+    """The core's Conflict message above the card as it is now (its buttons carry the new version)."""
+    return card_blocks(conflict.current, lead=[section(f":warning: {mrkdwn(str(conflict))}")])
+
+
+def item_part(card: ClientCard, kind: str, item_id: int) -> CardSection | None:
+    """The card section (presenter) of one address or server, None once it is gone."""
+    return next((p for p in card_sections(card) if p.kind == kind and p.item_id == item_id), None)
+
+
+def remove_prompt_blocks(card: ClientCard, part: CardSection, item: ItemAction) -> list[Block]:
+    """Replaces the card while asking: what would be removed, a danger button (Slack asks once more) and
+    Cancelar, which brings the card back. Both carry the version of the card the user chose from."""
+    question = f"¿Eliminar *{mrkdwn(part.title)}* de «{mrkdwn(card.name)}» ({mrkdwn(card.document)})?"
+    remove = button(
+        "Eliminar",
+        ids.ITEM_REMOVE,
+        item.but("remove").dump(),
+        style="danger",
+        confirm=confirm_dialog("¿Eliminar?", mrkdwn(f"Se eliminará {part.title} de «{card.name}»."), "Eliminar"),
+    )
+    keep = button("Cancelar", ids.ITEM_KEEP, item.but("edit").dump())
+    return [
+        section(f":warning: {question}"),
+        {"type": "section", "fields": section_fields(part)},
+        context("Esta acción no se puede deshacer."),
+        actions(remove, keep, block_id=f"confirmar.{item.kind}.{item.item_id}"),
     ]

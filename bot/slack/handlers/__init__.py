@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from slack_bolt.async_app import AsyncApp
 
-from bot.slack.handlers import card, command, create, edit, listing, options
+from bot.slack.handlers import card, command, create, edit, items, listing, options
+from bot.slack.handlers.actors import Actors
 from commands.service import ClientService
 
 
 def register_all(app: AsyncApp, service: ClientService) -> None:
-    for module in (command, create, edit, card, listing, options):
-        module.register(app, service)
+    """One :class:`Actors` (and its usergroup cache) is shared by every listener of the app."""
+    actors = Actors(service.policy)
+    for module in (command, create, edit, card, items, listing, options):
+        module.register(app, service, actors)

@@ -3,7 +3,6 @@ answer ephemerally through ``respond()``. Sub-commands and aliases come from ``c
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
@@ -13,18 +12,17 @@ from bot.slack import ids
 from bot.slack.blocks.help import help_blocks, help_text
 from bot.slack.blocks.listing import list_blocks, list_text
 from bot.slack.handlers import ops
-from bot.slack.handlers.common import Reply, actor_of, guarded
+from bot.slack.handlers.actors import Actors
+from bot.slack.handlers.common import Reply, guarded
 from commands import router
 from commands.service import ClientService
 
-log = logging.getLogger("bot.slack")
 
-
-def register(app: AsyncApp, service: ClientService) -> None:
+def register(app: AsyncApp, service: ClientService, actors: Actors) -> None:
     @app.command(ids.COMMAND)
     async def clientes(ack: AsyncAck, command: dict[str, Any], client: AsyncWebClient, respond: AsyncRespond) -> None:
         await ack()
-        actor = actor_of(command)
+        actor = await actors.of(command, client)
         channel = str(command.get("channel_id") or "")
         trigger_id = str(command.get("trigger_id") or "")
         parsed = router.parse(str(command.get("text") or ""))

@@ -13,20 +13,43 @@ import logging
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
+import aiohttp
+from slack_bolt.async_app import AsyncAck
 from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.slack.blocks.common import Block
-from bot.slack.blocks.notices import choices_blocks, error_blocks
+from bot.slack import ids
+from bot.slack.blocks.common import Block, modal, section
+from bot.slack.blocks.notices import choices_blocks, conflict_blocks, error_blocks
+from bot.slack.errors_map import ERROR_TEXT_MAX, first_input
 from bot.slack.escape import mrkdwn
 from commands.access import Actor
-from commands.errors import Ambiguous, CoreError
+from commands.errors import Ambiguous, Conflict, CoreError
 
 log = logging.getLogger("bot.slack")
 
+# What a Web API call or a response_url post raises when Slack (or the network) refuses it.
+_TRANSPORT_ERRORS = (SlackClientError, aiohttp.ClientError, OSError, TimeoutError)
+
 # Channels where chat.postEphemeral cannot reach the user; a DM is used instead.
 _DM_FALLBACK_ERRORS = frozenset({"channel_not_found", "not_in_channel", "user_not_in_channel", "is_archived"})
+
+# A modal save that failed for a reason we did not foresee (logged with its traceback).
+UNEXPECTED = "Ocurrió un error inesperado; no se guardó nada. Intente de nuevo."
+
+
+def message_modal(text: str) -> dict:
+    return modal("Clientes", [section(f":warning: {mrkdwn(text)}")], callback_id=ids.VIEW_DONE)
+
+
+async def ack_problem(ack: AsyncAck, view: dict[str, Any], message: str) -> None:
+    """A failure that belongs to no field: on the form's first input (the form stays open), else a message."""
+    block = first_input(view)
+    if block:
+        await ack(response_action="errors", errors={block: message[:ERROR_TEXT_MAX]})
+    else:
+        await ack(response_action="update", view=message_modal(message))
 
 
 def actor_of(body: Mapping[str, Any]) -> Actor:
@@ -43,6 +66,23 @@ def channel_of(body: Mapping[str, Any]) -> str:
     if isinstance(channel, Mapping):
         return str(channel.get("id") or "")
     return str(body.get("channel_id") or (body.get("container") or {}).get("channel_id") or "")
+
+
+def card_response_url(body: Mapping[str, Any], action: Mapping[str, Any]) -> str:
+    """The response_url of the card message a button is on ('' for lists, notices and modals).
+
+    A modal opened from a card keeps it in ``private_metadata`` so that, once saved, the new card
+    replaces the old one instead of piling up a second ephemeral message.
+    """
+    block = str(action.get("block_id") or "")
+    if block != ids.CARD_BLOCK and not block.startswith(ids.CARD_BLOCK + "."):
+        return ""
+    return str(body.get("response_url") or "")
+
+
+def responder(response_url: str) -> AsyncRespond | None:
+    """A ``respond()`` bound to a stored response_url (None when there is none)."""
+    return AsyncRespond(response_url=response_url) if response_url else None
 
 
 def slack_error(exc: Exception) -> str:
@@ -68,20 +108,28 @@ class Reply:
         self.respond = respond if respond is not None and respond.response_url else None
 
     async def send(self, text: str, blocks: list[Block] | None = None, *, replace: bool = False) -> None:
-        """An ephemeral message; ``replace`` swaps the message the button was on (response_url only)."""
-        try:
-            if self.respond is not None:
+        """An ephemeral message; ``replace`` swaps the message the button was on (response_url only).
+
+        A response_url that fails (expired after 30 min / 5 uses, or unreachable) falls back to
+        ``chat.postEphemeral`` in the channel, then to a DM.
+        """
+        if self.respond is not None:
+            try:
                 answer = await self.respond(
                     text=text, blocks=blocks, response_type="ephemeral", replace_original=replace
                 )
-                if answer.status_code == 200 or not self.channel_id:
-                    if answer.status_code != 200:
-                        log.warning("Slack: response_url respondió %s", answer.status_code)
-                    return
-                # response_url expires after 30 min / 5 uses: fall back to the Web API.
-                log.info("Slack: response_url respondió %s; se usa chat.postEphemeral", answer.status_code)
+                problem = None if answer.status_code == 200 else str(answer.status_code)
+            except _TRANSPORT_ERRORS as exc:
+                problem = slack_error(exc)
+            if problem is None:
+                return
+            if not self.channel_id:
+                log.warning("Slack: response_url falló (%s) y no hay canal de respaldo", problem)
+                return
+            log.info("Slack: response_url falló (%s); se usa chat.postEphemeral", problem)
+        try:
             await self._post_ephemeral(text, blocks)
-        except (SlackClientError, OSError) as exc:
+        except _TRANSPORT_ERRORS as exc:
             log.warning("Slack: no se pudo responder a %s: %s", self.user_id, slack_error(exc))
 
     async def _post_ephemeral(self, text: str, blocks: list[Block] | None) -> None:
@@ -108,12 +156,16 @@ class Reply:
                     log.warning("Slack: response_url respondió %s al compartir", answer.status_code)
             else:
                 await self.client.chat_postMessage(channel=self.channel_id or self.user_id, text=text, blocks=blocks)
-        except (SlackClientError, OSError) as exc:
+        except _TRANSPORT_ERRORS as exc:
             log.warning("Slack: no se pudo compartir en %s: %s", self.channel_id, slack_error(exc))
             await self.send(mrkdwn("No pude publicar en este canal; invíteme al canal e intente de nuevo."))
 
     async def error(self, exc: CoreError, command: str = "ver") -> None:
-        """Core errors in Spanish; several matches become a list to pick from."""
+        """Core errors in Spanish; several matches become a list to pick from; a Conflict (a change made
+        from a stale card) replaces that card with the message and the current one."""
+        if isinstance(exc, Conflict):
+            await self.send(mrkdwn(str(exc)), conflict_blocks(exc), replace=True)
+            return
         if isinstance(exc, Ambiguous):
             await self.send(mrkdwn(str(exc)), choices_blocks(str(exc), exc.choices, command))
             return

@@ -18,8 +18,9 @@ from bot.slack import ids
 from bot.slack.blocks.card import card_blocks, fallback_text
 from bot.slack.blocks.create_modal import can_add_address, can_add_server, create_modal
 from bot.slack.blocks.edit_modal import saved_modal
-from bot.slack.errors_map import errors_for_view, first_input
-from bot.slack.handlers.common import Reply, actor_of, log, slack_error
+from bot.slack.errors_map import errors_for_view
+from bot.slack.handlers.actors import Actors
+from bot.slack.handlers.common import UNEXPECTED, Reply, ack_problem, log, slack_error
 from bot.slack.metadata import ModalState
 from bot.slack.state import section_raw, view_values
 from commands.errors import CoreError, FieldErrors
@@ -44,7 +45,7 @@ def _groups(section: Section, values: dict[str, str], count: int) -> tuple[list[
     return sent, index_map
 
 
-def register(app: AsyncApp, service: ClientService) -> None:
+def register(app: AsyncApp, service: ClientService, actors: Actors) -> None:
     async def add_group(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, *, server: bool) -> None:
         await ack()
         view = body["view"]
@@ -70,7 +71,7 @@ def register(app: AsyncApp, service: ClientService) -> None:
 
     @app.view(ids.VIEW_CREATE)
     async def submit(ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], client: AsyncWebClient) -> None:
-        actor = actor_of(body)
+        actor = await actors.of(body, client)  # before the ack: the save is, and it needs the groups
         state = ModalState.load(view.get("private_metadata"))
         values = view_values(view)
         addresses, address_map = _groups(ADDRESS, values, state.addresses)
@@ -90,8 +91,11 @@ def register(app: AsyncApp, service: ClientService) -> None:
             await ack(response_action="errors", errors=errors)
             return
         except CoreError as exc:  # Forbidden, StorageUnavailable: keep the form open with the reason
-            block = first_input(view)
-            await ack(response_action="errors", errors={block: str(exc)[:300]} if block else None)
+            await ack_problem(ack, view, str(exc))
+            return
+        except Exception:  # answer within Slack's 3 s anyway; the create form always has inputs
+            log.exception("Slack: error inesperado al crear un cliente")
+            await ack_problem(ack, view, UNEXPECTED)
             return
         await ack(response_action="update", view=saved_modal(card))
         reply = Reply(client, actor.user_id, state.channel)

@@ -2,7 +2,11 @@
 
 The version the section form was rendered from is in ``private_metadata``; a stale one makes the core
 raise ``Conflict`` and the modal turns into the values someone else saved (nothing is overwritten).
+A form opened from a card carries that card's response_url: the saved card (or, on a Conflict, the
+current one) replaces it instead of adding a second ephemeral message.
 Adding an address or server also sends that version, so a redelivered submission cannot add it twice.
+A re-sent edit that the first submission already saved is recognised (``retry.already_saved``) and
+answered as saved instead of as a Conflict.
 """
 
 from __future__ import annotations
@@ -14,11 +18,12 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.slack import ids
 from bot.slack.blocks.card import card_blocks, fallback_text
-from bot.slack.blocks.common import modal, section
 from bot.slack.blocks.edit_modal import PICK_BLOCK, conflict_modal, parse_choice, saved_modal, section_modal
-from bot.slack.errors_map import errors_for_view, first_input
-from bot.slack.escape import mrkdwn
-from bot.slack.handlers.common import Reply, actor_of
+from bot.slack.blocks.notices import conflict_blocks
+from bot.slack.errors_map import errors_for_view
+from bot.slack.handlers.actors import Actors
+from bot.slack.handlers.common import UNEXPECTED, Reply, ack_problem, log, message_modal, responder
+from bot.slack.handlers.retry import already_saved
 from bot.slack.metadata import ModalState
 from bot.slack.state import section_raw, view_values
 from commands.access import Actor
@@ -26,10 +31,6 @@ from commands.errors import Conflict, CoreError, FieldErrors
 from commands.forms import CLIENT_ROW_SECTIONS
 from commands.service import ClientService
 from commands.views import ClientCard
-
-
-def message_modal(text: str) -> dict:
-    return modal("Clientes", [section(f":warning: {mrkdwn(text)}")], callback_id=ids.VIEW_DONE)
 
 
 async def save(service: ClientService, actor: Actor, state: ModalState, raw: dict[str, str]) -> ClientCard:
@@ -48,10 +49,10 @@ async def save(service: ClientService, actor: Actor, state: ModalState, raw: dic
     raise ValueError(f"unknown section {state.section!r}")
 
 
-def register(app: AsyncApp, service: ClientService) -> None:
+def register(app: AsyncApp, service: ClientService, actors: Actors) -> None:
     @app.view(ids.VIEW_EDIT_PICK)
-    async def pick(ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]) -> None:
-        actor = actor_of(body)
+    async def pick(ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], client: AsyncWebClient) -> None:
+        actor = await actors.of(body, client)
         state = ModalState.load(view.get("private_metadata"))
         kind, item_id = parse_choice(view_values(view).get(PICK_BLOCK, ""))
         try:
@@ -60,32 +61,48 @@ def register(app: AsyncApp, service: ClientService) -> None:
             await ack(response_action="update", view=message_modal(str(exc)))
             return
         chosen = ModalState(
-            channel=state.channel, client_id=card.id, version=card.version, section=kind, item_id=item_id
+            channel=state.channel,
+            client_id=card.id,
+            version=card.version,
+            section=kind,
+            item_id=item_id,
+            response_url=state.response_url,
         )
         await ack(response_action="update", view=section_modal(card, chosen))
 
     @app.view(ids.VIEW_EDIT)
     async def submit(ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], client: AsyncWebClient) -> None:
-        actor = actor_of(body)
+        actor = await actors.of(body, client)  # before the ack: the save is, and it needs the groups
         state = ModalState.load(view.get("private_metadata"))
+        reply = Reply(client, actor.user_id, state.channel, responder(state.response_url))
         raw = section_raw(view_values(view), state.section)
+
+        async def saved(card: ClientCard) -> None:
+            await ack(response_action="update", view=saved_modal(card, "Cambios guardados"))
+            await reply.send(fallback_text(card), card_blocks(card), replace=bool(state.response_url))
+
         try:
             card = await save(service, actor, state, raw)
         except FieldErrors as exc:
             await ack(response_action="errors", errors=errors_for_view(exc.errors, view))
             return
         except Conflict as exc:
+            if already_saved(exc.current, state, actor, raw):
+                log.info("Slack: envío repetido del formulario de %s; ya estaba guardado", state.section)
+                await saved(exc.current)
+                return
             await ack(response_action="update", view=conflict_modal(exc.current, state, str(exc)))
+            if state.response_url:  # the card the form came from is stale too: show the current one
+                await reply.send(fallback_text(exc.current), conflict_blocks(exc), replace=True)
             return
         except CoreError as exc:
-            block = first_input(view)
-            if block:
-                await ack(response_action="errors", errors={block: str(exc)[:300]})
-            else:
-                await ack(response_action="update", view=message_modal(str(exc)))
+            await ack_problem(ack, view, str(exc))
             return
-        await ack(response_action="update", view=saved_modal(card, "Cambios guardados"))
-        await Reply(client, actor.user_id, state.channel).send(fallback_text(card), card_blocks(card))
+        except Exception:
+            log.exception("Slack: error inesperado al guardar %s", state.section)
+            await ack_problem(ack, view, UNEXPECTED)
+            return
+        await saved(card)
 
     @app.view(ids.VIEW_DONE)
     async def done(ack: AsyncAck) -> None:

@@ -1,5 +1,6 @@
-"""Actions shared by the slash command and by buttons: show a card, open the edit picker, delete,
-restore. Each takes an already-resolved client, so "which client" is decided once by the caller."""
+"""Actions shared by the slash command and by buttons: show a card, open the edit picker or a section,
+delete, restore, reveal a password, change an address or server. Each takes an already-resolved client,
+so "which client" is decided once by the caller."""
 
 from __future__ import annotations
 
@@ -9,35 +10,58 @@ from bot.slack.blocks.card import card_blocks, fallback_text
 from bot.slack.blocks.common import context
 from bot.slack.blocks.create_modal import create_modal
 from bot.slack.blocks.edit_modal import pick_modal, section_modal
-from bot.slack.blocks.notices import delete_prompt_blocks, notice_blocks
+from bot.slack.blocks.notices import delete_prompt_blocks, item_part, notice_blocks, password_blocks
 from bot.slack.escape import mrkdwn
 from bot.slack.handlers.common import Reply
+from bot.slack.item_action import ItemAction
 from bot.slack.metadata import ModalState
 from commands.access import Actor
+from commands.errors import Conflict
 from commands.service import ClientService
 from commands.views import ClientCard
 
+ITEM_DONE = {
+    ("main", "address"): "Dirección principal cambiada.",
+    ("remove", "address"): "Dirección eliminada.",
+    ("remove", "server"): "Servidor eliminado.",
+}
+
 
 async def show_card(reply: Reply, card: ClientCard, *, note: str | None = None, replace: bool = False) -> None:
-    blocks = card_blocks(card)
-    if note:
-        blocks.insert(0, context(mrkdwn(note)))
-    await reply.send(fallback_text(card), blocks, replace=replace)
+    lead = [context(mrkdwn(note))] if note else None
+    await reply.send(fallback_text(card), card_blocks(card, lead=lead), replace=replace)
 
 
 async def open_create(client: AsyncWebClient, trigger_id: str, channel: str) -> None:
     await client.views_open(trigger_id=trigger_id, view=create_modal(ModalState(channel=channel)))
 
 
-async def open_edit_picker(client: AsyncWebClient, trigger_id: str, card: ClientCard, channel: str) -> None:
-    state = ModalState(channel=channel, client_id=card.id, version=card.version)
+async def open_edit_picker(
+    client: AsyncWebClient, trigger_id: str, card: ClientCard, channel: str, *, response_url: str = ""
+) -> None:
+    state = ModalState(channel=channel, client_id=card.id, version=card.version, response_url=response_url)
     await client.views_open(trigger_id=trigger_id, view=pick_modal(card, state))
 
 
 async def open_section(
-    client: AsyncWebClient, trigger_id: str, card: ClientCard, channel: str, section: str, item_id: int | None = None
+    client: AsyncWebClient,
+    trigger_id: str,
+    card: ClientCard,
+    channel: str,
+    section: str,
+    item_id: int | None = None,
+    *,
+    response_url: str = "",
 ) -> None:
-    state = ModalState(channel=channel, client_id=card.id, version=card.version, section=section, item_id=item_id)
+    """The form of one section pre-filled from ``card``; its version is the one of those values."""
+    state = ModalState(
+        channel=channel,
+        client_id=card.id,
+        version=card.version,
+        section=section,
+        item_id=item_id,
+        response_url=response_url,
+    )
     await client.views_open(trigger_id=trigger_id, view=section_modal(card, state))
 
 
@@ -45,11 +69,46 @@ async def ask_delete(reply: Reply, card: ClientCard) -> None:
     await reply.send(mrkdwn(f"¿Eliminar a «{card.name}»?"), delete_prompt_blocks(card))
 
 
-async def delete(reply: Reply, service: ClientService, actor: Actor, client_id: int) -> None:
-    notice = await service.delete(actor, client_id)
+async def delete(
+    reply: Reply, service: ClientService, actor: Actor, client_id: int, version: int | None = None
+) -> None:
+    notice = await service.delete(actor, client_id, version)
     await reply.send(mrkdwn(notice.text), notice_blocks(notice), replace=True)
 
 
 async def restore(reply: Reply, service: ClientService, actor: Actor, client_id: int, *, replace: bool) -> None:
     card = await service.restore(actor, client_id)
     await show_card(reply, card, note=f"Cliente «{card.name}» restaurado.", replace=replace)
+
+
+async def reveal(reply: Reply, service: ClientService, actor: Actor, client_id: int, server_id: int) -> None:
+    """Only for the user who asked, as plain text, in a new message (the card stays)."""
+    password = await service.reveal_password(actor, client_id, server_id)
+    server = (await service.get(actor, client_id)).server(server_id)
+    title = server.title if server else f"servidor {server_id}"
+    await reply.send(mrkdwn(f"Contraseña de {title} (solo para usted)"), password_blocks(title, password))
+
+
+def require_item(card: ClientCard, item: ItemAction) -> None:
+    """The item a (possibly stale) card offered is gone: that is someone else's change."""
+    if item_part(card, item.kind, item.item_id) is None:
+        raise Conflict(card)
+
+
+async def change_item(reply: Reply, service: ClientService, actor: Actor, item: ItemAction) -> None:
+    """Marcar como principal / Eliminar with the card's version; the new card replaces the old one.
+
+    "Principal" re-saves the address with its current values and ``main=True`` (the core's only way to
+    move the main flag); the card's version makes the core refuse it if anything changed meanwhile.
+    """
+    if item.verb == "main":
+        card = await service.get(actor, item.client_id)
+        require_item(card, item)
+        address = card.address(item.item_id)
+        values = address.values() if address else {}
+        new = await service.edit_address(actor, item.client_id, item.item_id, values, item.version, main=True)
+    elif item.kind == "address":
+        new = await service.remove_address(actor, item.client_id, item.item_id, item.version)
+    else:
+        new = await service.remove_server(actor, item.client_id, item.item_id, item.version)
+    await show_card(reply, new, note=ITEM_DONE.get((item.verb, item.kind)), replace=True)

@@ -11,6 +11,7 @@ from slack_bolt.async_app import AsyncAck, AsyncApp
 
 from bot.slack import ids
 from bot.slack.blocks.common import option
+from bot.slack.handlers.actors import Actors
 from commands import countries, ubigeo
 from commands.service import ClientService
 
@@ -18,7 +19,9 @@ COUNTRY_LIMIT = 100
 DISTRICT_LIMIT = 50
 
 
-def register(app: AsyncApp, service: ClientService) -> None:
+def register(app: AsyncApp, service: ClientService, actors: Actors) -> None:
+    """Countries and districts are public reference data: no actor (and no usergroup lookup) needed."""
+
     @app.options(ids.OPT_COUNTRY)
     async def country_options(ack: AsyncAck, payload: dict[str, Any]) -> None:
         found = countries.search(str(payload.get("value") or ""), limit=COUNTRY_LIMIT)

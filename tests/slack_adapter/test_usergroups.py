@@ -1,0 +1,84 @@
+"""Access lists that name a Slack usergroup (``CLIENTES_EDITORS=S…``): members are resolved with
+usergroups.list (cached), Slack is not asked when no list names a group, and a failed call never fails
+the request (the user simply has no groups)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from commands.access import AccessPolicy, Actor
+from tests.fakes.fake_slack import DEFAULT_USER_ID, OTHER_USER_ID
+
+from .conftest import Slack
+from .helpers import ALICE, CLIENT_ANSWERS, RUC, make_client
+
+EDITORS = "S0EDITORES"
+ALICE_AS_EDITOR = Actor("slack", DEFAULT_USER_ID, "alice", frozenset({EDITORS}))
+FORBIDDEN = "No tiene permiso para crear ni editar clientes."
+
+
+def with_editor_group(make_slack: Callable[..., Slack]) -> Slack:
+    slack = make_slack(AccessPolicy(editors=frozenset({EDITORS, "U0SOLO"})))
+    slack.fake.add_usergroup(EDITORS, "editores", users=[DEFAULT_USER_ID, "U0OTRO"])
+    slack.fake.add_usergroup("S0OTROS", "ventas", users=[OTHER_USER_ID])
+    return slack
+
+
+async def test_a_member_of_an_editor_usergroup_can_create(make_slack) -> None:
+    slack = with_editor_group(make_slack)
+    view = await slack.open_modal("nuevo")
+
+    ack = await slack.submit(view, CLIENT_ANSWERS)
+
+    assert ack["response_action"] == "update" and ack["view"]["title"]["text"] == "Cliente guardado"
+    assert (await slack.service.find(ALICE, RUC)).name == "Supermercados Peruanos S.A."
+    (call,) = slack.fake.calls_to("usergroups.list")
+    assert call.ok and call.params["include_users"] in ("1", "true", True)
+
+
+async def test_a_non_member_gets_the_spanish_forbidden_message(make_slack) -> None:
+    slack = with_editor_group(make_slack)
+    view = await slack.open_modal("nuevo")
+
+    ack = await slack.submit(view, CLIENT_ANSWERS, user_id=OTHER_USER_ID)
+
+    assert ack["response_action"] == "errors" and list(ack["errors"].values()) == [FORBIDDEN]
+    assert (await slack.service.list_page(ALICE)).total == 0
+
+
+async def test_the_groups_are_cached_between_requests(make_slack) -> None:
+    slack = with_editor_group(make_slack)
+    await make_client(slack.service, 1, actor=ALICE_AS_EDITOR)
+
+    listing = await slack.command("lista")
+    picker = await slack.click_to_modal(listing["blocks"], "cliente_editar")
+    refused = await slack.submit(await slack.open_modal("nuevo"), CLIENT_ANSWERS, user_id=OTHER_USER_ID)
+    created = await slack.submit(await slack.open_modal("nuevo"), CLIENT_ANSWERS)
+
+    assert picker["callback_id"] == "clientes_editar_seccion"
+    assert list(refused["errors"].values()) == [FORBIDDEN] and created["response_action"] == "update"
+    assert len(slack.fake.calls_to("usergroups.list")) == 1
+
+
+async def test_slack_is_not_asked_when_no_list_names_a_usergroup(make_slack) -> None:
+    for n, policy in enumerate((AccessPolicy(), AccessPolicy(editors=frozenset({DEFAULT_USER_ID})))):
+        slack = make_slack(policy)
+        view = await slack.open_modal("nuevo")
+        answers = {**CLIENT_ANSWERS, "client.doc_type": "1", "client.doc_number": f"1234567{n}"}
+        assert (await slack.submit(view, answers))["response_action"] == "update"
+        assert "Cliente" in str((await slack.command("lista"))["blocks"])
+    assert slack.fake.calls_to("usergroups.list") == []
+
+
+async def test_a_failed_usergroups_call_means_no_groups_not_a_failure(make_slack, caplog) -> None:
+    slack = with_editor_group(make_slack)
+    slack.fake.fail_next("usergroups.list", error="missing_scope", needed="usergroups:read")
+    view = await slack.open_modal("nuevo")
+
+    ack = await slack.submit(view, CLIENT_ANSWERS)
+
+    assert ack["response_action"] == "errors" and list(ack["errors"].values()) == [FORBIDDEN]
+    assert "missing_scope" in caplog.text
+    # Listed users keep working without any group.
+    solo = await slack.command("lista", user_id="U0SOLO")
+    assert "Aún no hay clientes" in str(solo["blocks"])
