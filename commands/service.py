@@ -414,6 +414,18 @@ class ClientService:
                 setattr(address, key, value)
             return await self._saved(session, client, actor, "edit_address", {"address_id": address_id, **changes})
 
+    async def set_main_address(
+        self, actor: Actor, client_id: int, address_id: int, expected_version: int | None
+    ) -> ClientCard:
+        """Makes one address the main one (its phone and e-mail become the list's Teléfono and Correo)."""
+        async with self._editing(actor, client_id, expected_version) as (session, client):
+            address = self._address(client, address_id)
+            if address.is_main:
+                return cards.card(client)
+            await self._clear_main(session, client)
+            address.is_main = True
+            return await self._saved(session, client, actor, "set_main_address", {"address_id": address_id})
+
     async def remove_address(
         self, actor: Actor, client_id: int, address_id: int, expected_version: int | None
     ) -> ClientCard:

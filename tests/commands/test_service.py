@@ -301,3 +301,17 @@ async def test_drafts_roundtrip_encrypt_and_expire(service: ClientService, ana: 
     await service.discard_draft(draft_id)
     with pytest.raises(Exception, match="caducó"):
         await service.load_draft(ana, draft_id)
+
+
+async def test_set_main_address(service: ClientService, ana: Actor) -> None:
+    card = await make(service, ana, addresses=[MIRAFLORES, AREQUIPA])
+    second = card.addresses[1].id
+    moved = await service.set_main_address(ana, card.id, second, card.version)
+    assert moved.main_address.id == second and moved.version == card.version + 1
+    assert sum(a.is_main for a in moved.addresses) == 1
+    page = await service.list_page(ana)
+    assert page.rows[0].email == AREQUIPA["email"]
+    same = await service.set_main_address(ana, card.id, second, moved.version)
+    assert same.version == moved.version  # already main: nothing to change
+    with pytest.raises(Conflict):
+        await service.set_main_address(ana, card.id, card.addresses[0].id, card.version)

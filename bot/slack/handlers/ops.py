@@ -98,15 +98,10 @@ def require_item(card: ClientCard, item: ItemAction) -> None:
 async def change_item(reply: Reply, service: ClientService, actor: Actor, item: ItemAction) -> None:
     """Marcar como principal / Eliminar with the card's version; the new card replaces the old one.
 
-    "Principal" re-saves the address with its current values and ``main=True`` (the core's only way to
-    move the main flag); the card's version makes the core refuse it if anything changed meanwhile.
+    The card's version makes the core refuse the change if anything changed meanwhile.
     """
     if item.verb == "main":
-        card = await service.get(actor, item.client_id)
-        require_item(card, item)
-        address = card.address(item.item_id)
-        values = address.values() if address else {}
-        new = await service.edit_address(actor, item.client_id, item.item_id, values, item.version, main=True)
+        new = await service.set_main_address(actor, item.client_id, item.item_id, item.version)
     elif item.kind == "address":
         new = await service.remove_address(actor, item.client_id, item.item_id, item.version)
     else:
