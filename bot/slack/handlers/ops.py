@@ -10,13 +10,12 @@ from bot.slack.blocks.card import card_blocks, fallback_text
 from bot.slack.blocks.common import context
 from bot.slack.blocks.create_modal import create_modal
 from bot.slack.blocks.edit_modal import pick_modal, section_modal
-from bot.slack.blocks.notices import delete_prompt_blocks, item_part, notice_blocks, password_blocks
+from bot.slack.blocks.notices import delete_prompt_blocks, notice_blocks, password_blocks
 from bot.slack.escape import mrkdwn
 from bot.slack.handlers.common import Reply
 from bot.slack.item_action import ItemAction
 from bot.slack.metadata import ModalState
 from commands.access import Actor
-from commands.errors import Conflict
 from commands.service import ClientService
 from commands.views import ClientCard
 
@@ -87,12 +86,6 @@ async def reveal(reply: Reply, service: ClientService, actor: Actor, client_id: 
     server = (await service.get(actor, client_id)).server(server_id)
     title = server.title if server else f"servidor {server_id}"
     await reply.send(mrkdwn(f"Contraseña de {title} (solo para usted)"), password_blocks(title, password))
-
-
-def require_item(card: ClientCard, item: ItemAction) -> None:
-    """The item a (possibly stale) card offered is gone: that is someone else's change."""
-    if item_part(card, item.kind, item.item_id) is None:
-        raise Conflict(card)
 
 
 async def change_item(reply: Reply, service: ClientService, actor: Actor, item: ItemAction) -> None:
