@@ -212,7 +212,13 @@ class FakeSlack:
             "conversations.setPurpose": self._conversations_set_purpose,
             "users.info": self._users_info,
             "usergroups.list": self._usergroups_list,
+            "apps.connections.open": self._apps_connections_open,
         }
+        # Socket Mode: connected websockets and the acks they sent back, by envelope id.
+        self._sockets: list[web.WebSocketResponse] = []
+        self._socket_connected = asyncio.Event()
+        self.socket_acks: dict[str, dict[str, Any]] = {}
+        self._socket_ack_events: defaultdict[str, asyncio.Event] = defaultdict(asyncio.Event)
         self._seed()
 
     # --- lifecycle --------------------------------------------------------------------------------
@@ -221,6 +227,7 @@ class FakeSlack:
         app = web.Application()
         app.router.add_route("*", "/api/{method}", self._handle_api)
         app.router.add_post("/hooks/{name:.+}", self._handle_hook)
+        app.router.add_get("/socket-mode", self._handle_socket)
         self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0)
         await self._runner.setup()
         sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -231,6 +238,8 @@ class FakeSlack:
 
     async def close(self) -> None:
         """Stop the server; safe to call twice."""
+        for ws in list(self._sockets):
+            await ws.close()
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
@@ -485,7 +494,49 @@ class FakeSlack:
     def _token_accepted(self, token: str) -> bool:
         if self.tokens is not None:
             return token in self.tokens
-        return token.startswith(("xoxb-", "xoxp-", "xoxa-", "xoxe-"))
+        return token.startswith(("xoxb-", "xoxp-", "xoxa-", "xoxe-", "xapp-"))
+
+    # --- Socket Mode --------------------------------------------------------------------------------
+    def _apps_connections_open(self, params: dict[str, Any]) -> dict[str, Any]:
+        """Slack answers with a one-off wss URL; ours is a ws:// URL on this server."""
+        return {"url": f"ws://127.0.0.1:{self._port}/socket-mode"}
+
+    async def _handle_socket(self, request: web.Request) -> web.StreamResponse:
+        """Sends ``hello`` like Slack, then records every ack (``{"envelope_id", "payload"?}``)."""
+        ws = web.WebSocketResponse(autoping=True)
+        await ws.prepare(request)
+        self._sockets.append(ws)
+        await ws.send_json({"type": "hello", "num_connections": 1, "connection_info": {"app_id": APP_ID}})
+        self._socket_connected.set()
+        try:
+            async for message in ws:
+                if message.type != web.WSMsgType.TEXT:
+                    continue
+                ack = json.loads(message.data)
+                envelope_id = str(ack.get("envelope_id", ""))
+                self.socket_acks[envelope_id] = ack
+                self._socket_ack_events[envelope_id].set()
+        finally:
+            self._sockets.remove(ws)
+        return ws
+
+    async def wait_socket_connected(self, within: float = 5.0) -> None:
+        await asyncio.wait_for(self._socket_connected.wait(), within)
+
+    async def socket_send(self, type_: str, payload: dict[str, Any]) -> str:
+        """Pushes an envelope (``slash_commands``, ``interactive``, ``events_api``) to the connected app."""
+        if not self._sockets:
+            raise AssertionError("no Socket Mode connection")
+        envelope_id = secrets.token_hex(8)
+        await self._sockets[-1].send_json(
+            {"envelope_id": envelope_id, "type": type_, "payload": payload, "accepts_response_payload": True}
+        )
+        return envelope_id
+
+    async def socket_ack(self, envelope_id: str, within: float = 5.0) -> dict[str, Any]:
+        """The ack the app sent for an envelope (Slack requires it within 3 s)."""
+        await asyncio.wait_for(self._socket_ack_events[envelope_id].wait(), within)
+        return self.socket_acks[envelope_id]
 
     def _new_id(self, prefix: str) -> str:
         return f"{prefix}{next(self._ids):08X}"

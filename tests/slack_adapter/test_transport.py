@@ -6,6 +6,8 @@ import asyncio
 import socket
 import time
 
+from pydantic import SecretStr
+
 from bot.runtime import Core
 from bot.slack.manifest import build_manifest
 from bot.slack.runner import run_slack
@@ -48,6 +50,37 @@ async def test_http_mode_answers_a_signed_command_on_slack_events(slack: Slack) 
         assert "/clientes nuevo" in str((await slack.responses(name))[0]["blocks"])
         refused = await post(url, *slash_command("/clientes", "ayuda", signing=Signing(secret="x")))
         assert refused.status == 401
+    finally:
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+
+
+async def test_socket_mode_connects_acks_and_answers(slack: Slack) -> None:
+    """`run_slack` in Socket Mode: apps.connections.open with the app token, hello, envelope, ack, reply."""
+    settings = settings_for(slack.fake, slack_mode="socket", slack_app_token=SecretStr("xapp-1-A0CLIENTES-1-s3cr3t"))
+    core = Core(settings, slack.core.db, slack.core.box, slack.core.service)
+    task = asyncio.create_task(run_slack(core))
+    try:
+        await slack.fake.wait_socket_connected()
+        opened = slack.fake.last("apps.connections.open")
+        assert opened.token == "xapp-1-A0CLIENTES-1-s3cr3t"
+        name, hook = slack.hook()
+        payload = {
+            "command": "/clientes",
+            "text": "lista",
+            "user_id": "U0ALICE",
+            "user_name": "alice",
+            "team_id": "T0CLIENTES",
+            "channel_id": "C0GENERAL",
+            "trigger_id": "1.2.3",
+            "response_url": hook,
+            "api_app_id": "A0CLIENTES",
+        }
+        envelope = await slack.fake.socket_send("slash_commands", payload)
+        ack = await slack.fake.socket_ack(envelope)
+        assert ack["envelope_id"] == envelope
+        listing = (await slack.responses(name))[0]
+        assert listing["response_type"] == "ephemeral" and listing["text"] == "Clientes: 0 (página 1 de 1)"
     finally:
         task.cancel()
         await asyncio.gather(task, return_exceptions=True)
