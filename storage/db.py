@@ -50,7 +50,8 @@ class Database:
 
     def __init__(self, url: str | URL = DEFAULT_DATABASE_URL, *, echo: bool = False) -> None:
         self.url = async_url(str(url) if isinstance(url, str) else url.render_as_string(False))
-        kwargs: dict[str, Any] = {"echo": echo}
+        # hide_parameters: SQL errors and logs never carry client data or password tokens.
+        kwargs: dict[str, Any] = {"echo": echo, "hide_parameters": True}
         if is_sqlite(self.url):
             database = self.url.database
             if database and database != ":memory:":
