@@ -155,3 +155,68 @@ def test_shared_database_without_keys_refuses_to_start(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert "Falta CLIENTES_SECRET_KEYS" in result.stderr
     assert not (tmp_path / "data").exists()
+
+
+async def test_edit_addresses_and_servers_and_paging(service: ClientService) -> None:
+    actor = Actor("console", "tester")
+    for n in range(12):
+        await service.create(actor, {"doc_number": f"{20000000 + n}", "name": f"Relleno {n}"})
+    address = {"ubigeo": "150122", "line": "Av. Larco 345"}
+    card = await service.create(
+        actor,
+        {"doc_type": "6", "doc_number": "20100070970", "name": "Empresa SAC"},
+        addresses=[address, {"ubigeo": "040101", "line": "Calle Mercaderes 120"}],
+        servers=[{"host": "erp.empresa.pe", "username": "root", "password": "vieja"}],
+    )
+    output = await drive(
+        service,
+        [
+            "lista",
+            "siguiente",
+            "siguiente",
+            "anterior",
+            # Dirección: editar o eliminar → the second one, keep it, change its line, make it main
+            "editar 20100070970",
+            "3",
+            "2",
+            "n",
+            "",
+            "",
+            "Calle Mercaderes 999",
+            "",
+            "",
+            "s",
+            # Servidor: editar, blank password keeps it
+            "editar 20100070970",
+            "7",
+            "1",
+            "n",
+            "",
+            "",
+            "admin",
+            "",
+            # Servidor: agregar
+            "editar #13",
+            "6",
+            "10.0.0.9",
+            "",
+            "",
+            "nueva",
+            # Dirección: eliminar the first
+            "editar 20100070970",
+            "3",
+            "2",
+            "s",
+            "eliminar empresa",
+            "n",
+        ],
+    )
+    assert "Página 1 de 2 · 13 cliente(s)" in output and "Página 2 de 2" in output
+    assert "No hay más páginas en esa dirección." in output
+    assert "Cancelado." in output
+    final = await service.get(actor, card.id)
+    assert [(a.line, a.is_main) for a in final.addresses] == [("Calle Mercaderes 999", True)]
+    assert [s.username for s in final.servers] == ["admin", None]
+    assert await service.reveal_password(actor, card.id, final.servers[0].id) == "vieja"
+    assert await service.reveal_password(actor, card.id, final.servers[1].id) == "nueva"
+    assert "vieja" not in output and "nueva" not in output and "******" in output  # typed passwords are masked
