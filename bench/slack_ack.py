@@ -1,0 +1,97 @@
+"""Time to ack in the Slack adapter: what Slack's 3-second deadline is measured against.
+
+Drives the real Bolt app in-process (signed requests, Web API on the local fake Slack, a real SQLite
+file) and times `async_dispatch` until Bolt returns the ack: `/clientes lista`, the district type-ahead
+(options must come back in the ack) and a create modal submission, which validates and saves before
+its ack. Target: p95 well under 3,000 ms; we aim for < 100 ms.
+
+Run: `.venv/bin/python -m bench.slack_ack` (also part of `make bench`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import tempfile
+import time
+from typing import Any
+
+from pydantic import SecretStr
+
+from bench.__main__ import _percentiles
+from bot.config import Settings
+from bot.runtime import Core
+from bot.slack.app import build_app, build_client
+from commands.service import ClientService
+from storage import migrate
+from storage.crypto import SecretBox, generate_key
+from storage.db import Database
+from tests.fakes.fake_slack import FakeSlack
+from tests.fakes.slack_requests import SIGNING_SECRET, block_suggestion, dispatch, slash_command, view_submission
+
+TARGET_MS = 100.0
+
+
+async def measure(samples: int = 200) -> dict[str, dict[str, float]]:
+    async with FakeSlack(single_use_triggers=False) as fake:
+        db = Database(f"sqlite+aiosqlite:///{tempfile.mkdtemp()}/slack-bench.db")
+        await migrate.upgrade(db)
+        box = SecretBox([generate_key()])
+        settings = Settings(
+            _env_file=None,  # type: ignore[call-arg]
+            slack_bot_token=SecretStr("xoxb-bench"),
+            slack_signing_secret=SecretStr(SIGNING_SECRET),
+            slack_api_url=fake.base_url,
+        )
+        core = Core(settings, db, box, ClientService(db, box))
+        app = build_app(core, build_client(settings))
+
+        await dispatch(app, *slash_command("/clientes", "nuevo"))
+        view: dict[str, Any] = (await fake.wait_for("views.open"))[0].response["view"]
+
+        async def timed(request: tuple[str, dict[str, str]]) -> float:
+            start = time.perf_counter()
+            response = await dispatch(app, *request)
+            elapsed = (time.perf_counter() - start) * 1000
+            if response.status != 200 or '"errors"' in (response.body or ""):
+                raise RuntimeError(f"unexpected answer {response.status}: {response.body[:200]}")
+            return elapsed
+
+        results: dict[str, dict[str, float]] = {}
+        submits = []
+        for i in range(samples):
+            answers = {
+                "client.doc_type": "1",
+                "client.doc_number": f"{30_000_000 + i}",
+                "client.name": f"Cliente de prueba {i}",
+                "address.0.ubigeo": ("150122", "Miraflores — Lima, Lima"),
+                "address.0.line": "Av. Larco 345",
+                "address.0.email": "f@e.pe",
+            }
+            submits.append(await timed(view_submission({**view, "id": f"VBENCH{i:05d}"}, answers)))
+        results["slack_view_submission_create"] = _percentiles(submits)
+        results["slack_command_lista"] = _percentiles(
+            [await timed(slash_command("/clientes", "lista", response_url=fake.response_url())) for _ in range(samples)]
+        )
+        results["slack_options_distrito"] = _percentiles(
+            [
+                await timed(block_suggestion("ubigeo", "san", view=view, block_id="address.0.ubigeo"))
+                for _ in range(samples)
+            ]
+        )
+        await db.dispose()
+        return results
+
+
+def main() -> None:
+    results = asyncio.run(measure())
+    failed = False
+    for name, row in results.items():
+        ok = row["p95"] <= TARGET_MS
+        failed |= not ok
+        verdict = "ok" if ok else "FUERA DE OBJETIVO"
+        print(f"{name}: p50 {row['p50']:.1f} ms · p95 {row['p95']:.1f} ms (objetivo p95 {TARGET_MS:.0f} ms) {verdict}")
+    raise SystemExit(1 if failed else 0)
+
+
+if __name__ == "__main__":
+    main()
