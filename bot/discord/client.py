@@ -8,7 +8,6 @@ interaction payload; `message_content` — slash commands, buttons and modals ne
 
 from __future__ import annotations
 
-import contextlib
 import logging
 
 import discord
@@ -16,7 +15,7 @@ from discord import app_commands
 
 from bot.discord.commands import ClientesGroup
 from bot.discord.escape import NO_MENTIONS
-from bot.discord.replies import DEFAULT_BUDGET, UNEXPECTED, Reply, send
+from bot.discord.replies import DEFAULT_BUDGET, report_unexpected
 from bot.discord.translator import Traductor
 from bot.discord.ui import DYNAMIC_ITEMS
 from bot.runtime import Core
@@ -32,10 +31,11 @@ def intents() -> discord.Intents:
 
 class ClientesTree(app_commands.CommandTree):
     async def on_error(self, interaction: discord.Interaction, error: app_commands.AppCommandError, /) -> None:
-        log.error("command %s failed", interaction.command and interaction.command.qualified_name, exc_info=error)
+        name = interaction.command and interaction.command.qualified_name
         if interaction.type is discord.InteractionType.application_command:
-            with contextlib.suppress(discord.HTTPException):
-                await send(interaction, Reply(content=UNEXPECTED))
+            await report_unexpected(interaction, f"command {name} failed", error)
+        else:  # an autocomplete: it can only answer with choices, and has none to give
+            log.error("autocomplete of %s failed", name, exc_info=error)
 
 
 class ClientesBot(discord.Client):

@@ -1,7 +1,8 @@
 """The /clientes group: nuevo, lista [texto], ver|editar|eliminar|restaurar <cliente>, ayuda.
 
 `<cliente>` is free text with autocomplete (≤ 25 choices, names ≤ 100 chars, answered straight
-from `service.suggest`; an autocomplete cannot be deferred, so it never does more than one query).
+from `service.suggest`; an autocomplete cannot be deferred, so it does one query, bounded by the
+response budget — a slow database gives no choices rather than a dead interaction).
 Whatever is typed without picking is resolved by the core (document, #id, then name).
 """
 
@@ -17,7 +18,7 @@ from bot.discord.actor import actor_of
 from bot.discord.escape import clip
 from bot.discord.form_flow import open_form, service_of
 from bot.discord.form_target import FormTarget
-from bot.discord.replies import send
+from bot.discord.replies import TooSlow, before_deadline, send
 from bot.discord.translator import CLIENT_OPTION, DELETED_OPTION, GROUP_DESCRIPTION, TEXT_OPTION
 from commands.errors import CoreError
 from commands.presenter import choice_label
@@ -29,12 +30,11 @@ CHOICES_MAX = 25
 
 
 async def _suggest(interaction: discord.Interaction, current: str, *, deleted: bool) -> list[app_commands.Choice[str]]:
+    lookup = service_of(interaction).suggest(actor_of(interaction), current, limit=CHOICES_MAX, deleted=deleted)
     try:
-        found = await service_of(interaction).suggest(
-            actor_of(interaction), current, limit=CHOICES_MAX, deleted=deleted
-        )
-    except CoreError:
-        return []  # e.g. Forbidden: no choices, the command itself explains
+        found = await before_deadline(interaction, lookup)
+    except (CoreError, TooSlow):
+        return []  # e.g. Forbidden or a slow database: no choices, the command itself explains
     return [app_commands.Choice(name=clip(choice_label(s), 100), value=s.ref) for s in found[:CHOICES_MAX]]
 
 

@@ -1,7 +1,9 @@
 """Card and list embeds, laid out from `commands.presenter` (which decides *what* is shown).
 
-Discord limits respected here: ≤ 25 fields, field name ≤ 256, value ≤ 1024, title ≤ 256 and the
-whole embed ≤ 6000 characters (a client with many addresses is cut with a note, never refused).
+Discord limits respected here: ≤ 25 fields, field name ≤ 256, value ≤ 1024, title ≤ 256, footer
+≤ 2048 and the whole embed ≤ 6000 characters — counted on the *escaped* text, which can be up to twice
+as long as what was typed. A client with many addresses is cut with a note, never refused; a list row
+gets an equal share of the 6000.
 """
 
 from __future__ import annotations
@@ -15,20 +17,26 @@ from commands.views import ClientCard, ClientPage
 CARD_COLOUR = discord.Colour.blurple()
 EMBED_TOTAL = 6000
 MAX_FIELDS = 25
+FIELD_NAME = 256
+FIELD_VALUE = 1024
+TITLE = 256
+MARGIN = 200  # footer and the "…" note, counted before they are added
+COLUMN = 120  # one list column's value at most, so a long e-mail cannot hide the others
 
 
-def _section_value(section: CardSection) -> str:
+def section_value(section: CardSection) -> str:
+    """A card section as "**Label:** value" lines (one embed field value or description)."""
     lines = [f"**{md(label)}:** {md(value)}" for label, value in section.rows]
-    return clip("\n".join(lines), 1024)
+    return clip("\n".join(lines), FIELD_VALUE)
 
 
 def card_embed(card: ClientCard, *, shared: bool = False) -> discord.Embed:
     """Every section of the card, passwords masked; `shared` also leaves server sections out."""
-    embed = discord.Embed(title=clip(md(card.name), 256), description=md(card.document), colour=CARD_COLOUR)
-    used = len(embed.title or "") + len(embed.description or "") + 200  # footer and margin
+    embed = discord.Embed(title=clip(md(card.name), TITLE), description=md(card.document), colour=CARD_COLOUR)
+    used = len(embed.title or "") + len(embed.description or "") + MARGIN
     sections = [s for s in card_sections(card) if not (shared and s.kind == "server")]
     for shown, section in enumerate(sections):
-        name, value = clip(md(section.title), 256), _section_value(section)
+        name, value = clip(md(section.title), FIELD_NAME), section_value(section)
         if shown == MAX_FIELDS - 1 or used + len(name) + len(value) > EMBED_TOTAL:
             embed.add_field(name="…", value=f"{len(sections) - shown} sección(es) más no caben aquí.", inline=False)
             break
@@ -38,16 +46,26 @@ def card_embed(card: ClientCard, *, shared: bool = False) -> discord.Embed:
     return embed
 
 
+def section_embed(card: ClientCard, section: CardSection) -> discord.Embed:
+    """One section of a card (what a removal would take away)."""
+    return discord.Embed(
+        title=clip(f"{md(section.title)} — {md(card.name)}", TITLE),
+        description=section_value(section),
+        colour=discord.Colour.red(),
+    )
+
+
 def list_embed(page: ClientPage) -> discord.Embed:
-    """The manual's list columns, one field per client (10 per page)."""
+    """The manual's list columns, one field per client (10 per page), each within its share of 6000."""
     title = "Clientes" + (f" — «{clip(page.query, 80)}»" if page.query else "")
-    embed = discord.Embed(title=md(title), colour=CARD_COLOUR)
+    embed = discord.Embed(title=clip(md(title), TITLE), colour=CARD_COLOUR)
     if not page.rows:
         embed.description = "No hay clientes" + (" que coincidan con la búsqueda." if page.query else " registrados.")
+    embed.set_footer(text=f"Página {page.page_number} de {page.page_count} · {page.total} cliente(s)")
+    share = (EMBED_TOTAL - len(embed.title or "") - len(embed.footer.text or "") - MARGIN) // max(1, len(page.rows))
     for number, row in enumerate(page.rows, start=page.first_index + 1):
         values = dict(zip(LIST_COLUMNS, list_row(row), strict=True))
-        name = f"{number}. {values.pop('Nombre')}"
-        text = " · ".join(f"**{column}:** {md(value)}" for column, value in values.items())
-        embed.add_field(name=clip(md(name), 256), value=clip(text, 1024), inline=False)
-    embed.set_footer(text=f"Página {page.page_number} de {page.page_count} · {page.total} cliente(s)")
+        name = clip(md(f"{number}. {values.pop('Nombre')}"), min(FIELD_NAME, share // 3))
+        text = " · ".join(f"**{column}:** {clip(md(value), COLUMN)}" for column, value in values.items())
+        embed.add_field(name=name, value=clip(text, min(FIELD_VALUE, share - len(name))), inline=False)
     return embed

@@ -4,7 +4,6 @@ beyond choosing which reply to send; the pieces come from `embeds` and `ui`)."""
 from __future__ import annotations
 
 import discord
-from discord import ui
 
 from bot.discord.actor import actor_of
 from bot.discord.embeds import card_embed, list_embed
@@ -12,6 +11,7 @@ from bot.discord.escape import md
 from bot.discord.form_flow import open_edit, open_form, service_of
 from bot.discord.form_target import FormTarget
 from bot.discord.replies import Reply, answer, send
+from bot.discord.ui.base import view_of
 from bot.discord.ui.card_view import card_view
 from bot.discord.ui.client_picker import PickClient
 from bot.discord.ui.delete_buttons import ConfirmDelete, UndoDelete
@@ -23,23 +23,15 @@ from commands.errors import Ambiguous, Conflict
 from commands.router import help_lines
 from commands.views import ClientCard
 
-VIEW_TIMEOUT = 600
+
+def card_reply(card: ClientCard, headline: str | None = None, *, replace: bool = False, item_page: int = 0) -> Reply:
+    """The card with its components; `replace` puts it in place of the message that was clicked."""
+    return Reply(content=headline, embeds=[card_embed(card)], view=card_view(card, item_page), replace=replace)
 
 
-def _view(*items: ui.Item[ui.View]) -> ui.View:
-    view = ui.View(timeout=VIEW_TIMEOUT)
-    for item in items:
-        view.add_item(item)
-    return view
-
-
-def card_reply(card: ClientCard, headline: str | None = None) -> Reply:
-    return Reply(content=headline, embeds=[card_embed(card)], view=card_view(card))
-
-
-def conflict_reply(exc: Conflict) -> Reply:
+def conflict_reply(exc: Conflict, *, replace: bool = False) -> Reply:
     """Nothing was overwritten: say so and show what the other person saved, with fresh buttons."""
-    return Reply(content=md(str(exc)), embeds=[card_embed(exc.current)], view=card_view(exc.current))
+    return card_reply(exc.current, md(str(exc)), replace=replace)
 
 
 # ------------------------------------------------------------------ resolving <cliente>
@@ -48,7 +40,7 @@ async def _resolve(interaction: discord.Interaction, text: str, action: str) -> 
     try:
         return await service_of(interaction).find(actor_of(interaction), text, deleted=action == "restaurar")
     except Ambiguous as exc:
-        return Reply(content=md(str(exc)), view=_view(PickClient(action, exc.choices)))
+        return Reply(content=md(str(exc)), view=view_of(PickClient(action, exc.choices)))
 
 
 async def _for_action(interaction: discord.Interaction, action: str, card: ClientCard) -> Reply:
@@ -85,12 +77,12 @@ async def client_action(interaction: discord.Interaction, action: str, client_id
 
 # ------------------------------------------------------------------ card buttons
 def _edit_menu(card: ClientCard) -> Reply:
-    return Reply(content=f"Editar «{md(card.name)}»: elija la sección.", view=_view(SectionSelect(card.id, card)))
+    return Reply(content=f"Editar «{md(card.name)}»: elija la sección.", view=view_of(SectionSelect(card.id, card)))
 
 
 def _confirm_delete(card: ClientCard) -> Reply:
     text = f"¿Eliminar a «{md(card.name)}» ({md(card.document)})? Podrá deshacerlo."
-    return Reply(content=text, view=_view(ConfirmDelete(card.id, card.version)))
+    return Reply(content=text, view=view_of(ConfirmDelete(card.id, card.version)))
 
 
 async def card_action(interaction: discord.Interaction, action: str, client_id: int, version: int) -> None:
@@ -128,7 +120,7 @@ async def _password_choice(interaction: discord.Interaction, card: ClientCard) -
         return Reply(content="Este cliente no tiene contraseñas guardadas.")
     if len(servers) == 1:
         return await _reveal(interaction, card, servers[0].id)
-    return Reply(content="¿De qué servidor?", view=_view(PasswordSelect(card.id, card)))
+    return Reply(content="¿De qué servidor?", view=view_of(PasswordSelect(card.id, card)))
 
 
 async def _reveal(interaction: discord.Interaction, card: ClientCard, server_id: int) -> Reply:
@@ -152,9 +144,9 @@ async def delete(interaction: discord.Interaction, client_id: int, version: int)
         try:
             notice = await service_of(interaction).delete(actor_of(interaction), client_id, version)
         except Conflict as exc:
-            return conflict_reply(exc)
+            return conflict_reply(exc, replace=True)  # the current card in place of the question
         text = f"{md(notice.text)} Puede deshacerlo con «Deshacer» o con `/clientes restaurar`."
-        return Reply(content=text, view=_view(UndoDelete(client_id)), replace=True)
+        return Reply(content=text, view=view_of(UndoDelete(client_id)), replace=True)
 
     await answer(interaction, work(), replace=True)
 
@@ -180,9 +172,7 @@ async def _list_reply(interaction: discord.Interaction, ref: str, cursor: str | 
         ref = query_ref(page.query, await service.save_draft(actor, "discord:list", {"q": page.query}))
     elif ref.startswith("q:"):
         ref = query_ref(page.query)
-    view = ui.View(timeout=VIEW_TIMEOUT)
-    if page.rows:
-        view.add_item(PickClient("ver", page.rows))
+    view = view_of(PickClient("ver", page.rows)) if page.rows else view_of()
     prev_id = int(page.prev_cursor[2:]) if page.prev_cursor else None
     next_id = int(page.next_cursor[2:]) if page.next_cursor else None
     if prev_id or next_id:

@@ -2,7 +2,9 @@
 
 The adapter never validates: it sends what was typed and shows the core's `FieldErrors`, keeping the
 typed values in a FormDraft so "Corregir" re-opens the same form. Opening a modal must be the first
-response (a deferred interaction cannot open one), so only fast reads happen before `send_modal`.
+response (a deferred interaction cannot open one), so the one read a modal needs first (the current
+values, or the draft) is bounded by `before_deadline`: when the database is slow the user gets a
+"pulse de nuevo" message in time instead of Discord's "The application did not respond".
 """
 
 from __future__ import annotations
@@ -10,12 +12,12 @@ from __future__ import annotations
 from typing import Any
 
 import discord
-from discord import ui
 
 from bot.discord.actor import actor_of
 from bot.discord.escape import md
 from bot.discord.form_target import OTHER_COUNTRY, FormTarget
-from bot.discord.replies import Reply, answer, error_reply, send
+from bot.discord.replies import Reply, TooSlow, answer, before_deadline, error_reply, send
+from bot.discord.ui.base import view_of
 from bot.discord.ui.fix_button import FixButton
 from bot.discord.ui.section_modal import SectionModal
 from bot.discord.ui.ubigeo_picker import picker_reply, start_state
@@ -36,7 +38,7 @@ async def open_edit(interaction: discord.Interaction, client_id: int, what: str)
     """Opens the edit form of a section ("client", "contact", "integrations", "s<id>"), pre-filled
     with the current values and carrying their version; "a<id>" opens the picker on its distrito."""
     try:
-        card = await service_of(interaction).get(actor_of(interaction), client_id)
+        card = await before_deadline(interaction, service_of(interaction).get(actor_of(interaction), client_id))
         if what in ("client", "contact", "integrations"):
             target = FormTarget(what, card.id, card.version)
             await open_form(interaction, target, dict(card.section_values(what)))
@@ -47,7 +49,7 @@ async def open_edit(interaction: discord.Interaction, client_id: int, what: str)
             await send(interaction, reply)
         else:
             await send(interaction, Reply(content="Esa sección ya no existe; abra la ficha de nuevo."))
-    except CoreError as exc:
+    except (CoreError, TooSlow) as exc:
         await send(interaction, error_reply(exc))
 
 
@@ -58,8 +60,8 @@ async def open_address(
     values: dict[str, Any] = {}
     if address_id is not None:
         try:
-            card = await service_of(interaction).get(actor_of(interaction), client_id)
-        except CoreError as exc:
+            card = await before_deadline(interaction, service_of(interaction).get(actor_of(interaction), client_id))
+        except (CoreError, TooSlow) as exc:
             await send(interaction, error_reply(exc))
             return
         address = card.address(address_id)
@@ -73,8 +75,8 @@ async def open_address(
 async def reopen(interaction: discord.Interaction, draft_id: str) -> None:
     """ "Corregir": the refused form again, with what was typed."""
     try:
-        draft = await service_of(interaction).load_draft(actor_of(interaction), draft_id)
-    except CoreError as exc:
+        draft = await before_deadline(interaction, service_of(interaction).load_draft(actor_of(interaction), draft_id))
+    except (CoreError, TooSlow) as exc:
         await send(interaction, error_reply(exc))
         return
     target, values = FormTarget.from_draft(draft.data)
@@ -125,9 +127,7 @@ async def _save(
             client_version=target.version,
         )
         lines = "\n".join(f"• {md(error.text)}" for error in exc.errors)
-        view = ui.View(timeout=600)
-        view.add_item(FixButton(draft_id))
-        return Reply(content=f"No se guardó «{target.title()}». Corrija:\n{lines}", view=view)
+        return Reply(content=f"No se guardó «{target.title()}». Corrija:\n{lines}", view=view_of(FixButton(draft_id)))
     except Conflict as exc:
         return conflict_reply(exc)
     if reopened:

@@ -2,15 +2,18 @@
 
 `answer()` runs the work and, if it is not done within the bot's `response_budget` (2 s by default),
 acknowledges first (`defer`) and then edits the deferred response. Never used for answers that must
-be a modal: those call `send_modal` directly, because a deferred interaction cannot open one.
+be a modal or an autocomplete: neither can be deferred, so the read they need goes through
+`before_deadline()`, which gives up in time with a message instead of letting the interaction die.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Awaitable
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 import discord
 from discord import ui
@@ -22,7 +25,16 @@ from commands.errors import CoreError
 log = logging.getLogger(__name__)
 
 UNEXPECTED = "Ocurrió un error inesperado; no se guardó nada. Intente de nuevo y, si persiste, avise al equipo."
+SLOW = "La base de datos tardó demasiado en responder y Discord no espera más de 3 segundos. Pulse de nuevo."
 DEFAULT_BUDGET = 2.0
+T = TypeVar("T")
+
+
+class TooSlow(Exception):
+    """A read needed before a modal/autocomplete did not finish within the response budget."""
+
+    def __init__(self) -> None:
+        super().__init__(SLOW)
 
 
 @dataclass
@@ -36,9 +48,32 @@ class Reply:
     replace: bool = False
 
 
-def error_reply(exc: CoreError) -> Reply:
-    """The core's own Spanish sentence, ephemeral, as a new message."""
+def error_reply(exc: CoreError | TooSlow) -> Reply:
+    """The core's own Spanish sentence (or ours for `TooSlow`), ephemeral, as a new message."""
     return Reply(content=clip(str(exc), 2000))
+
+
+def budget_of(interaction: discord.Interaction) -> float:
+    return float(getattr(interaction.client, "response_budget", DEFAULT_BUDGET))
+
+
+def _consume(task: asyncio.Future[object]) -> None:
+    if not task.cancelled() and (error := task.exception()) is not None:
+        log.warning("late read failed after the interaction was answered: %r", error)
+
+
+async def before_deadline(interaction: discord.Interaction, work: Awaitable[T]) -> T:
+    """`work`'s result if it finishes within the response budget, else `TooSlow`.
+
+    For what must answer with a modal or autocomplete choices (no defer possible). The late read is
+    left to finish in the background rather than cancelled mid-transaction.
+    """
+    task = asyncio.ensure_future(work)
+    done, _ = await asyncio.wait({task}, timeout=budget_of(interaction))
+    if not done:
+        task.add_done_callback(_consume)
+        raise TooSlow
+    return task.result()
 
 
 async def send(interaction: discord.Interaction, reply: Reply) -> None:
@@ -84,13 +119,15 @@ async def answer(
     rather than "thinking" (type 5). `CoreError`s that escape become their ephemeral message.
     """
     task = asyncio.ensure_future(work)
-    budget = getattr(interaction.client, "response_budget", DEFAULT_BUDGET)
-    done, _ = await asyncio.wait({task}, timeout=budget)
+    done, _ = await asyncio.wait({task}, timeout=budget_of(interaction))
     if not done and not interaction.response.is_done():
-        if replace and interaction.message is not None:
-            await interaction.response.defer()
-        else:
-            await interaction.response.defer(ephemeral=ephemeral, thinking=True)
+        try:
+            if replace and interaction.message is not None:
+                await interaction.response.defer()
+            else:
+                await interaction.response.defer(ephemeral=ephemeral, thinking=True)
+        except discord.HTTPException:
+            log.warning("could not defer interaction %s (expired?)", interaction.id, exc_info=True)
     try:
         reply = await task
     except CoreError as exc:
@@ -98,4 +135,15 @@ async def answer(
     except Exception:
         log.exception("Discord handler failed for interaction %s", interaction.id)
         reply = Reply(content=UNEXPECTED)
-    await send(interaction, reply)
+    try:
+        await send(interaction, reply)
+    except discord.HTTPException:
+        # e.g. Discord refused the message (400): say so rather than leave "interaction failed".
+        await report_unexpected(interaction, "sending the reply failed")
+
+
+async def report_unexpected(interaction: discord.Interaction, what: str, error: BaseException | None = None) -> None:
+    """Logs a failure and tells the user nothing was saved; never raises (it is the last resort)."""
+    log.error("Discord interaction %s: %s", interaction.id, what, exc_info=error or True)
+    with contextlib.suppress(discord.HTTPException):
+        await send(interaction, Reply(content=UNEXPECTED))

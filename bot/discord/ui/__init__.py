@@ -7,8 +7,10 @@ from bot.discord.ui.card_view import CardButton
 from bot.discord.ui.client_picker import PickClient
 from bot.discord.ui.delete_buttons import ConfirmDelete, UndoDelete
 from bot.discord.ui.fix_button import FixButton
+from bot.discord.ui.item_select import ItemSelect
 from bot.discord.ui.list_pager import PageButton
 from bot.discord.ui.password_select import PasswordSelect
+from bot.discord.ui.remove_buttons import ConfirmRemove, KeepCard
 from bot.discord.ui.section_select import SectionSelect
 from bot.discord.ui.ubigeo_picker import (
     ContinueButton,
@@ -24,6 +26,9 @@ DYNAMIC_ITEMS = (
     ConfirmDelete,
     UndoDelete,
     FixButton,
+    ItemSelect,
+    ConfirmRemove,
+    KeepCard,
     PageButton,
     PasswordSelect,
     SectionSelect,

@@ -1,8 +1,13 @@
-"""The buttons under a client card: one restart-proof `DynamicItem` per action.
+"""The components under a client card: one restart-proof `DynamicItem` per action.
 
 custom_id `cb:c:<action>:<client id>:<version>` (≤ 100 chars): the card's version travels with the
 button, so a form opened from an old card is refused by the core's optimistic lock instead of
-overwriting newer values. Two rows of at most 5 buttons each.
+overwriting newer values.
+
+Component budget (a message holds ≤ 5 action rows; a row ≤ 5 buttons or one select):
+row 0 — the sections to complete (4 buttons); row 1 — Editar, Ver contraseña, Compartir, Eliminar;
+row 2 — "Direcciones y servidores…" (`ItemSelect`), only when there is an address or a server.
+Rows 3–4 stay free.
 """
 
 from __future__ import annotations
@@ -13,10 +18,11 @@ from typing import Any
 import discord
 from discord import ui
 
+from bot.discord.card_items import card_items
+from bot.discord.ui.base import view_of
+from bot.discord.ui.item_select import ItemSelect
 from commands.forms import ADDRESS, CONTACT, INTEGRATIONS, SERVER
 from commands.views import ClientCard
-
-VIEW_TIMEOUT = 600  # the in-memory view goes; the dynamic items keep answering after that
 
 # action -> (label, style, row)
 ACTIONS: dict[str, tuple[str, discord.ButtonStyle, int]] = {
@@ -51,13 +57,17 @@ class CardButton(ui.DynamicItem[ui.Button[Any]], template=r"cb:c:(?P<action>[a-z
         await flows.card_action(interaction, self.action, self.client_id, self.version)
 
 
-def card_view(card: ClientCard) -> ui.View:
-    """Buttons for a live client; a deleted one gets none (Deshacer/restaurar bring it back)."""
-    view = ui.View(timeout=VIEW_TIMEOUT)
+def card_view(card: ClientCard, item_page: int = 0) -> ui.View:
+    """Components for a live client; a deleted one gets none (Deshacer/restaurar bring it back).
+
+    `item_page`: which page of "Direcciones y servidores…" options to show (see `ItemSelect`)."""
     if card.deleted:
-        return view
-    for action in ACTIONS:
-        if action == "pw" and not any(server.has_password for server in card.servers):
-            continue
-        view.add_item(CardButton(action, card.id, card.version))
-    return view
+        return view_of()
+    items: list[ui.Item[Any]] = [
+        CardButton(action, card.id, card.version)
+        for action in ACTIONS
+        if action != "pw" or any(server.has_password for server in card.servers)
+    ]
+    if card_items(card):
+        items.append(ItemSelect(card.id, card.version, item_page, card))
+    return view_of(*items)

@@ -14,6 +14,7 @@ import discord
 from discord import ui
 
 from bot.discord.escape import clip
+from bot.discord.ui.base import options_or_blank
 from commands.views import ClientSummary
 
 ACTIONS = ("ver", "editar", "eliminar", "restaurar")
@@ -36,7 +37,7 @@ class PickClient(ui.DynamicItem[ui.Select[Any]], template=r"cb:pick:(?P<action>v
         select: ui.Select[Any] = ui.Select(
             custom_id=f"cb:pick:{action}",
             placeholder=PLACEHOLDERS[action],
-            options=options or [discord.SelectOption(label="—", value="0")],
+            options=options_or_blank(options),
             row=0,
         )
         super().__init__(select)

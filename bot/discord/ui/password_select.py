@@ -13,6 +13,7 @@ import discord
 from discord import ui
 
 from bot.discord.escape import clip
+from bot.discord.ui.base import options_or_blank
 from commands.views import ClientCard
 
 
@@ -23,7 +24,7 @@ class PasswordSelect(ui.DynamicItem[ui.Select[Any]], template=r"cb:pw:(?P<cid>\d
         select: ui.Select[Any] = ui.Select(
             custom_id=f"cb:pw:{client_id}",
             placeholder="Servidor…",
-            options=options or [discord.SelectOption(label="—", value="0")],
+            options=options_or_blank(options),
         )
         super().__init__(select)
         self.client_id = client_id

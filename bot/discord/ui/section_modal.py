@@ -12,7 +12,6 @@ same modal never creates two clients. Values are read back through each Label's 
 
 from __future__ import annotations
 
-import logging
 import uuid
 from typing import Any
 
@@ -23,8 +22,6 @@ from bot.discord.escape import clip
 from bot.discord.form_target import FormTarget
 from commands import countries
 from commands.forms import Field, Kind
-
-log = logging.getLogger(__name__)
 
 OPEN_FOR = 15 * 60  # seconds an unanswered modal is kept in memory
 
@@ -95,8 +92,6 @@ class SectionModal(ui.Modal):
         await form_flow.submit(interaction, self.target, self.values(), form_id=self.form_id, reopened=self.reopened)
 
     async def on_error(self, interaction: discord.Interaction, error: Exception, /) -> None:
-        from bot.discord.replies import UNEXPECTED, Reply, send
+        from bot.discord.replies import report_unexpected
 
-        log.exception("section modal %s failed", self.custom_id, exc_info=error)
-        if not interaction.response.is_done():
-            await send(interaction, Reply(content=UNEXPECTED))
+        await report_unexpected(interaction, f"section modal {self.custom_id} failed", error)

@@ -1,7 +1,8 @@
 """ "Editar": a Select of the card's sections; picking one opens its pre-filled modal.
 
 custom_id `cb:ed:<client id>`; option values `client`, `contact`, `integrations`, `a<address id>`,
-`s<server id>` (≤ 25 options: 3 sections + up to 22 addresses/servers, the rest are left out).
+`s<server id>` (≤ 25 options: 3 sections + the first 22 addresses/servers; the placeholder says when
+some are left out, and those can still be edited with /clientes editar after removing others).
 """
 
 from __future__ import annotations
@@ -12,28 +13,31 @@ from typing import Any
 import discord
 from discord import ui
 
+from bot.discord.card_items import card_items
 from bot.discord.escape import clip
-from commands.forms import ADDRESS, CLIENT, CONTACT, INTEGRATIONS, SERVER
+from bot.discord.ui.base import MAX_OPTIONS, OPTION_TEXT, options_or_blank
+from commands.forms import CLIENT, CONTACT, INTEGRATIONS
 from commands.views import ClientCard
 
 
 class SectionSelect(ui.DynamicItem[ui.Select[Any]], template=r"cb:ed:(?P<cid>\d+)"):
     def __init__(self, client_id: int, card: ClientCard | None = None) -> None:
-        options = [discord.SelectOption(label="—", value="client")]
+        options: list[discord.SelectOption] = []
+        placeholder = "Sección a editar…"
         if card is not None:
             options = [
                 discord.SelectOption(label=CLIENT.title, value="client"),
                 discord.SelectOption(label=CONTACT.title, value="contact"),
                 discord.SelectOption(label=INTEGRATIONS.title, value="integrations"),
             ]
-            for number, address in enumerate(card.addresses, start=1):
-                label = f"{ADDRESS.title} {number}: {address.line or address.place}"
-                options.append(discord.SelectOption(label=clip(label, 100), value=f"a{address.id}"))
-            for number, server in enumerate(card.servers, start=1):
-                label = f"{SERVER.title} {number}: {server.title}"
-                options.append(discord.SelectOption(label=clip(label, 100), value=f"s{server.id}"))
+            options += [
+                discord.SelectOption(label=clip(f"{item.name}: {item.summary}", OPTION_TEXT), value=item.code)
+                for item in card_items(card)
+            ]
+            if len(options) > MAX_OPTIONS:
+                placeholder = f"Sección a editar… (se muestran {MAX_OPTIONS} de {len(options)})"
         select: ui.Select[Any] = ui.Select(
-            custom_id=f"cb:ed:{client_id}", placeholder="Sección a editar…", options=options[:25]
+            custom_id=f"cb:ed:{client_id}", placeholder=placeholder, options=options_or_blank(options)
         )
         super().__init__(select)
         self.client_id = client_id
@@ -47,5 +51,5 @@ class SectionSelect(ui.DynamicItem[ui.Select[Any]], template=r"cb:ed:(?P<cid>\d+
     async def callback(self, interaction: discord.Interaction) -> None:
         from bot.discord import form_flow
 
-        if self.item.values:
+        if self.item.values and self.item.values[0] != "0":
             await form_flow.open_edit(interaction, self.client_id, self.item.values[0])

@@ -21,11 +21,11 @@ from discord import ui
 from bot.discord.escape import clip
 from bot.discord.form_target import OTHER_COUNTRY
 from bot.discord.replies import Reply
+from bot.discord.ui.base import options_or_blank, view_of
 from commands import ubigeo
 from commands.forms import ADDRESS
 
 PAGE = 25
-VIEW_TIMEOUT = 600
 _HEAD = r"(?P<cid>\d+):(?P<ver>\d+):(?P<aid>\d+)"
 
 
@@ -75,7 +75,7 @@ class ProvinciaSelect(ui.DynamicItem[ui.Select[Any]], template=rf"cb:ub:prv:{_HE
             ui.Select(
                 custom_id=f"cb:ub:prv:{state.head}:{state.dep}",
                 placeholder="Provincia",
-                options=options or [discord.SelectOption(label="—", value="0")],
+                options=options_or_blank(options),
                 row=1,
             )
         )
@@ -103,7 +103,7 @@ class DistritoSelect(ui.DynamicItem[ui.Select[Any]], template=rf"cb:ub:dis:{_HEA
             ui.Select(
                 custom_id=f"cb:ub:dis:{state.head}:{state.prov}:{state.page}",
                 placeholder=placeholder,
-                options=options or [discord.SelectOption(label="—", value="0")],
+                options=options_or_blank(options),
                 row=2,
             )
         )
@@ -175,7 +175,7 @@ class ContinueButton(ui.DynamicItem[ui.Button[Any]], template=rf"cb:ub:go:{_HEAD
 
 def picker_reply(state: _State) -> Reply:
     """The picker message for `state`: one more select appears with each choice."""
-    view = ui.View(timeout=VIEW_TIMEOUT)
+    view = view_of()
     view.add_item(DepartamentoSelect(state))
     if state.dep:
         view.add_item(ProvinciaSelect(state))

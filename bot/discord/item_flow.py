@@ -1,0 +1,100 @@
+"""The card's "Direcciones y servidores…" actions: mark an address as main, remove an address or a
+server (after a confirmation), and page through the options.
+
+Every answer replaces the message the component was on (the card, or the confirmation standing in
+for it), so the user keeps one card that is always current. Every change passes the version of the
+card the user chose from: when someone changed the client since, the core refuses (Conflict) and the
+current card with its values is shown instead — nothing is overwritten or removed.
+"""
+
+from __future__ import annotations
+
+import discord
+
+from bot.discord.actor import actor_of
+from bot.discord.card_items import find_item, item_section
+from bot.discord.embeds import section_embed
+from bot.discord.escape import md
+from bot.discord.flows import card_reply, conflict_reply
+from bot.discord.form_flow import service_of
+from bot.discord.replies import Reply, answer
+from bot.discord.ui.base import view_of
+from bot.discord.ui.remove_buttons import KINDS, ConfirmRemove, KeepCard
+from commands.errors import Conflict
+from commands.views import ClientCard
+
+DONE = {
+    ("main", "address"): "Dirección principal cambiada.",
+    ("remove", "address"): "Dirección eliminada.",
+    ("remove", "server"): "Servidor eliminado.",
+}
+GONE = "Esa dirección o servidor ya no está en la ficha; esta es la ficha actual."
+
+
+async def picked(interaction: discord.Interaction, client_id: int, version: int, value: str) -> None:
+    """An option of `ItemSelect`: `ma<id>`, `ra<id>`, `rs<id>` or `p<page>`."""
+    if value.startswith("p") and value[1:].isdigit():
+        await answer(interaction, _page(interaction, client_id, int(value[1:])), replace=True)
+    elif value[:2] == "ma" and value[2:].isdigit():
+        await answer(interaction, _mark_main(interaction, client_id, version, int(value[2:])), replace=True)
+    elif value[:1] == "r" and value[1:2] in KINDS and value[2:].isdigit():
+        kind = KINDS[value[1:2]]
+        await answer(interaction, _ask_remove(interaction, client_id, version, kind, int(value[2:])), replace=True)
+
+
+async def _current(interaction: discord.Interaction, client_id: int) -> ClientCard:
+    return await service_of(interaction).get(actor_of(interaction), client_id)
+
+
+async def _page(interaction: discord.Interaction, client_id: int, page: int) -> Reply:
+    """More options: the card redrawn (with current values) showing the next page of the select."""
+    return card_reply(await _current(interaction, client_id), replace=True, item_page=page)
+
+
+async def _mark_main(interaction: discord.Interaction, client_id: int, version: int, address_id: int) -> Reply:
+    try:
+        card = await service_of(interaction).set_main_address(actor_of(interaction), client_id, address_id, version)
+    except Conflict as exc:
+        return conflict_reply(exc, replace=True)
+    return card_reply(card, DONE["main", "address"], replace=True)
+
+
+async def _ask_remove(interaction: discord.Interaction, client_id: int, version: int, kind: str, item_id: int) -> Reply:
+    """The confirmation, in place of the card: what would be removed, "Sí, eliminar" and "Cancelar".
+
+    The confirm button carries the version of the card the user chose from, not the one just read."""
+    card = await _current(interaction, client_id)
+    item = find_item(card, kind, item_id)
+    section = item_section(card, item) if item else None
+    if item is None or section is None:
+        return card_reply(card, GONE, replace=True)
+    question = (
+        f"¿Eliminar **{md(section.title)}** de «{md(card.name)}» ({md(card.document)})? "
+        "Esta acción no se puede deshacer."
+    )
+    view = view_of(ConfirmRemove(kind, client_id, version, item_id), KeepCard(client_id))
+    return Reply(content=question, embeds=[section_embed(card, section)], view=view, replace=True)
+
+
+async def remove(interaction: discord.Interaction, kind: str, client_id: int, version: int, item_id: int) -> None:
+    """ "Sí, eliminar": the core removes it (or refuses a stale version); the card comes back."""
+
+    async def work() -> Reply:
+        service, actor = service_of(interaction), actor_of(interaction)
+        call = service.remove_address if kind == "address" else service.remove_server
+        try:
+            card = await call(actor, client_id, item_id, version)
+        except Conflict as exc:
+            return conflict_reply(exc, replace=True)
+        return card_reply(card, DONE["remove", kind], replace=True)
+
+    await answer(interaction, work(), replace=True)
+
+
+async def keep(interaction: discord.Interaction, client_id: int) -> None:
+    """ "Cancelar": nothing removed; the current card back in place of the question."""
+
+    async def work() -> Reply:
+        return card_reply(await _current(interaction, client_id), "No se eliminó nada.", replace=True)
+
+    await answer(interaction, work(), replace=True)
