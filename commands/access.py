@@ -62,7 +62,9 @@ class AccessPolicy:
         if permission is Permission.VIEW:
             return not self.viewers or bool(ids & (self.viewers | self.editors | self.secret_viewers))
         if permission is Permission.EDIT:
-            return not self.editors or bool(ids & self.editors)
+            if self.editors:
+                return bool(ids & self.editors)
+            return self.allows(actor, Permission.VIEW)  # no editor list: whoever may view may edit
         if permission is Permission.DELETE:
             return not self.admins and self.allows(actor, Permission.EDIT)
         if self.secret_viewers or self.admins:

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select, text
 
-from commands.access import AccessPolicy, Actor
+from commands.access import AccessPolicy, Actor, Permission
 from commands.errors import Ambiguous, Conflict, FieldErrors, Forbidden, NotFound
 from commands.service import ClientService
 from storage.models import AuditEntry, Client, OutboxJob, Server
@@ -315,3 +315,19 @@ async def test_set_main_address(service: ClientService, ana: Actor) -> None:
     assert same.version == moved.version  # already main: nothing to change
     with pytest.raises(Conflict):
         await service.set_main_address(ana, card.id, card.addresses[0].id, card.version)
+
+
+def test_access_lists_combine_sensibly() -> None:
+    only_viewers = AccessPolicy(viewers=frozenset({"UVIEW"}))
+    stranger, viewer = Actor("slack", "UOTHER"), Actor("slack", "UVIEW")
+    assert not only_viewers.allows(stranger, Permission.VIEW)
+    assert not only_viewers.allows(stranger, Permission.EDIT)  # may not edit what they may not see
+    assert only_viewers.allows(viewer, Permission.EDIT) and only_viewers.allows(viewer, Permission.DELETE)
+    open_team = AccessPolicy()
+    assert all(open_team.allows(stranger, p) for p in Permission)
+    with_admins = AccessPolicy(admins=frozenset({"UADMIN"}))
+    assert with_admins.allows(stranger, Permission.EDIT)
+    assert not with_admins.allows(stranger, Permission.DELETE)
+    assert not with_admins.allows(stranger, Permission.REVEAL)
+    assert all(with_admins.allows(Actor("discord", "9", groups=frozenset({"UADMIN"})), p) for p in Permission)
+    assert all(with_admins.allows(Actor("console", "me"), p) for p in Permission)
