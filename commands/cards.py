@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from commands.access import Actor
 from commands.forms import doc_type_short
-from commands.views import AddressView, ClientCard, ClientSummary, ServerView
-from storage.models import Client, as_utc
+from commands.views import AddressView, ChannelStatus, ClientCard, ClientSummary, ServerView
+from storage.models import Client, OutboxJob, as_utc
+
+CHANNEL_FIELDS = {"slack": "slack_channel", "discord": "discord_channel"}
 
 
 def _stamp(value: object) -> str:
@@ -13,7 +17,24 @@ def _stamp(value: object) -> str:
     return when.strftime("%Y-%m-%d %H:%M UTC") if when else ""
 
 
-def card(client: Client) -> ClientCard:
+def channel_statuses(client: Client, jobs: Sequence[OutboxJob] = ()) -> tuple[ChannelStatus, ...]:
+    """Each named channel's state, from the client row and its newest provisioning job per platform."""
+    statuses = []
+    for platform, field in CHANNEL_FIELDS.items():
+        name = getattr(client, field)
+        if not name:
+            continue
+        job = next((j for j in jobs if j.platform == platform and j.payload.get("name") == name), None)
+        if job is not None and job.status == "failed":
+            statuses.append(ChannelStatus(platform, name, "error", job.last_error))
+        elif getattr(client, f"{field}_id") and (job is None or job.status == "done"):
+            statuses.append(ChannelStatus(platform, name, "listo"))
+        else:
+            statuses.append(ChannelStatus(platform, name, "pendiente", job.last_error if job else None))
+    return tuple(statuses)
+
+
+def card(client: Client, jobs: Sequence[OutboxJob] = ()) -> ClientCard:
     return ClientCard(
         id=client.id,
         version=client.version,
@@ -41,6 +62,7 @@ def card(client: Client) -> ClientCard:
         created_at=_stamp(client.created_at),
         updated_at=_stamp(client.updated_at),
         deleted=client.deleted_at is not None,
+        channels=channel_statuses(client, jobs),
     )
 
 

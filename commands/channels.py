@@ -1,4 +1,5 @@
-"""Channel-name rules per platform.
+"""Channel-name rules per platform, and the contract between the outbox worker and the adapters that
+create channels (`ChannelProvisioner`).
 
 Slack accepts at most 80 characters of lowercase `a-z0-9-_`; Discord text channels at most 100,
 lowercase, no spaces. Users type "Cliente Ñandú SAC"; we store what the platform will accept
@@ -9,7 +10,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
+from typing import Protocol
 
+from commands.views import ClientCard
 from storage.textfold import fold
 
 SLACK_MAX = 80
@@ -31,3 +35,40 @@ def discord_channel_name(text: str) -> str:
     lowered = unicodedata.normalize("NFC", text.lstrip("#")).casefold()
     name = _DISCORD_BAD.sub("-", " ".join(lowered.split()).replace(" ", "-"))
     return _DASHES.sub("-", name).strip("-_")[:DISCORD_MAX].rstrip("-")
+
+
+# --------------------------------------------------------------------------- provisioning contract
+@dataclass(frozen=True)
+class ProvisionRequest:
+    """Make `channel_name` exist on `platform` for this client, and announce the client there."""
+
+    platform: str
+    channel_name: str
+    card: ClientCard
+
+
+@dataclass(frozen=True)
+class ProvisionResult:
+    channel_id: str
+    created: bool  # False: an existing channel of that name was linked instead
+
+
+class RetryLater(Exception):
+    """A passing problem (rate limit, 5xx, network): the worker tries again after `retry_after` s."""
+
+    def __init__(self, reason: str, retry_after: float | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.retry_after = retry_after
+
+
+class ProvisionFailed(Exception):
+    """Retrying cannot help (a missing permission or scope): shown on the client's card in Spanish."""
+
+
+class ChannelProvisioner(Protocol):
+    """What each platform adapter implements; the outbox worker calls it, never the other way round."""
+
+    platform: str
+
+    async def provision(self, request: ProvisionRequest) -> ProvisionResult: ...

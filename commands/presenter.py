@@ -54,6 +54,18 @@ def server_section(server: ServerView, number: int) -> CardSection:
     return CardSection("server", f"{SERVER.title} {number}", rows, server.id)
 
 
+_CHANNEL_PLATFORMS = {"slack_channel": "slack", "discord_channel": "discord"}
+
+
+def _integration_rows(card: ClientCard) -> tuple[tuple[str, str], ...]:
+    """Datos Servidor; a channel name says whether the bot has created it yet ("#acme (listo)")."""
+    rows = []
+    for spec in INTEGRATIONS.fields:
+        status = card.channel(_CHANNEL_PLATFORMS[spec.key]) if spec.key in _CHANNEL_PLATFORMS else None
+        rows.append((spec.label, status.text if status else _value(getattr(card, spec.key))))
+    return tuple(rows)
+
+
 def card_sections(card: ClientCard) -> list[CardSection]:
     """Every section of the card in the manual's tab order; passwords masked."""
     doc_type = next((c.label for c in CLIENT.field("doc_type").choices if c.value == card.doc_type), card.doc_type)
@@ -74,13 +86,7 @@ def card_sections(card: ClientCard) -> list[CardSection]:
     sections.append(
         CardSection("contact", CONTACT.title, tuple((f.label, _value(getattr(card, f.key))) for f in CONTACT.fields))
     )
-    sections.append(
-        CardSection(
-            "integrations",
-            INTEGRATIONS.title,
-            tuple((f.label, _value(getattr(card, f.key))) for f in INTEGRATIONS.fields),
-        )
-    )
+    sections.append(CardSection("integrations", INTEGRATIONS.title, _integration_rows(card)))
     sections += [server_section(s, n) for n, s in enumerate(card.servers, start=1)]
     return sections
 

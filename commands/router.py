@@ -57,6 +57,13 @@ COMMANDS: tuple[CommandSpec, ...] = (
         "Restaurar un cliente eliminado.",
         "Restore a deleted client.",
     ),
+    CommandSpec(
+        "canales",
+        ("channels", "canal"),
+        "canales <cliente>",
+        "Ver si los canales de Slack y Discord del cliente ya existen y reintentar los que fallaron.",
+        "Show whether the client's Slack and Discord channels exist and retry the failed ones.",
+    ),
     CommandSpec("ayuda", ("help", "?"), "ayuda", "Mostrar esta ayuda.", "Show this help."),
 )
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import AsyncIterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from datetime import timedelta
 from typing import Any
@@ -46,6 +46,7 @@ CHOICES_LIMIT = 25
 DRAFT_TTL = timedelta(hours=24)
 REDACTED = "[redactado]"
 _CHANNEL_FIELDS = {"slack_channel": "slack", "discord_channel": "discord"}
+PROVISION = "provision_channel"
 
 
 class ClientService:
@@ -53,14 +54,19 @@ class ClientService:
         self.db = db
         self.box = box
         self.policy = policy or AccessPolicy()
+        # Called after a commit that queued platform work (the outbox worker's `notify`).
+        self.on_outbox: Callable[[], None] | None = None
 
     # ----------------------------------------------------------------- plumbing
     @asynccontextmanager
     async def _tx(self) -> AsyncIterator[AsyncSession]:
         """One unit of work; database outages become a Spanish message instead of a traceback."""
         try:
-            async with self.db.session() as session, session.begin():
-                yield session
+            async with self.db.session() as session:
+                async with session.begin():
+                    yield session
+                if session.info.pop("outbox", False) and self.on_outbox is not None:
+                    self.on_outbox()
         except (OperationalError, InterfaceError, OSError, TimeoutError) as exc:
             log.warning("database unavailable: %s", type(exc).__name__)
             raise StorageUnavailable() from exc
@@ -70,6 +76,19 @@ class ClientService:
         if client is None:
             raise NotFound(f"No existe el cliente #{client_id}" + (" entre los eliminados." if deleted else "."))
         return client
+
+    async def _card(self, session: AsyncSession, client: Client) -> ClientCard:
+        """The card, with where its named channels stand (one query, only while one is not ready)."""
+        jobs: list[OutboxJob] = []
+        if any(getattr(client, field) and not getattr(client, f"{field}_id") for field in _CHANNEL_FIELDS):
+            stmt = (
+                select(OutboxJob)
+                .where(OutboxJob.client_id == client.id, OutboxJob.kind == PROVISION)
+                .order_by(OutboxJob.id.desc())
+                .limit(20)
+            )
+            jobs = list((await session.execute(stmt)).scalars().all())
+        return cards.card(client, jobs)
 
     async def _check_version(self, client: Client, expected: int | None) -> None:
         if expected is not None and client.version != expected:
@@ -117,9 +136,10 @@ class ClientService:
     def _enqueue_channels(session: AsyncSession, client: Client, changed: Mapping[str, Any]) -> None:
         for field, platform in _CHANNEL_FIELDS.items():
             if changed.get(field):
+                session.info["outbox"] = True
                 session.add(
                     OutboxJob(
-                        kind="provision_channel",
+                        kind=PROVISION,
                         platform=platform,
                         client_id=client.id,
                         payload={"name": changed[field]},
@@ -167,7 +187,7 @@ class ClientService:
                 if origin_key:
                     done = await repository.by_origin(session, origin_key)
                     if done is not None:
-                        return cards.card(done)
+                        return await self._card(session, done)
                 await self._refuse_duplicate(session, values["doc_type"], values["doc_number"])
                 row = Client(**values, created_by=actor.ref, updated_by=actor.ref, origin_key=origin_key)
                 row.search_text = repository.search_text_of(row)
@@ -184,14 +204,14 @@ class ClientService:
                 counts = {"addresses": len(address_values), "servers": len(server_values)}
                 self._audit(session, actor, "create", row.id, {**created, **counts})
                 await session.refresh(row, ["addresses", "servers"])
-                return cards.card(row)
+                return await self._card(session, row)
         except IntegrityError:
             # Lost a race: the same submission (origin_key) or the same document was saved meanwhile.
             if origin_key:
                 async with self._tx() as session:
                     done = await repository.by_origin(session, origin_key)
                     if done is not None:
-                        return cards.card(done)
+                        return await self._card(session, done)
             label = CLIENT.field("doc_number").label
             message = "otro usuario acaba de registrar ese documento."
             raise FieldErrors([FieldError("client", "doc_number", label, message)]) from None
@@ -232,7 +252,7 @@ class ClientService:
     async def get(self, actor: Actor, client_id: int, *, deleted: bool | None = False) -> ClientCard:
         self.policy.require(actor, Permission.VIEW)
         async with self._tx() as session:
-            return cards.card(await self._load(session, client_id, deleted=deleted))
+            return await self._card(session, await self._load(session, client_id, deleted=deleted))
 
     async def find(self, actor: Actor, text: str, *, deleted: bool = False) -> ClientCard:
         """What a user typed, read as a document number, then `#id`, then a name fragment.
@@ -247,18 +267,18 @@ class ClientService:
             compact = typed.replace(" ", "").upper()
             by_doc = await repository.by_document_number(session, compact.lstrip("#"), deleted=deleted)
             if len(by_doc) == 1:
-                return cards.card(by_doc[0])
+                return await self._card(session, by_doc[0])
             if len(by_doc) > 1:
                 raise Ambiguous(typed, [cards.summary(c, actor) for c in by_doc[:CHOICES_LIMIT]])
             id_text = compact[1:] if compact.startswith("#") else compact
             if id_text.isdigit() and len(id_text) < 10:
                 row = await repository.get_client(session, int(id_text), deleted=deleted)
                 if row is not None:
-                    return cards.card(row)
+                    return await self._card(session, row)
             found = await repository.search(session, typed, limit=CHOICES_LIMIT + 1, deleted=deleted)
             exact = [c for c in found if fold(c.name) == fold(typed)]
             if len(found) == 1 or len(exact) == 1:
-                return cards.card((exact or list(found))[0])
+                return await self._card(session, (exact or list(found))[0])
             if not found:
                 where = " entre los eliminados" if deleted else ""
                 raise NotFound(f"No se encontró ningún cliente{where} con «{typed}».")
@@ -269,7 +289,7 @@ class ClientService:
         self.policy.require(actor, Permission.VIEW)
         async with self._tx() as session:
             row = await repository.by_origin(session, origin_key)
-            return cards.card(row) if row is not None else None
+            return await self._card(session, row) if row is not None else None
 
     async def suggest(
         self, actor: Actor, text: str, *, limit: int = CHOICES_LIMIT, deleted: bool = False
@@ -329,7 +349,7 @@ class ClientService:
         self._touch(client, actor)
         await self._flush(session, client)
         self._audit(session, actor, action, client.id, changes)
-        return cards.card(client)
+        return await self._card(session, client)
 
     async def edit_section(
         self, actor: Actor, client_id: int, section: str, raw: Mapping[str, Any], expected_version: int | None
@@ -343,7 +363,7 @@ class ClientService:
                 await self._refuse_duplicate(session, values["doc_type"], values["doc_number"], client.id)
             changes = {k: [getattr(client, k), v] for k, v in values.items() if getattr(client, k) != v}
             if not changes:
-                return cards.card(client)
+                return await self._card(session, client)
             for key, (_old, new) in changes.items():
                 setattr(client, key, new)
             if "slack_channel" in changes:
@@ -409,7 +429,7 @@ class ClientService:
                 address.is_main = True
                 changes["is_main"] = [False, True]
             if not changes:
-                return cards.card(client)
+                return await self._card(session, client)
             for key, value in values.items():
                 setattr(address, key, value)
             return await self._saved(session, client, actor, "edit_address", {"address_id": address_id, **changes})
@@ -421,7 +441,7 @@ class ClientService:
         async with self._editing(actor, client_id, expected_version) as (session, client):
             address = self._address(client, address_id)
             if address.is_main:
-                return cards.card(client)
+                return await self._card(session, client)
             await self._clear_main(session, client)
             address.is_main = True
             return await self._saved(session, client, actor, "set_main_address", {"address_id": address_id})
@@ -466,7 +486,7 @@ class ClientService:
                 server.password_token = self.box.encrypt(password)
                 changes["password"] = [REDACTED, REDACTED]
             if not changes:
-                return cards.card(client)
+                return await self._card(session, client)
             return await self._saved(session, client, actor, "edit_server", {"server_id": server_id, **changes})
 
     async def remove_server(
@@ -477,6 +497,31 @@ class ClientService:
             client.servers.remove(server)
             changes = {"server_id": server_id, "host": [server.host, None]}
             return await self._saved(session, client, actor, "remove_server", changes)
+
+    async def retry_channels(self, actor: Actor, client_id: int) -> ClientCard:
+        """Queues again the client's channels that are not ready and have no attempt under way."""
+        async with self._editing(actor, client_id, None) as (session, client):
+            queued: dict[str, str] = {}
+            for field, platform in _CHANNEL_FIELDS.items():
+                name = getattr(client, field)
+                if not name or getattr(client, f"{field}_id"):
+                    continue
+                stmt = (
+                    select(OutboxJob.status)
+                    .where(
+                        OutboxJob.client_id == client.id, OutboxJob.platform == platform, OutboxJob.kind == PROVISION
+                    )
+                    .order_by(OutboxJob.id.desc())
+                    .limit(1)
+                )
+                latest = (await session.execute(stmt)).scalar_one_or_none()
+                if latest not in ("pending", "running"):
+                    queued[field] = name
+            if queued:
+                self._enqueue_channels(session, client, queued)
+                self._audit(session, actor, "retry_channels", client.id, {k: [None, v] for k, v in queued.items()})
+                await session.flush()
+            return await self._card(session, client)
 
     async def reveal_password(self, actor: Actor, client_id: int, server_id: int) -> str:
         """The only way a password leaves the database; every reveal is audited."""
@@ -516,7 +561,7 @@ class ClientService:
             self._touch(client, actor)
             await self._flush(session, client)
             self._audit(session, actor, "restore", client.id)
-            return cards.card(client)
+            return await self._card(session, client)
 
     # ----------------------------------------------------------------- drafts
     async def save_draft(

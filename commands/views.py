@@ -74,6 +74,22 @@ class ServerView:
 
 
 @dataclass(frozen=True)
+class ChannelStatus:
+    """Where a named channel stands: 'listo' (created or linked), 'pendiente' or 'error' (+ why)."""
+
+    platform: str
+    name: str
+    state: str
+    detail: str | None = None
+
+    @property
+    def text(self) -> str:
+        if self.state == "error" and self.detail:
+            return f"#{self.name} (error: {self.detail})"
+        return f"#{self.name} ({self.state})"
+
+
+@dataclass(frozen=True)
 class ClientSummary:
     """One row of the list, with the manual's columns."""
 
@@ -116,6 +132,7 @@ class ClientCard:
     created_at: str
     updated_at: str
     deleted: bool = False
+    channels: tuple[ChannelStatus, ...] = ()
 
     @property
     def document(self) -> str:
@@ -139,6 +156,9 @@ class ClientCard:
 
     def server(self, server_id: int) -> ServerView | None:
         return next((s for s in self.servers if s.id == server_id), None)
+
+    def channel(self, platform: str) -> ChannelStatus | None:
+        return next((c for c in self.channels if c.platform == platform), None)
 
 
 @dataclass(frozen=True)

@@ -190,6 +190,18 @@ class ConsoleAdapter:
         notice = await self.service.delete(self.actor, client.id, client.version)
         self.console.print(Text(f"✓ {notice.text} Para deshacer: restaurar #{client.id}", style="green"))
 
+    async def _cmd_canales(self, argument: str) -> None:
+        client = await self._resolve(argument)
+        if client is None:
+            return
+        card = await self.service.retry_channels(self.actor, client.id)
+        if not card.channels:
+            self.console.print(Text(f"«{card.name}» no indica canales de Slack ni de Discord.", style="yellow"))
+            return
+        for status in card.channels:
+            platform = "Slack" if status.platform == "slack" else "Discord"
+            self.console.print(Text(f"Canal {platform}: {status.text}"))
+
     async def _cmd_restaurar(self, argument: str) -> None:
         client = await self._resolve(argument, deleted=True)
         if client is None:

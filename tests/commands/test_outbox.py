@@ -1,0 +1,155 @@
+"""The outbox worker against a real database, with scripted platform answers at the provisioner boundary.
+
+The real Slack and Discord provisioners are tested end to end in their adapters' suites; here the
+platform is a script (create, rate-limit, refuse) so every branch of the worker's bookkeeping shows.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select, update
+
+from commands.access import Actor
+from commands.channels import ProvisionFailed, ProvisionRequest, ProvisionResult, RetryLater
+from commands.outbox import OutboxSettings, OutboxWorker, backoff
+from commands.service import ClientService
+from storage.models import OutboxJob, utcnow
+
+RUC = {"doc_type": "6", "doc_number": "20100070970", "name": "Empresa SAC"}
+
+
+class ScriptedPlatform:
+    """Answers each provision with the next scripted outcome (a result or an exception)."""
+
+    def __init__(self, platform: str, *outcomes: ProvisionResult | Exception) -> None:
+        self.platform = platform
+        self.outcomes = list(outcomes)
+        self.requests: list[ProvisionRequest] = []
+
+    async def provision(self, request: ProvisionRequest) -> ProvisionResult:
+        self.requests.append(request)
+        outcome = self.outcomes.pop(0)
+        if isinstance(outcome, Exception):
+            raise outcome
+        return outcome
+
+
+async def make_due(service: ClientService) -> None:
+    """Skips the backoff wait, as time passing would."""
+    async with service.db.session() as session, session.begin():
+        await session.execute(update(OutboxJob).values(next_attempt_at=utcnow() - timedelta(seconds=1)))
+
+
+async def jobs(service: ClientService) -> list[OutboxJob]:
+    async with service.db.session() as session:
+        return list((await session.execute(select(OutboxJob).order_by(OutboxJob.id))).scalars().all())
+
+
+async def test_channels_are_created_linked_and_shown(service: ClientService, ana: Actor) -> None:
+    slack = ScriptedPlatform("slack", ProvisionResult("C0ACME", created=True))
+    discord = ScriptedPlatform("discord", ProvisionResult("900", created=False))
+    woken: list[bool] = []
+    worker = OutboxWorker(service.db, {"slack": slack, "discord": discord})
+    service.on_outbox = lambda: woken.append(True)
+    card = await service.create(ana, RUC, integrations={"slack_channel": "acme", "discord_channel": "acme"})
+    assert woken == [True]
+    assert [c.text for c in card.channels] == ["#acme (pendiente)", "#acme (pendiente)"]
+    assert await worker.run_once() == 2
+    assert slack.requests[0].channel_name == "acme" and slack.requests[0].card.name == "Empresa SAC"
+    after = await service.get(ana, card.id)
+    assert (after.slack_channel_id, after.discord_channel_id) == ("C0ACME", "900")
+    assert [c.text for c in after.channels] == ["#acme (listo)", "#acme (listo)"]
+    assert after.version == card.version  # linking a channel does not invalidate open forms
+    assert await worker.run_once() == 0
+
+
+async def test_rate_limits_back_off_then_succeed(service: ClientService, ana: Actor) -> None:
+    slack = ScriptedPlatform("slack", RetryLater("ratelimited", retry_after=30), ProvisionResult("C1", True))
+    worker = OutboxWorker(service.db, {"slack": slack})
+    card = await service.create(ana, RUC, integrations={"slack_channel": "acme"})
+    before = utcnow()
+    assert await worker.run_once() == 1
+    (job,) = await jobs(service)
+    assert job.status == "pending" and job.last_error == "ratelimited" and job.attempts == 1
+    assert job.next_attempt_at.replace(tzinfo=before.tzinfo) >= before + timedelta(seconds=29)
+    assert await worker.run_once() == 0  # not due yet
+    await make_due(service)
+    assert await worker.run_once() == 1
+    assert (await service.get(ana, card.id)).slack_channel_id == "C1"
+
+
+async def test_a_refusal_is_reported_on_the_card_and_canales_retries(service: ClientService, ana: Actor) -> None:
+    refused = ProvisionFailed("falta el permiso «channels:manage»")
+    slack = ScriptedPlatform("slack", refused, ProvisionResult("C9", True))
+    worker = OutboxWorker(service.db, {"slack": slack})
+    card = await service.create(ana, RUC, integrations={"slack_channel": "acme"})
+    await worker.run_once()
+    shown = await service.get(ana, card.id)
+    assert shown.channels[0].text == "#acme (error: falta el permiso «channels:manage»)"
+    retried = await service.retry_channels(ana, card.id)
+    assert retried.channels[0].state == "pendiente"
+    again = await service.retry_channels(ana, card.id)  # already queued: not queued twice
+    assert len(await jobs(service)) == 2 and again.channels[0].state == "pendiente"
+    await worker.run_once()
+    assert (await service.get(ana, card.id)).channels[0].text == "#acme (listo)"
+
+
+async def test_gives_up_after_max_attempts(service: ClientService, ana: Actor) -> None:
+    slack = ScriptedPlatform("slack", *(RetryLater("500") for _ in range(3)))
+    worker = OutboxWorker(service.db, {"slack": slack}, OutboxSettings(max_attempts=3))
+    card = await service.create(ana, RUC, integrations={"slack_channel": "acme"})
+    for _ in range(3):
+        await make_due(service)
+        await worker.run_once()
+    (job,) = await jobs(service)
+    assert job.status == "failed" and job.last_error == "500 (tras 3 intentos)"
+    assert (await service.get(ana, card.id)).channels[0].state == "error"
+
+
+async def test_renamed_or_deleted_clients_cancel_old_jobs(service: ClientService, ana: Actor) -> None:
+    slack = ScriptedPlatform("slack", ProvisionResult("CNEW", True))
+    worker = OutboxWorker(service.db, {"slack": slack})
+    card = await service.create(ana, RUC, integrations={"slack_channel": "viejo"})
+    await service.edit_section(ana, card.id, "integrations", {"slack_channel": "nuevo"}, card.version)
+    await worker.run_once()
+    assert [(j.payload["name"], j.status) for j in await jobs(service)] == [("viejo", "superseded"), ("nuevo", "done")]
+    assert [r.channel_name for r in slack.requests] == ["nuevo"]
+    other = await service.create(ana, {**RUC, "doc_number": "20131312955"}, integrations={"slack_channel": "x"})
+    await service.delete(ana, other.id)
+    await worker.run_once()
+    assert (await jobs(service))[-1].status == "cancelled"
+
+
+async def test_unexpected_errors_and_timeouts_are_retried(service: ClientService, ana: Actor) -> None:
+    slack = ScriptedPlatform("slack", RuntimeError("boom"))
+    worker = OutboxWorker(service.db, {"slack": slack})
+    await service.create(ana, RUC, integrations={"slack_channel": "acme"})
+    await worker.run_once()
+    (job,) = await jobs(service)
+    assert job.status == "pending" and job.last_error == "error inesperado; se reintentará"
+
+
+async def test_only_the_platforms_served_are_claimed(service: ClientService, ana: Actor) -> None:
+    worker = OutboxWorker(service.db, {"slack": ScriptedPlatform("slack", ProvisionResult("C", True))})
+    await service.create(ana, RUC, integrations={"discord_channel": "acme"})
+    assert await worker.run_once() == 0
+    assert (await jobs(service))[0].status == "pending"
+
+
+async def test_a_claimed_job_is_not_claimed_twice(service: ClientService, ana: Actor) -> None:
+    first = OutboxWorker(service.db, {"slack": ScriptedPlatform("slack")})
+    second = OutboxWorker(service.db, {"slack": ScriptedPlatform("slack")})
+    await service.create(ana, RUC, integrations={"slack_channel": "acme"})
+    assert len(await first._claim()) == 1
+    assert await second._claim() == []  # leased to the first worker
+    (job,) = await jobs(service)
+    assert job.status == "running" and job.attempts == 1
+
+
+@pytest.mark.parametrize(
+    ("attempts", "retry_after", "expected"), [(1, None, 5), (3, None, 20), (20, None, 1800), (1, 60, 60)]
+)
+def test_backoff(attempts: int, retry_after: float | None, expected: float) -> None:
+    assert backoff(attempts, OutboxSettings(), retry_after) == expected
