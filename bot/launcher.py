@@ -1,4 +1,5 @@
-"""Starts every adapter whose credentials are configured, side by side in one process."""
+"""Starts every adapter whose credentials are configured, side by side in one process, plus the outbox
+worker that creates clients' channels on the platforms that came up."""
 
 from __future__ import annotations
 
@@ -8,17 +9,20 @@ from collections.abc import Coroutine
 from typing import Any
 
 from bot.runtime import Core
+from commands.outbox import OutboxWorker
 
 log = logging.getLogger(__name__)
 
 
 async def run_adapters(core: Core) -> None:
     settings = core.settings
+    worker = OutboxWorker(core.db, {})
+    core.service.on_outbox = worker.notify
     tasks: list[Coroutine[Any, Any, None]] = []
     if settings.slack_enabled:
         from bot.slack.runner import run_slack
 
-        tasks.append(run_slack(core))
+        tasks.append(run_slack(core, worker))
     elif settings.slack_bot_token:
         log.warning(
             "SLACK_BOT_TOKEN está definido pero falta %s: Slack no se inicia.",
@@ -27,10 +31,10 @@ async def run_adapters(core: Core) -> None:
     if settings.discord_enabled:
         from bot.discord.runner import run_discord
 
-        tasks.append(run_discord(core))
+        tasks.append(run_discord(core, worker))
     if not tasks:
         from bot.console.adapter import ConsoleAdapter
 
         await ConsoleAdapter(core.service).run()
         return
-    await asyncio.gather(*tasks)
+    await asyncio.gather(worker.run(), *tasks)

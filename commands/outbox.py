@@ -60,14 +60,17 @@ class OutboxWorker:
         self.settings = settings or OutboxSettings()
         self._wake = asyncio.Event()
 
+    def add(self, provisioner: ChannelProvisioner) -> None:
+        """An adapter that came up registers its platform; its pending jobs become due for this worker."""
+        self.provisioners[provisioner.platform] = provisioner
+        self.notify()
+
     def notify(self) -> None:
         """New jobs were committed: run now instead of at the next poll."""
         self._wake.set()
 
     async def run(self) -> None:
         """Until cancelled: process due jobs, then wait for a notification or the poll interval."""
-        if not self.provisioners:
-            return
         while True:
             try:
                 processed = await self.run_once()
@@ -82,6 +85,8 @@ class OutboxWorker:
 
     async def run_once(self) -> int:
         """Claims and runs the due jobs of the platforms this process serves; returns how many ran."""
+        if not self.provisioners:
+            return 0
         jobs = await self._claim()
         for job_id in jobs:
             await self._run(job_id)

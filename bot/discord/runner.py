@@ -11,6 +11,7 @@ from discord.http import Route
 from bot.config import Settings
 from bot.discord.client import ClientesBot
 from bot.runtime import Core
+from commands.outbox import OutboxWorker
 
 log = logging.getLogger(__name__)
 
@@ -25,7 +26,7 @@ def configure_endpoints(settings: Settings) -> None:
         DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(settings.discord_gateway_url)
 
 
-async def run_discord(core: Core) -> None:
+async def run_discord(core: Core, worker: OutboxWorker | None = None) -> None:
     """Connects and serves until cancelled; closes the client on the way out."""
     token = core.settings.discord_bot_token
     if token is None:

@@ -9,6 +9,7 @@ import logging
 from aiohttp import web
 
 from bot.runtime import Core
+from commands.outbox import OutboxWorker
 from bot.slack.app import build_app, build_client
 
 log = logging.getLogger("bot.slack")
@@ -26,7 +27,7 @@ async def serve_http(core: Core, *, host: str = HTTP_HOST, port: int | None = No
     return runner
 
 
-async def run_slack(core: Core) -> None:
+async def run_slack(core: Core, worker: OutboxWorker | None = None) -> None:
     settings = core.settings
     if settings.slack_mode == "http":
         runner = await serve_http(core)
