@@ -9,8 +9,8 @@ import logging
 from aiohttp import web
 
 from bot.runtime import Core
-from commands.outbox import OutboxWorker
 from bot.slack.app import build_app, build_client
+from commands.outbox import OutboxWorker
 
 log = logging.getLogger("bot.slack")
 
