@@ -2,7 +2,8 @@
 
 A small team usually starts with no lists at all: then everyone in the workspace may view and edit,
 and revealing a password needs an explicit `CLIENTES_SECRET_VIEWERS` or `CLIENTES_ADMINS` entry as
-soon as either list exists. The console is the operator's own terminal and may do everything.
+soon as either list exists. The console (the operator's own terminal) and the HTTP API (authorised
+by its bearer token) may do everything.
 """
 
 from __future__ import annotations
@@ -11,6 +12,9 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from commands.errors import Forbidden
+
+# The operator's own terminal, and the HTTP API (whose bearer token is the authorisation).
+TRUSTED_PLATFORMS = frozenset({"console", "api"})
 
 
 class Permission(StrEnum):
@@ -54,7 +58,7 @@ class AccessPolicy:
     secret_viewers: frozenset[str] = frozenset()
 
     def allows(self, actor: Actor, permission: Permission) -> bool:
-        if actor.platform == "console":
+        if actor.platform in TRUSTED_PLATFORMS:
             return True
         ids = actor.ids
         if ids & self.admins:

@@ -72,3 +72,11 @@ class ChannelProvisioner(Protocol):
     platform: str
 
     async def provision(self, request: ProvisionRequest) -> ProvisionResult: ...
+
+
+class ChannelMessenger(Protocol):
+    """Posts a plain text message to a client's channel (onboarding flows through the HTTP API)."""
+
+    platform: str
+
+    async def post(self, channel_id: str, text: str) -> None: ...

@@ -13,21 +13,22 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import and_, or_, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
 from commands import cards
-from commands.channels import ChannelProvisioner, ProvisionFailed, ProvisionRequest, RetryLater
+from commands.channels import ChannelMessenger, ChannelProvisioner, ProvisionFailed, ProvisionRequest, RetryLater
 from storage.db import Database
 from storage.models import Client, OutboxJob, utcnow
 
 log = logging.getLogger(__name__)
 
 PROVISION = "provision_channel"
+POST_MESSAGE = "post_message"
 _CHANNEL_FIELD = {"slack": "slack_channel", "discord": "discord_channel"}
 
 
@@ -57,12 +58,18 @@ class OutboxWorker:
     ) -> None:
         self.db = db
         self.provisioners = dict(provisioners)
+        self.messengers: dict[str, ChannelMessenger] = {}
         self.settings = settings or OutboxSettings()
         self._wake = asyncio.Event()
 
     def add(self, provisioner: ChannelProvisioner) -> None:
         """An adapter that came up registers its platform; its pending jobs become due for this worker."""
         self.provisioners[provisioner.platform] = provisioner
+        self.notify()
+
+    def add_messenger(self, messenger: ChannelMessenger) -> None:
+        """Lets onboarding flows' messages (HTTP API) reach this platform's client channels."""
+        self.messengers[messenger.platform] = messenger
         self.notify()
 
     def notify(self) -> None:
@@ -85,7 +92,7 @@ class OutboxWorker:
 
     async def run_once(self) -> int:
         """Claims and runs the due jobs of the platforms this process serves; returns how many ran."""
-        if not self.provisioners:
+        if not self.provisioners and not self.messengers:
             return 0
         jobs = await self._claim()
         for job_id in jobs:
@@ -94,14 +101,14 @@ class OutboxWorker:
 
     async def _claim(self) -> Sequence[int]:
         now = utcnow()
+        served = or_(
+            and_(OutboxJob.kind == PROVISION, OutboxJob.platform.in_(self.provisioners)),
+            and_(OutboxJob.kind == POST_MESSAGE, OutboxJob.platform.in_(self.messengers)),
+        )
         async with self.db.session() as session, session.begin():
             stmt = (
                 select(OutboxJob.id, OutboxJob.attempts)
-                .where(
-                    OutboxJob.status.in_(("pending", "running")),
-                    OutboxJob.next_attempt_at <= now,
-                    OutboxJob.platform.in_(self.provisioners),
-                )
+                .where(OutboxJob.status.in_(("pending", "running")), OutboxJob.next_attempt_at <= now, served)
                 .order_by(OutboxJob.next_attempt_at, OutboxJob.id)
                 .limit(self.settings.batch)
                 .with_for_update(skip_locked=True)
@@ -120,17 +127,15 @@ class OutboxWorker:
     async def _run(self, job_id: int) -> None:
         async with self.db.session() as session:
             job = await session.get(OutboxJob, job_id)
-            client = await session.get(Client, job.client_id) if job and job.client_id else None
             if job is None:
                 return
-            request = self._request(job, client)
-            if isinstance(request, str):
-                await self._finish(job_id, request, None)
-                return
+            client = await session.get(Client, job.client_id) if job.client_id else None
+            work = self._prepare(job, client)
+        if isinstance(work, str):
+            await self._finish(job_id, work, None)
+            return
         try:
-            result = await asyncio.wait_for(
-                self.provisioners[request.platform].provision(request), self.settings.job_timeout
-            )
+            await asyncio.wait_for(work(), self.settings.job_timeout)
         except RetryLater as exc:
             await self._retry(job_id, exc.reason, exc.retry_after)
         except ProvisionFailed as exc:
@@ -142,20 +147,42 @@ class OutboxWorker:
             log.exception("outbox: job %s raised %s", job_id, type(exc).__name__)
             await self._retry(job_id, "error inesperado; se reintentará", None)
         else:
-            await self._done(job_id, request, result.channel_id)
+            await self._finish(job_id, "done", None)
 
-    def _request(self, job: OutboxJob, client: Client | None) -> ProvisionRequest | str:
-        """The provisioning to do, or the final status when there is nothing left to do."""
-        if job.kind != PROVISION:
-            return "cancelled"
+    def _prepare(self, job: OutboxJob, client: Client | None) -> Callable[[], Awaitable[None]] | str:
+        """The platform call to make, or the final status when there is nothing left to do."""
         if client is None or client.deleted_at is not None:
             return "cancelled"
-        name = str(job.payload.get("name") or "")
-        if getattr(client, _CHANNEL_FIELD[job.platform]) != name:
-            return "superseded"  # the client names another channel now; that job does the work
-        return ProvisionRequest(job.platform, name, cards.card(client))
+        field = _CHANNEL_FIELD.get(job.platform)
+        if field is None:
+            return "cancelled"
+        if job.kind == POST_MESSAGE:
+            channel_id = getattr(client, f"{field}_id")
+            if not channel_id:
+                reason = f"el canal de {job.platform} del cliente aún no existe"
 
-    async def _done(self, job_id: int, request: ProvisionRequest, channel_id: str) -> None:
+                async def not_yet() -> None:
+                    raise RetryLater(reason)
+
+                return not_yet
+            messenger = self.messengers[job.platform]
+            text = str(job.payload.get("text") or "")
+            return lambda: messenger.post(channel_id, text)
+        if job.kind != PROVISION:
+            return "cancelled"
+        name = str(job.payload.get("name") or "")
+        if getattr(client, field) != name:
+            return "superseded"  # the client names another channel now; that job does the work
+        request = ProvisionRequest(job.platform, name, cards.card(client))
+        provisioner = self.provisioners[job.platform]
+
+        async def provision() -> None:
+            result = await provisioner.provision(request)
+            await self._link(request, result.channel_id)
+
+        return provision
+
+    async def _link(self, request: ProvisionRequest, channel_id: str) -> None:
         """Links the channel to the client without bumping its version (open forms stay valid)."""
         field = _CHANNEL_FIELD[request.platform]
         async with self.db.session() as session, session.begin():
@@ -164,9 +191,6 @@ class OutboxWorker:
                 .where(Client.id == request.card.id, getattr(Client, field) == request.channel_name)
                 .values({f"{field}_id": channel_id})
                 .execution_options(synchronize_session=False)
-            )
-            await session.execute(
-                update(OutboxJob).where(OutboxJob.id == job_id).values(status="done", done_at=utcnow(), last_error=None)
             )
         log.info("outbox: %s channel #%s ready for client %s", request.platform, request.channel_name, request.card.id)
 

@@ -47,6 +47,8 @@ DRAFT_TTL = timedelta(hours=24)
 REDACTED = "[redactado]"
 _CHANNEL_FIELDS = {"slack_channel": "slack", "discord_channel": "discord"}
 PROVISION = "provision_channel"
+POST_MESSAGE = "post_message"
+MESSAGE_MAX = 3000
 
 
 class ClientService:
@@ -522,6 +524,33 @@ class ClientService:
                 self._audit(session, actor, "retry_channels", client.id, {k: [None, v] for k, v in queued.items()})
                 await session.flush()
             return await self._card(session, client)
+
+    async def post_message(
+        self, actor: Actor, client_id: int, text: str, platforms: Sequence[str] | None = None
+    ) -> list[int]:
+        """Queues a message for the client's channels (all it names, or `platforms`); returns the job ids.
+
+        Queued, not sent: a platform outage delays the message instead of losing it, and a channel
+        still being created receives it once it exists.
+        """
+        message = (text or "").strip()
+        if not message or len(message) > MESSAGE_MAX:
+            raise FieldErrors(
+                [FieldError("message", "text", "Mensaje", f"debe tener de 1 a {MESSAGE_MAX} caracteres.")]
+            )
+        async with self._editing(actor, client_id, None) as (session, client):
+            wanted = set(platforms or _CHANNEL_FIELDS.values())
+            targets = [p for f, p in _CHANNEL_FIELDS.items() if p in wanted and getattr(client, f)]
+            if not targets:
+                raise NotFound(f"El cliente «{client.name}» no tiene canal de {' ni de '.join(sorted(wanted))}.")
+            jobs = [
+                OutboxJob(kind=POST_MESSAGE, platform=platform, client_id=client.id, payload={"text": message})
+                for platform in targets
+            ]
+            session.add_all(jobs)
+            session.info["outbox"] = True
+            await session.flush()
+            return [job.id for job in jobs]
 
     async def reveal_password(self, actor: Actor, client_id: int, server_id: int) -> str:
         """The only way a password leaves the database; every reveal is audited."""

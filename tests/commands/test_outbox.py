@@ -13,6 +13,7 @@ from sqlalchemy import select, update
 
 from commands.access import Actor
 from commands.channels import ProvisionFailed, ProvisionRequest, ProvisionResult, RetryLater
+from commands.errors import FieldErrors, NotFound
 from commands.outbox import OutboxSettings, OutboxWorker, backoff
 from commands.service import ClientService
 from storage.models import OutboxJob, utcnow
@@ -153,3 +154,44 @@ async def test_a_claimed_job_is_not_claimed_twice(service: ClientService, ana: A
 )
 def test_backoff(attempts: int, retry_after: float | None, expected: float) -> None:
     assert backoff(attempts, OutboxSettings(), retry_after) == expected
+
+
+class ScriptedMessenger:
+    def __init__(self, platform: str, *outcomes: Exception | None) -> None:
+        self.platform = platform
+        self.outcomes = list(outcomes)
+        self.posted: list[tuple[str, str]] = []
+
+    async def post(self, channel_id: str, text: str) -> None:
+        outcome = self.outcomes.pop(0) if self.outcomes else None
+        if outcome is not None:
+            raise outcome
+        self.posted.append((channel_id, text))
+
+
+async def test_messages_wait_for_the_channel_then_are_delivered(service: ClientService, ana: Actor) -> None:
+    api = Actor("api", "onboarding")
+    slack = ScriptedPlatform("slack", ProvisionResult("C0ACME", True))
+    messenger = ScriptedMessenger("slack", RetryLater("ratelimited", retry_after=1))
+    worker = OutboxWorker(service.db, {})
+    worker.add_messenger(messenger)
+    card = await service.create(ana, RUC, integrations={"slack_channel": "acme"})
+    (job_id,) = await service.post_message(api, card.id, "  Bienvenidos: su servidor está listo.  ")
+    assert await worker.run_once() == 1  # the channel does not exist yet: retried later
+    worker.add(slack)
+    await make_due(service)
+    await worker.run_once()  # provisions the channel, then the message hits a rate limit
+    await make_due(service)
+    await worker.run_once()
+    assert messenger.posted == [("C0ACME", "Bienvenidos: su servidor está listo.")]
+    assert [j.status for j in await jobs(service) if j.id == job_id] == ["done"]
+
+
+async def test_message_validation_and_targets(service: ClientService, ana: Actor) -> None:
+    api = Actor("api", "onboarding")
+    card = await service.create(ana, RUC, integrations={"discord_channel": "acme"})
+    with pytest.raises(FieldErrors, match="Mensaje: debe tener de 1 a 3000 caracteres"):
+        await service.post_message(api, card.id, "   ")
+    with pytest.raises(NotFound, match="no tiene canal de slack"):
+        await service.post_message(api, card.id, "hola", ["slack"])
+    assert len(await service.post_message(api, card.id, "hola")) == 1
