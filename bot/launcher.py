@@ -1,5 +1,6 @@
 """Starts every adapter whose credentials are configured, side by side in one process, plus the outbox
-worker that creates clients' channels on the platforms that came up."""
+worker that creates clients' channels on the platforms that came up and, with API_TOKEN, the HTTP API
+for onboarding flows."""
 
 from __future__ import annotations
 
@@ -37,4 +38,8 @@ async def run_adapters(core: Core) -> None:
 
         await ConsoleAdapter(core.service).run()
         return
+    if settings.api_token:
+        from bot.api.runner import run_api
+
+        tasks.append(run_api(core))
     await asyncio.gather(worker.run(), *tasks)
