@@ -29,6 +29,7 @@ CLIENT_REVEAL = "cliente_ver_contrasena"
 CLIENT_DELETE = "cliente_eliminar"
 CLIENT_RESTORE = "cliente_restaurar"
 CLIENT_SHARE = "cliente_compartir"
+CLIENT_CHANNELS = "cliente_canales"  # see and retry the client's Slack/Discord channels; value: client id
 CLIENT_PICK = "cliente_elegir"  # a choice among ambiguous matches; value "command:id"
 CARD_ITEM = "ficha_elemento"  # the overflow menu of an address or server section; option value: ItemAction
 ITEM_REMOVE = "elemento_eliminar"  # "Eliminar" on the confirmation that replaces the card; value: ItemAction

@@ -18,6 +18,7 @@ BOT_SCOPES = (
     "channels:manage",
     "channels:read",
     "channels:join",
+    "groups:read",
     "groups:write",
     "users:read",
     "usergroups:read",

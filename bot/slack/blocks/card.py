@@ -31,6 +31,7 @@ from commands.views import ClientCard
 
 SECTION_FIELDS_MAX = 10
 OVERFLOW_OPTIONS_MAX = 5  # Slack: 2 to 5 options
+CHANNELS_BUTTON = "Reintentar canales"
 
 
 def fallback_text(card: ClientCard) -> str:
@@ -68,9 +69,17 @@ def section_fields(part: CardSection) -> list[dict]:
 
 
 def card_blocks(
-    card: ClientCard, *, with_buttons: bool = True, shared_by: str | None = None, lead: list[Block] | None = None
+    card: ClientCard,
+    *,
+    with_buttons: bool = True,
+    shared_by: str | None = None,
+    lead: list[Block] | None = None,
+    public: bool = False,
 ) -> list[Block]:
     """Blocks of the card; ``with_buttons=False`` is the read-only copy (modal or shared message).
+
+    A copy everyone in a channel sees (``shared_by``, or ``public`` for the onboarding card the bot
+    posts in a client's channel) leaves out the server sections.
 
     ``lead`` (a note or a warning) goes first; sections beyond the 50-block message limit become a
     "+N secciones más" line, and the room for it, the lead and the footer is always kept.
@@ -80,7 +89,8 @@ def card_blocks(
         header(card.name),
         context(mrkdwn(f"{card.document} · #{card.id} · versión {card.version}")),
     ]
-    parts = [p for p in card_sections(card) if with_buttons or shared_by is None or p.kind != "server"]
+    in_channel = not with_buttons and (shared_by is not None or public)
+    parts = [p for p in card_sections(card) if not (in_channel and p.kind == "server")]
     footer = int(bool(shared_by)) + int(with_buttons)
     room = MESSAGE_BLOCKS_MAX - len(blocks) - footer - 1  # 1: the "+N secciones más" line
     for part in parts[:room]:
@@ -95,12 +105,17 @@ def card_blocks(
 
 
 def card_actions(card: ClientCard) -> Block:
+    """Editar, Agregar…, Compartir, Eliminar; "Reintentar canales" while a named channel is not ready."""
     cid = str(card.id)
+    channels = (
+        [button(CHANNELS_BUTTON, ids.CLIENT_CHANNELS, cid)] if any(c.state != "listo" for c in card.channels) else []
+    )
     return actions(
         button("Editar", ids.CLIENT_EDIT, cid, style="primary"),
         button(ADDRESS.add_label or "Agregar dirección", ids.CLIENT_ADD_ADDRESS, cid),
         button(SERVER.add_label or "Agregar servidor", ids.CLIENT_ADD_SERVER, cid),
         button("Compartir en el canal", ids.CLIENT_SHARE, cid),
+        *channels,
         button(
             "Eliminar",
             ids.CLIENT_DELETE,

@@ -11,7 +11,13 @@ from commands.errors import Conflict
 from commands.presenter import CardSection, card_sections, choice_label
 from commands.views import ClientCard, ClientSummary, Notice
 
-CHOICE_VERBS = {"ver": "Ver", "editar": "Editar", "eliminar": "Eliminar", "restaurar": "Restaurar"}
+CHOICE_VERBS = {
+    "ver": "Ver",
+    "editar": "Editar",
+    "eliminar": "Eliminar",
+    "restaurar": "Restaurar",
+    "canales": "Canales",
+}
 
 
 def error_blocks(message: str) -> list[Block]:

@@ -1,5 +1,5 @@
 """Buttons on cards, choice lists and delete notices: Ver, Editar, Agregar dirección/servidor,
-Compartir en el canal, Eliminar (Slack's confirm dialog asks first), Deshacer, a pick among matches,
+Compartir en el canal, Reintentar canales, Eliminar (Slack's confirm dialog asks first), Deshacer, a pick among matches,
 and "Ver contraseña" buttons of cards posted before servers got their overflow menu (items.py)."""
 
 from __future__ import annotations
@@ -51,6 +51,9 @@ def register(app: AsyncApp, service: ClientService, actors: Actors) -> None:
         blocks = card_blocks(card, with_buttons=False, shared_by=click.actor.user_id)
         await click.reply.share(fallback_text(card), blocks)
 
+    async def channels(click: Click) -> None:
+        await ops.retry_channels(click.reply, service, click.actor, click.client_id(), replace=True)
+
     async def delete(click: Click) -> None:
         await ops.delete(click.reply, service, click.actor, click.client_id(), _version(click.value))
 
@@ -69,6 +72,8 @@ def register(app: AsyncApp, service: ClientService, actors: Actors) -> None:
             await ops.open_edit_picker(click.client, click.trigger_id, card, click.reply.channel_id)
         elif command == "eliminar":
             await ops.ask_delete(click.reply, card)
+        elif command == "canales":
+            await ops.retry_channels(click.reply, service, click.actor, card.id, replace=True)
         else:
             await ops.show_card(click.reply, card)
 
@@ -78,6 +83,7 @@ def register(app: AsyncApp, service: ClientService, actors: Actors) -> None:
     on_click(app, actors, ids.CLIENT_ADD_SERVER, add_server)
     on_click(app, actors, ids.CLIENT_REVEAL, reveal)
     on_click(app, actors, ids.CLIENT_SHARE, share)
+    on_click(app, actors, ids.CLIENT_CHANNELS, channels)
     on_click(app, actors, ids.CLIENT_DELETE, delete)
     on_click(app, actors, ids.CLIENT_RESTORE, restore)
     on_click(app, actors, ids.CLIENT_PICK, pick, command=lambda click: click.value.partition(":")[0])

@@ -44,6 +44,8 @@ def register(app: AsyncApp, service: ClientService, actors: Actors) -> None:
             elif name == "restaurar":
                 card = await service.find(actor, argument, deleted=True)
                 await ops.restore(reply, service, actor, card.id, replace=False)
+            elif name == "canales":
+                await ops.retry_channels(reply, service, actor, (await service.find(actor, argument)).id)
             else:
                 await reply.send(help_text(), help_blocks(parsed.unknown))
 

@@ -1,12 +1,13 @@
 """Actions shared by the slash command and by buttons: show a card, open the edit picker or a section,
-delete, restore, reveal a password, change an address or server. Each takes an already-resolved client,
-so "which client" is decided once by the caller."""
+delete, restore, retry the client's channels, reveal a password, change an address or server. Each
+takes an already-resolved client, so "which client" is decided once by the caller."""
 
 from __future__ import annotations
 
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.slack.blocks.card import card_blocks, fallback_text
+from bot.slack.blocks.channels import channels_note
 from bot.slack.blocks.common import context
 from bot.slack.blocks.create_modal import create_modal
 from bot.slack.blocks.edit_modal import pick_modal, section_modal
@@ -78,6 +79,14 @@ async def delete(
 async def restore(reply: Reply, service: ClientService, actor: Actor, client_id: int, *, replace: bool) -> None:
     card = await service.restore(actor, client_id)
     await show_card(reply, card, note=f"Cliente «{card.name}» restaurado.", replace=replace)
+
+
+async def retry_channels(
+    reply: Reply, service: ClientService, actor: Actor, client_id: int, *, replace: bool = False
+) -> None:
+    """``canales``: queues again the channels that are not ready and shows where each one stands."""
+    card = await service.retry_channels(actor, client_id)
+    await show_card(reply, card, note=channels_note(card), replace=replace)
 
 
 async def reveal(reply: Reply, service: ClientService, actor: Actor, client_id: int, server_id: int) -> None:

@@ -1,0 +1,68 @@
+"""What the bot posts about a client's channels: the onboarding card in the client's own channel, the
+announcement in ``ONBOARDING_SLACK_CHANNEL``, and the note above the card that ``canales`` shows."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from bot.slack import ids
+from bot.slack.blocks.card import card_blocks, fallback_text
+from bot.slack.blocks.common import Block, context, section
+from bot.slack.escape import mrkdwn
+from commands.views import ClientCard
+
+PLATFORM_LABELS = {"slack": "Slack", "discord": "Discord"}
+TOPIC_MAX = 250  # Slack's limit for conversations.setTopic
+
+
+def topic(card: ClientCard) -> str:
+    """The topic of a channel the bot created: "Cliente: Supermercados Peruanos S.A. · RUC 20100070970"."""
+    text = f"Cliente: {card.name} · {card.document}"
+    return text if len(text) <= TOPIC_MAX else text[: TOPIC_MAX - 1] + "…"
+
+
+def as_ready(card: ClientCard, channel_id: str) -> ClientCard:
+    """The card as it stands once this Slack channel exists: its row reads "#name (listo)".
+
+    The request's card was read before the channel existed; posting "(pendiente)" inside the very
+    channel it talks about would be wrong.
+    """
+    channels = tuple(
+        dataclasses.replace(c, state="listo", detail=None) if c.platform == "slack" else c for c in card.channels
+    )
+    return dataclasses.replace(card, slack_channel_id=channel_id, channels=channels)
+
+
+def onboarding_message(card: ClientCard) -> tuple[str, list[Block]]:
+    """The card everyone in the client's channel sees: no buttons, no servers (host, IP, user)."""
+    lead = [section(mrkdwn(f"Canal del cliente *{card.name}*. Esta es su ficha:"))]
+    blocks = card_blocks(card, with_buttons=False, public=True, lead=lead)
+    blocks.append(context(mrkdwn(f"Ficha completa (con servidores): {ids.COMMAND} ver #{card.id}")))
+    return fallback_text(card), blocks
+
+
+def announcement(card: ClientCard, channel_id: str, *, created: bool) -> tuple[str, list[Block]]:
+    """A short line for the onboarding channel, linking the client's channel (``<#C…>``)."""
+    what = "canal nuevo" if created else "canal vinculado"
+    text = f"Nuevo cliente: *{mrkdwn(card.name)}* ({mrkdwn(card.document)}) · {what} <#{mrkdwn(channel_id)}>"
+    return text, [section(text)]
+
+
+def channels_note(card: ClientCard) -> str:
+    """The line above the card after ``canales``: where each named channel stands (plain text).
+
+    The service has just queued every channel that was not ready (or left the attempt under way), so
+    anything not "listo" is about to be tried again.
+    """
+    if not card.channels:
+        return "Este cliente no tiene canal de Slack ni de Discord; agréguelos con Editar → Datos Servidor."
+    parts = []
+    for status in card.channels:
+        text = status.text
+        if status.state == "pendiente" and status.detail:
+            text = f"{text} — último intento: {status.detail}"
+        parts.append(f"{PLATFORM_LABELS.get(status.platform, status.platform)} {text}")
+    note = "Canales: " + " · ".join(parts) + "."
+    if any(status.state != "listo" for status in card.channels):
+        note += " Los que no están listos se reintentarán en unos segundos."
+    return note

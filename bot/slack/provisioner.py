@@ -1,0 +1,229 @@
+"""Creates (or links) a client's Slack channel for the outbox worker, then welcomes the client there.
+
+Steps, in order, for one job (the worker calls :meth:`SlackProvisioner.provision` once per attempt):
+
+1. ``conversations.create``; on ``name_taken`` the existing channel of that name is linked instead
+   (``conversations.list`` paged; an archived one, or one the app cannot see, fails with a Spanish
+   reason) and joined when the bot is not a member (public channels).
+2. The topic "Cliente: <nombre> · <documento>", only on a channel this job created (a human's topic
+   on a linked channel is kept) and only when it differs.
+3. ``SLACK_ONBOARDING_USERS`` are invited (already members and users Slack will not invite are skipped).
+4. The client's card (no buttons, no servers) is posted in the channel, then the announcement in
+   ``ONBOARDING_SLACK_CHANNEL``: both only when the client was not linked to this channel yet.
+
+Retry semantics: steps 1–3 are idempotent, so a retried attempt simply redoes them (a channel this job
+created comes back as ``name_taken`` and is linked, still counted as created). The two posts are the
+last steps and each is remembered once Slack accepted it, keyed by client and channel name, until the
+job succeeds: an attempt retried after the card was posted (say the announcement got a 5xx) posts only
+what is missing. That memory lives in this process: if the bot restarts between a post and the end of
+the job, the retry in the new process may post that message again (at least once, never lost).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable, Collection
+from dataclasses import dataclass, field
+from typing import Any
+
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+from slack_sdk.web.async_slack_response import AsyncSlackResponse
+
+from bot.config import Settings
+from bot.slack.blocks.channels import announcement, as_ready, onboarding_message, topic
+from bot.slack.provision_errors import NETWORK_ERRORS, failure, network_failure
+from commands.channels import ProvisionFailed, ProvisionRequest, ProvisionResult
+from commands.views import ClientCard
+
+log = logging.getLogger("bot.slack")
+
+LIST_PAGE = 200  # Slack recommends at most 200 per conversations.list page
+PROGRESS_MAX = 1000  # jobs remembered between attempts (a finished job forgets its entry)
+
+#: conversations.invite errors that concern one user, not the channel: logged and skipped.
+INVITE_SKIPPED = frozenset(
+    {
+        "already_in_channel",
+        "cant_invite_self",
+        "cant_invite",
+        "user_not_found",
+        "user_is_restricted",
+        "user_is_ultra_restricted",
+        "ura_max_channels",
+        "user_team_not_in_channel",
+        "no_user",
+    }
+)
+#: chat.postMessage errors in ONBOARDING_SLACK_CHANNEL: a configuration problem, not the client's channel's.
+ANNOUNCE_SKIPPED = frozenset({"channel_not_found", "not_in_channel", "is_archived"})
+
+
+@dataclass
+class _Progress:
+    """What earlier attempts of one job already did on Slack."""
+
+    created_id: str | None = None
+    posted: set[str] = field(default_factory=set)
+
+
+class SlackProvisioner:
+    """The Slack :class:`~commands.channels.ChannelProvisioner`, on the app's own ``AsyncWebClient``."""
+
+    platform = "slack"
+
+    def __init__(self, client: AsyncWebClient, settings: Settings) -> None:
+        self.client = client
+        self.settings = settings
+        self.list_page = LIST_PAGE
+        self._progress: OrderedDict[tuple[int, str], _Progress] = OrderedDict()
+
+    async def provision(self, request: ProvisionRequest) -> ProvisionResult:
+        name, card = request.channel_name, request.card
+        key = (card.id, name)
+        progress = self._remember(key)
+        channel, created = await self._ensure_channel(name)
+        channel_id = str(channel["id"])
+        if created:
+            progress.created_id = channel_id
+        created = progress.created_id == channel_id
+        if created and (channel.get("topic") or {}).get("value") != topic(card):
+            await self._api(
+                "poner el tema del canal",
+                name,
+                self.client.conversations_setTopic,
+                channel=channel_id,
+                topic=topic(card),
+            )
+        await self._invite(channel_id, name)
+        if card.slack_channel_id != channel_id:  # a first link: welcome the client
+            ready = as_ready(card, channel_id)
+            if "card" not in progress.posted:
+                text, blocks = onboarding_message(ready)
+                await self._api(
+                    "publicar la ficha en",
+                    name,
+                    self.client.chat_postMessage,
+                    channel=channel_id,
+                    text=text,
+                    blocks=blocks,
+                )
+                progress.posted.add("card")
+            if "announcement" not in progress.posted:
+                await self._announce(ready, channel_id, name, created=created)
+                progress.posted.add("announcement")
+        self._progress.pop(key, None)
+        return ProvisionResult(channel_id, created)
+
+    def _remember(self, key: tuple[int, str]) -> _Progress:
+        progress = self._progress.pop(key, None) or _Progress()
+        self._progress[key] = progress
+        while len(self._progress) > PROGRESS_MAX:
+            self._progress.popitem(last=False)
+        return progress
+
+    async def _api(
+        self,
+        action: str,
+        name: str,
+        method: Callable[..., Awaitable[AsyncSlackResponse]],
+        /,
+        *,
+        tolerate: Collection[str] = (),
+        **kwargs: Any,
+    ) -> AsyncSlackResponse | None:
+        """One Web API call; Slack's refusals become RetryLater/ProvisionFailed (None: a tolerated error)."""
+        try:
+            return await method(**kwargs)
+        except SlackApiError as exc:
+            error = str(exc.response.get("error") or "")
+            if error in tolerate:
+                log.info("Slack: %s #%s: %s (se continúa)", action, name, error)
+                return None
+            raise failure(exc, action=action, channel_name=name) from exc
+        except NETWORK_ERRORS as exc:
+            raise network_failure(exc) from exc
+
+    async def _api_ok(
+        self, action: str, name: str, method: Callable[..., Awaitable[AsyncSlackResponse]], /, **kwargs: Any
+    ) -> AsyncSlackResponse:
+        """A call whose every error is a failure (none tolerated)."""
+        answer = await self._api(action, name, method, **kwargs)
+        if answer is None:  # unreachable: nothing is tolerated
+            raise ProvisionFailed(f"Slack no respondió al {action} #{name}")
+        return answer
+
+    async def _ensure_channel(self, name: str) -> tuple[dict[str, Any], bool]:
+        """The channel called ``name`` and whether this call created it (else an existing one, joined)."""
+        created = await self._api(
+            "crear el canal", name, self.client.conversations_create, tolerate={"name_taken"}, name=name
+        )
+        if created is not None:
+            return dict(created["channel"]), True
+        channel = await self._find(name, exclude_archived=True)
+        if channel is None:
+            if await self._find(name, exclude_archived=False) is not None:
+                raise ProvisionFailed(
+                    f"el canal #{name} existe en Slack pero está archivado; desarchívelo o elija otro nombre, "
+                    "y luego use «canales»"
+                )
+            raise ProvisionFailed(
+                f"ya existe en Slack un canal #{name} que la app no puede ver (probablemente privado); "
+                "invite a la app a ese canal o elija otro nombre, y luego use «canales»"
+            )
+        if not channel.get("is_member") and not channel.get("is_private"):
+            await self._api("unirse al canal", name, self.client.conversations_join, channel=channel["id"])
+            channel["is_member"] = True
+        return channel, False
+
+    async def _find(self, name: str, *, exclude_archived: bool) -> dict[str, Any] | None:
+        """Pages through conversations.list for ``name`` (archived ones only when ``exclude_archived`` is off)."""
+        cursor: str | None = None
+        while True:
+            page = await self._api_ok(
+                "buscar el canal",
+                name,
+                self.client.conversations_list,
+                types="public_channel,private_channel",
+                exclude_archived=exclude_archived,
+                limit=self.list_page,
+                cursor=cursor,
+            )
+            for channel in page.get("channels") or []:
+                if channel.get("name") == name and (exclude_archived or channel.get("is_archived")):
+                    return dict(channel)
+            cursor = (page.get("response_metadata") or {}).get("next_cursor") or None
+            if not cursor:
+                return None
+
+    async def _invite(self, channel_id: str, name: str) -> None:
+        users = sorted(self.settings.slack_onboarding_users)
+        if not users:
+            return
+        await self._api(
+            "invitar al equipo a",
+            name,
+            self.client.conversations_invite,
+            tolerate=INVITE_SKIPPED,
+            channel=channel_id,
+            users=users,
+            force=True,  # invite the others when one of them cannot be invited
+        )
+
+    async def _announce(self, card: ClientCard, channel_id: str, name: str, *, created: bool) -> None:
+        target = (self.settings.onboarding_slack_channel or "").strip()
+        if not target:
+            return
+        text, blocks = announcement(card, channel_id, created=created)
+        answer = await self._api(
+            "anunciar el cliente del canal",
+            name,
+            self.client.chat_postMessage,
+            tolerate=ANNOUNCE_SKIPPED,
+            channel=target,
+            text=text,
+            blocks=blocks,
+        )
+        if answer is None:
+            log.warning("Slack: no se pudo anunciar en ONBOARDING_SLACK_CHANNEL=%s; revise la variable", target)
