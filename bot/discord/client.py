@@ -38,10 +38,16 @@ class ClientesTree(app_commands.CommandTree):
             log.error("autocomplete of %s failed", name, exc_info=error)
 
 
+# A 429 asking to wait longer raises `RateLimited` instead of sleeping: an interaction cannot wait
+# that long anyway, and the outbox worker reschedules the job rather than blocking the others.
+RATELIMIT_WAIT_MAX = 30.0
+
+
 class ClientesBot(discord.Client):
     """`response_budget`: seconds of work allowed before a reply is deferred (Discord allows 3)."""
 
     def __init__(self, core: Core, *, response_budget: float = DEFAULT_BUDGET, **options: object) -> None:
+        options.setdefault("max_ratelimit_timeout", RATELIMIT_WAIT_MAX)
         super().__init__(intents=intents(), allowed_mentions=NO_MENTIONS, **options)  # type: ignore[arg-type]
         self.core = core
         self.response_budget = response_budget

@@ -1,4 +1,4 @@
-"""The /clientes group: nuevo, lista [texto], ver|editar|eliminar|restaurar <cliente>, ayuda.
+"""The /clientes group: nuevo, lista [texto], ver|editar|eliminar|restaurar|canales <cliente>, ayuda.
 
 `<cliente>` is free text with autocomplete (≤ 25 choices, names ≤ 100 chars, answered straight
 from `service.suggest`; an autocomplete cannot be deferred, so it does one query, bounded by the
@@ -80,6 +80,12 @@ class ClientesGroup(app_commands.Group, name="clientes", description=GROUP_DESCR
     @app_commands.autocomplete(cliente=deleted_clients)
     async def restaurar(self, interaction: discord.Interaction, cliente: str) -> None:
         await flows.command(interaction, "restaurar", cliente)
+
+    @app_commands.command(name="canales", description=DESCRIPTIONS["canales"])
+    @app_commands.describe(cliente=CLIENT_OPTION)
+    @app_commands.autocomplete(cliente=live_clients)
+    async def canales(self, interaction: discord.Interaction, cliente: str) -> None:
+        await flows.command(interaction, "canales", cliente)
 
     @app_commands.command(name="ayuda", description=DESCRIPTIONS["ayuda"])
     async def ayuda(self, interaction: discord.Interaction) -> None:

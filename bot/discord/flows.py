@@ -23,6 +23,8 @@ from commands.errors import Ambiguous, Conflict
 from commands.router import help_lines
 from commands.views import ClientCard
 
+PLATFORM_NAMES = {"slack": "Slack", "discord": "Discord"}
+
 
 def card_reply(card: ClientCard, headline: str | None = None, *, replace: bool = False, item_page: int = 0) -> Reply:
     """The card with its components; `replace` puts it in place of the message that was clicked."""
@@ -51,11 +53,29 @@ async def _for_action(interaction: discord.Interaction, action: str, card: Clien
     if action == "restaurar":
         restored = await service_of(interaction).restore(actor_of(interaction), card.id)
         return card_reply(restored, f"Cliente «{md(restored.name)}» restaurado.")
+    if action == "canales":
+        return await _channels(interaction, card.id)
     return card_reply(card)
 
 
+async def _channels(interaction: discord.Interaction, client_id: int) -> Reply:
+    """Queues again the channels that are not ready, then shows where each one stands."""
+    card = await service_of(interaction).retry_channels(actor_of(interaction), client_id)
+    return card_reply(card, channels_text(card))
+
+
+def channels_text(card: ClientCard) -> str:
+    if not card.channels:
+        return f"«{md(card.name)}» no tiene canal de Slack ni de Discord (se indican en «Datos Servidor»)."
+    lines = [f"Canales de «{md(card.name)}»:"]
+    lines += [f"• {PLATFORM_NAMES.get(c.platform, c.platform)}: {md(c.text)}" for c in card.channels]
+    if any(c.state != "listo" for c in card.channels):
+        lines.append("Los que no están listos se volvieron a poner en cola; pulse «Canales» para ver cómo van.")
+    return "\n".join(lines)
+
+
 async def command(interaction: discord.Interaction, action: str, text: str) -> None:
-    """`/clientes ver|editar|eliminar|restaurar <cliente>`."""
+    """`/clientes ver|editar|eliminar|restaurar|canales <cliente>`."""
 
     async def work() -> Reply:
         found = await _resolve(interaction, text, action)
@@ -101,6 +121,8 @@ async def card_action(interaction: discord.Interaction, action: str, client_id: 
             return Reply(content=f"Ficha compartida por {by}.", embeds=[card_embed(card, shared=True)], ephemeral=False)
 
         await answer(interaction, shared(), ephemeral=False)
+    elif action == "chan":
+        await answer(interaction, _channels(interaction, client_id))
     else:
 
         async def work() -> Reply:

@@ -1,4 +1,7 @@
-"""`run_discord(core)`: what `clientes-bot run` starts when DISCORD_BOT_TOKEN is set."""
+"""`run_discord(core, worker)`: what `clientes-bot run` starts when DISCORD_BOT_TOKEN is set.
+
+`client.start` is `login` + `connect`; they are split so the outbox worker gets the Discord
+provisioner as soon as REST works (after login), without waiting for the gateway."""
 
 from __future__ import annotations
 
@@ -10,6 +13,7 @@ from discord.http import Route
 
 from bot.config import Settings
 from bot.discord.client import ClientesBot
+from bot.discord.provisioner import DiscordProvisioner
 from bot.runtime import Core
 from commands.outbox import OutboxWorker
 
@@ -34,4 +38,11 @@ async def run_discord(core: Core, worker: OutboxWorker | None = None) -> None:
     configure_endpoints(core.settings)
     async with ClientesBot(core) as client:
         log.info("Conectando con Discord…")
-        await client.start(token.get_secret_value())
+        await client.login(token.get_secret_value())
+        if worker is not None:  # REST works from here on: clients' channels can be created
+            worker.add(DiscordProvisioner(client, core.settings))
+        try:
+            await client.connect()
+        finally:
+            if worker is not None:  # a closed client cannot serve jobs; they wait for the next start
+                worker.provisioners.pop("discord", None)

@@ -26,6 +26,7 @@ CATALOG_EN: dict[str, str] = {
     "editar": "edit",
     "eliminar": "delete",
     "restaurar": "restore",
+    "canales": "channels",
     "ayuda": "help",
     "cliente": "client",
     "texto": "text",

@@ -13,8 +13,10 @@ from discord.http import Route
 
 from bot.discord.client import intents
 from bot.discord.invite import invite_url
+from bot.discord.provisioner import DiscordProvisioner
 from bot.discord.runner import run_discord
 from bot.runtime import Core
+from commands.outbox import OutboxWorker
 from commands.service import ClientService
 from tests.fakes.discord_payloads import slash_command
 from tests.fakes.fake_discord import APPLICATION_ID, FAKE_TOKEN, GUILD_ID, FakeDiscord
@@ -27,11 +29,13 @@ async def test_run_discord_connects_and_syncs_to_the_guild(db, box, monkeypatch:
     monkeypatch.setattr(DiscordWebSocket, "DEFAULT_GATEWAY", DiscordWebSocket.DEFAULT_GATEWAY)
     async with FakeDiscord(token=FAKE_TOKEN) as fake:
         settings = make_settings(discord_api_base_url=fake.base_url, discord_gateway_url=fake.gateway_url)
-        runner = asyncio.create_task(run_discord(Core(settings, db, box, ClientService(db, box))))
+        worker = OutboxWorker(db, {})
+        runner = asyncio.create_task(run_discord(Core(settings, db, box, ClientService(db, box)), worker))
         try:
             put = await fake.wait_for_request("PUT", rf"^/applications/{APPLICATION_ID}/guilds/{GUILD_ID}/commands$")
             await fake.wait_until_identified()
             assert fake.base_url == Route.BASE
+            assert isinstance(worker.provisioners["discord"], DiscordProvisioner)  # registered once logged in
 
             payload = slash_command("clientes", "ayuda", command_guild_id=GUILD_ID)
             await fake.dispatch("INTERACTION_CREATE", payload)
@@ -39,12 +43,15 @@ async def test_run_discord_connects_and_syncs_to_the_guild(db, box, monkeypatch:
         finally:
             runner.cancel()
             await asyncio.gather(runner, return_exceptions=True)
+        assert "discord" not in worker.provisioners  # a closed client serves no more jobs
 
     assert fake.identify_payloads[0]["intents"] == intents().value == discord.Intents(guilds=True).value
     [group] = put.json
     assert group["name"] == "clientes" and group["name_localizations"]["en-US"] == "clients"
     subcommands = {o["name"]: o for o in group["options"]}
-    assert set(subcommands) == {"nuevo", "lista", "ver", "editar", "eliminar", "restaurar", "ayuda"}
+    assert set(subcommands) == {"nuevo", "lista", "ver", "editar", "eliminar", "restaurar", "canales", "ayuda"}
+    assert subcommands["canales"]["name_localizations"]["en-US"] == "channels"
+    assert subcommands["canales"]["options"][0]["autocomplete"]
     assert subcommands["ver"]["name_localizations"]["en-GB"] == "show"
     assert subcommands["ver"]["description_localizations"]["en-US"] == "Show a client's card."
     cliente = subcommands["ver"]["options"][0]
@@ -60,6 +67,11 @@ def test_invite_url_asks_exactly_for_what_features_use() -> None:
     assert query["scope"] == ["bot applications.commands"]
     granted = discord.Permissions(int(query["permissions"][0]))
     assert granted == discord.Permissions(
-        view_channel=True, send_messages=True, embed_links=True, manage_channels=True, manage_roles=True
+        view_channel=True,
+        send_messages=True,
+        embed_links=True,
+        read_message_history=True,
+        manage_channels=True,
+        manage_roles=True,
     )
     assert not granted.administrator and not granted.mention_everyone

@@ -5,7 +5,8 @@ button, so a form opened from an old card is refused by the core's optimistic lo
 overwriting newer values.
 
 Component budget (a message holds ≤ 5 action rows; a row ≤ 5 buttons or one select):
-row 0 — the sections to complete (4 buttons); row 1 — Editar, Ver contraseña, Compartir, Eliminar;
+row 0 — the sections to complete (4 buttons); row 1 — Editar, Ver contraseña, Compartir, Eliminar and,
+while a named Slack/Discord channel is not ready ("pendiente" or "error"), Canales (retries it);
 row 2 — "Direcciones y servidores…" (`ItemSelect`), only when there is an address or a server.
 Rows 3–4 stay free.
 """
@@ -34,6 +35,7 @@ ACTIONS: dict[str, tuple[str, discord.ButtonStyle, int]] = {
     "pw": ("Ver contraseña", discord.ButtonStyle.secondary, 1),
     "share": ("Compartir", discord.ButtonStyle.secondary, 1),
     "del": ("Eliminar", discord.ButtonStyle.danger, 1),
+    "chan": ("Canales", discord.ButtonStyle.secondary, 1),
 }
 
 
@@ -57,6 +59,14 @@ class CardButton(ui.DynamicItem[ui.Button[Any]], template=r"cb:c:(?P<action>[a-z
         await flows.card_action(interaction, self.action, self.client_id, self.version)
 
 
+def _shown(action: str, card: ClientCard) -> bool:
+    if action == "pw":
+        return any(server.has_password for server in card.servers)
+    if action == "chan":
+        return any(channel.state != "listo" for channel in card.channels)
+    return True
+
+
 def card_view(card: ClientCard, item_page: int = 0) -> ui.View:
     """Components for a live client; a deleted one gets none (Deshacer/restaurar bring it back).
 
@@ -64,9 +74,7 @@ def card_view(card: ClientCard, item_page: int = 0) -> ui.View:
     if card.deleted:
         return view_of()
     items: list[ui.Item[Any]] = [
-        CardButton(action, card.id, card.version)
-        for action in ACTIONS
-        if action != "pw" or any(server.has_password for server in card.servers)
+        CardButton(action, card.id, card.version) for action in ACTIONS if _shown(action, card)
     ]
     if card_items(card):
         items.append(ItemSelect(card.id, card.version, item_page, card))

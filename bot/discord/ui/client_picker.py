@@ -17,16 +17,17 @@ from bot.discord.escape import clip
 from bot.discord.ui.base import options_or_blank
 from commands.views import ClientSummary
 
-ACTIONS = ("ver", "editar", "eliminar", "restaurar")
+ACTIONS = ("ver", "editar", "eliminar", "restaurar", "canales")
 PLACEHOLDERS = {
     "ver": "Abrir la ficha de un cliente…",
     "editar": "Elija el cliente a editar…",
     "eliminar": "Elija el cliente a eliminar…",
     "restaurar": "Elija el cliente a restaurar…",
+    "canales": "Elija el cliente cuyos canales revisar…",
 }
 
 
-class PickClient(ui.DynamicItem[ui.Select[Any]], template=r"cb:pick:(?P<action>ver|editar|eliminar|restaurar)"):
+class PickClient(ui.DynamicItem[ui.Select[Any]], template=r"cb:pick:(?P<action>ver|editar|eliminar|restaurar|canales)"):
     def __init__(self, action: str, choices: Sequence[ClientSummary] = ()) -> None:
         options = [
             discord.SelectOption(

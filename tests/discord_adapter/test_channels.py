@@ -1,0 +1,355 @@
+"""A client's Discord channel: created (or linked) by the real outbox worker through `DiscordProvisioner`,
+against the fake Discord, after a person named it in the card's "Datos Servidor" form.
+
+No real sleeps: a rescheduled job is made due by moving its `next_attempt_at`, as time passing would.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import discord
+import pytest
+from sqlalchemy import select, update
+
+from bot.config import Settings
+from bot.discord.client import ClientesBot
+from bot.discord.provisioner import DiscordProvisioner
+from bot.runtime import Core
+from commands.access import Actor
+from commands.forms import INTEGRATIONS, SERVER
+from commands.outbox import OutboxWorker
+from storage.models import OutboxJob, utcnow
+from tests.fakes.fake_discord import (
+    BOT_USER_ID,
+    CLIENTS_CATEGORY_ID,
+    EVERYONE_ROLE_ID,
+    GUILD_ID,
+    ONBOARDING_CHANNEL_ID,
+    OTHER_USER_ID,
+    TEAM_ROLE_ID,
+    FakeDiscord,
+)
+
+from .conftest import DiscordUI, find, make_settings
+
+CONSOLE = Actor("console", "test")
+VIEW = discord.Permissions(view_channel=True).value
+CREATE = rf"^/guilds/{GUILD_ID}/channels$"
+ANNOUNCE = rf"^/channels/{ONBOARDING_CHANNEL_ID}/messages$"
+
+
+@pytest.fixture
+def settings() -> Settings:
+    return make_settings(
+        discord_clients_category_id=str(CLIENTS_CATEGORY_ID),
+        discord_onboarding_role_id=str(TEAM_ROLE_ID),
+        onboarding_discord_channel_id=str(ONBOARDING_CHANNEL_ID),
+    )
+
+
+@pytest.fixture
+def worker(core: Core, bot: ClientesBot, settings: Settings) -> OutboxWorker:
+    outbox = OutboxWorker(core.db, {})
+    outbox.add(DiscordProvisioner(bot, settings))
+    return outbox
+
+
+# ------------------------------------------------------------------ helpers
+def fields_of(message: dict) -> dict[str, str]:
+    [embed] = message["embeds"]
+    return {f["name"]: f["value"].replace("\\", "") for f in embed["fields"]}
+
+
+async def client_naming_channel(ui: DiscordUI, channel: str = "Cliente ACME", user: str = "bruno.diaz") -> dict:
+    """/clientes nuevo, then "Datos Servidor" with the Discord channel (and user); the card shown."""
+    modal, _ = await ui.command("nuevo")
+    _, payload = await ui.submit(modal, {"doc_type": ["6"], "doc_number": "20100070970", "name": "ACME S.A.C."})
+    modal, _ = await ui.click(ui.message(payload), label=INTEGRATIONS.title)
+    _, payload = await ui.submit(modal, {"discord_channel": channel, "discord_user": user})
+    return ui.message(payload)
+
+
+async def card_now(ui: DiscordUI) -> dict:
+    _, payload = await ui.command("ver", {"cliente": "20100070970"})
+    return ui.message(payload)
+
+
+async def make_due(core: Core) -> None:
+    async with core.db.session() as session, session.begin():
+        await session.execute(update(OutboxJob).values(next_attempt_at=utcnow() - timedelta(seconds=1)))
+
+
+async def jobs(core: Core) -> list[OutboxJob]:
+    async with core.db.session() as session:
+        return list((await session.execute(select(OutboxJob).order_by(OutboxJob.id))).scalars().all())
+
+
+def overwrites(channel: dict[str, Any]) -> dict[int, dict[str, Any]]:
+    return {int(o["id"]): o for o in channel["permission_overwrites"]}
+
+
+def posts_to(fake: FakeDiscord, channel_id: int | str) -> list[dict[str, Any]]:
+    """Bodies of the messages the bot posted to that channel (successful requests only)."""
+    return [r.json for r in fake.requests_to("POST", rf"^/channels/{channel_id}/messages$", ok_only=True)]
+
+
+# ------------------------------------------------------------------ tests
+async def test_channel_is_created_private_and_announced(
+    discord_ui: DiscordUI, fake: FakeDiscord, core: Core, worker: OutboxWorker
+) -> None:
+    card = await client_naming_channel(discord_ui)
+    assert "#cliente-acme (pendiente)" in fields_of(card)[INTEGRATIONS.title]
+    assert find(card, label="Canales")
+
+    assert await worker.run_once() == 1
+
+    [create] = fake.requests_to("POST", CREATE, ok_only=True)
+    body = create.json
+    assert body["name"] == "cliente-acme" and body["type"] == 0
+    assert int(body["parent_id"]) == CLIENTS_CATEGORY_ID
+    assert body["topic"] == "Cliente: ACME S.A.C. · RUC 20100070970"
+    channel = fake.channel_named("cliente-acme")
+    assert channel is not None and channel["parent_id"] == str(CLIENTS_CATEGORY_ID)
+    rules = overwrites(channel)
+    assert int(rules[EVERYONE_ROLE_ID]["deny"]) & VIEW and rules[EVERYONE_ROLE_ID]["type"] == 0
+    assert int(rules[TEAM_ROLE_ID]["allow"]) & VIEW and rules[TEAM_ROLE_ID]["type"] == 0  # a role overwrite
+    assert int(rules[OTHER_USER_ID]["allow"]) & VIEW and rules[OTHER_USER_ID]["type"] == 1  # bruno.diaz
+    assert int(rules[BOT_USER_ID]["allow"]) & VIEW and rules[BOT_USER_ID]["type"] == 1
+
+    [welcome] = posts_to(fake, channel["id"])
+    assert welcome["allowed_mentions"] == {"parse": []}
+    assert f"<@{OTHER_USER_ID}>" in welcome["content"]
+    [embed] = welcome["embeds"]
+    assert embed["title"] == "ACME S.A.C." and not any(SERVER.title in f["name"] for f in embed["fields"])
+    shown = {f["name"]: f["value"].replace("\\", "") for f in embed["fields"]}
+    assert "#cliente-acme (listo)" in shown[INTEGRATIONS.title]
+    [announcement] = posts_to(fake, ONBOARDING_CHANNEL_ID)
+    assert announcement["allowed_mentions"] == {"parse": []}
+    assert f"<#{channel['id']}>" in announcement["content"] and "ACME S.A.C." in announcement["content"]
+
+    [job] = await jobs(core)
+    assert job.status == "done"
+    assert (await core.service.get(CONSOLE, 1)).discord_channel_id == channel["id"]
+    card = await card_now(discord_ui)
+    assert "#cliente-acme (listo)" in fields_of(card)[INTEGRATIONS.title]
+    with pytest.raises(AssertionError):
+        find(card, label="Canales")  # nothing left to retry
+
+
+async def test_client_with_secrets_onboarding_card_shows_no_server(
+    discord_ui: DiscordUI, fake: FakeDiscord, worker: OutboxWorker
+) -> None:
+    card = await client_naming_channel(discord_ui)
+    modal, _ = await discord_ui.click(card, label=SERVER.add_label)
+    await discord_ui.submit(modal, {"host": "erp.acme.pe", "username": "root", "password": "s3cr3t!"})
+
+    await worker.run_once()
+
+    channel = fake.channel_named("cliente-acme")
+    assert channel is not None
+    [welcome] = posts_to(fake, channel["id"])
+    assert "s3cr3t" not in str(welcome) and "erp.acme.pe" not in str(welcome)
+    assert "s3cr3t" not in str(posts_to(fake, ONBOARDING_CHANNEL_ID))
+
+
+async def test_existing_channel_of_that_name_is_linked_not_duplicated(
+    discord_ui: DiscordUI, fake: FakeDiscord, core: Core, worker: OutboxWorker
+) -> None:
+    existing = fake._add_channel({"type": 0, "name": "cliente-acme", "parent_id": CLIENTS_CATEGORY_ID, "position": 5})
+    await client_naming_channel(discord_ui, channel="#Cliente  ACME")
+
+    await worker.run_once()
+
+    assert fake.requests_to("POST", CREATE) == []
+    assert [c["name"] for c in fake.channels.values()].count("cliente-acme") == 1
+    assert (await core.service.get(CONSOLE, 1)).discord_channel_id == existing["id"]
+    [grant] = fake.requests_to("PUT", rf"^/channels/{existing['id']}/permissions/{OTHER_USER_ID}$", ok_only=True)
+    assert grant.json["type"] == 1 and int(grant.json["allow"]) & VIEW  # the client's user is let in
+    assert len(posts_to(fake, existing["id"])) == 1
+    assert "#cliente-acme (listo)" in fields_of(await card_now(discord_ui))[INTEGRATIONS.title]
+
+
+async def test_unknown_discord_user_still_creates_the_channel(
+    discord_ui: DiscordUI, fake: FakeDiscord, core: Core, worker: OutboxWorker
+) -> None:
+    await client_naming_channel(discord_ui, user="nadie.aqui")
+
+    await worker.run_once()
+
+    channel = fake.channel_named("cliente-acme")
+    assert channel is not None
+    assert set(overwrites(channel)) == {EVERYONE_ROLE_ID, TEAM_ROLE_ID, BOT_USER_ID}
+    [welcome] = posts_to(fake, channel["id"])
+    assert "No se encontró al usuario de Discord «nadie.aqui»" in welcome["content"]
+    [job] = await jobs(core)
+    assert job.status == "done"
+
+
+async def test_missing_permission_is_shown_and_canales_command_retries(
+    discord_ui: DiscordUI, fake: FakeDiscord, core: Core, worker: OutboxWorker
+) -> None:
+    await client_naming_channel(discord_ui)
+    fake.fail_next("POST", CREATE, status=403)  # 50013 Missing Permissions
+
+    await worker.run_once()
+
+    [job] = await jobs(core)
+    assert job.status == "failed"
+    assert fake.channel_named("cliente-acme") is None and posts_to(fake, ONBOARDING_CHANNEL_ID) == []
+    card = await card_now(discord_ui)
+    row = fields_of(card)[INTEGRATIONS.title]
+    assert "#cliente-acme (error: el bot no tiene el permiso Gestionar canales" in row
+    assert "SaaS Clientes" in row
+
+    answer, payload = await discord_ui.command("canales", {"cliente": "20100070970"})
+    assert answer.ephemeral
+    reply = discord_ui.message(payload)
+    assert "Discord: \\#cliente-acme (pendiente)" in reply["content"]
+    assert [j.status for j in await jobs(core)] == ["failed", "pending"]
+
+    assert await worker.run_once() == 1
+    assert fake.channel_named("cliente-acme") is not None
+    assert "#cliente-acme (listo)" in fields_of(await card_now(discord_ui))[INTEGRATIONS.title]
+
+
+async def test_canales_button_on_the_card_retries(
+    discord_ui: DiscordUI, fake: FakeDiscord, core: Core, worker: OutboxWorker
+) -> None:
+    await client_naming_channel(discord_ui)
+    fake.fail_next("POST", CREATE, status=403, code=50001, message="Missing Access")
+    await worker.run_once()
+    card = await card_now(discord_ui)
+
+    answer, payload = await discord_ui.click(card, label="Canales")
+
+    assert answer.type == 4 and answer.ephemeral
+    reply = discord_ui.message(payload)
+    assert "Canales de «ACME S.A.C.»" in reply["content"]
+    assert "#cliente-acme (pendiente)" in fields_of(reply)[INTEGRATIONS.title]
+    await worker.run_once()
+    assert (await core.service.get(CONSOLE, 1)).discord_channel_id == fake.channel_named("cliente-acme")["id"]
+    answer, payload = await discord_ui.command("canales", {"cliente": "ACME"})
+    assert "Discord: \\#cliente-acme (listo)" in discord_ui.message(payload)["content"]
+
+
+async def test_short_rate_limit_is_waited_out_by_discord_py(
+    discord_ui: DiscordUI, fake: FakeDiscord, core: Core, worker: OutboxWorker
+) -> None:
+    await client_naming_channel(discord_ui)
+    fake.fail_next("POST", CREATE, status=429, retry_after=0.05)
+
+    await worker.run_once()
+
+    assert len(fake.requests_to("POST", CREATE)) == 2  # the 429, then the retry
+    assert [j.status for j in await jobs(core)] == ["done"]
+
+
+async def test_long_rate_limit_reschedules_the_job(
+    discord_ui: DiscordUI, fake: FakeDiscord, core: Core, worker: OutboxWorker
+) -> None:
+    await client_naming_channel(discord_ui)
+    fake.fail_next("POST", CREATE, status=429, retry_after=90)
+    before = utcnow()
+
+    await worker.run_once()
+
+    [job] = await jobs(core)
+    assert job.status == "pending" and "429" in (job.last_error or "")
+    assert job.next_attempt_at.replace(tzinfo=before.tzinfo) >= before + timedelta(seconds=89)
+    assert "(pendiente)" in fields_of(await card_now(discord_ui))[INTEGRATIONS.title]
+    assert await worker.run_once() == 0  # not due yet
+    await make_due(core)
+    assert await worker.run_once() == 1
+    assert fake.channel_named("cliente-acme") is not None
+    assert [j.status for j in await jobs(core)] == ["done"]
+
+
+async def test_retry_after_failed_announcement_posts_nothing_twice(
+    discord_ui: DiscordUI, fake: FakeDiscord, core: Core, worker: OutboxWorker
+) -> None:
+    await client_naming_channel(discord_ui)
+    fake.fail_next("POST", ANNOUNCE, status=429, retry_after=60)
+
+    await worker.run_once()
+
+    [job] = await jobs(core)
+    assert job.status == "pending"
+    channel = fake.channel_named("cliente-acme")
+    assert channel is not None and len(posts_to(fake, channel["id"])) == 1
+    assert posts_to(fake, ONBOARDING_CHANNEL_ID) == []
+
+    await make_due(core)
+    await worker.run_once()
+
+    assert len(fake.requests_to("POST", CREATE)) == 1
+    assert [c["name"] for c in fake.channels.values()].count("cliente-acme") == 1
+    assert len(posts_to(fake, channel["id"])) == 1  # the card was already there
+    assert len(posts_to(fake, ONBOARDING_CHANNEL_ID)) == 1
+    assert [j.status for j in await jobs(core)] == ["done"]
+
+    # one more run of the same job (e.g. the link was lost): still one channel, one card, one announcement
+    async with core.db.session() as session, session.begin():
+        await session.execute(update(OutboxJob).values(status="pending"))
+    await make_due(core)
+    await worker.run_once()
+    assert len(fake.requests_to("POST", CREATE)) == 1
+    assert len(posts_to(fake, channel["id"])) == 1 and len(posts_to(fake, ONBOARDING_CHANNEL_ID)) == 1
+
+
+async def test_one_server_error_is_retried_by_discord_py(
+    discord_ui: DiscordUI, fake: FakeDiscord, core: Core, worker: OutboxWorker
+) -> None:
+    """A single 500 costs about a second (discord.py's own retry); the job still ends done."""
+    await client_naming_channel(discord_ui)
+    fake.fail_next("POST", CREATE, status=500)
+
+    await worker.run_once()
+
+    assert [j.status for j in await jobs(core)] == ["done"]
+    assert [c["name"] for c in fake.channels.values()].count("cliente-acme") == 1
+
+
+async def test_unknown_category_fails_naming_the_setting(
+    discord_ui: DiscordUI, fake: FakeDiscord, core: Core, bot: ClientesBot
+) -> None:
+    await client_naming_channel(discord_ui)
+    worker = OutboxWorker(core.db, {})
+    worker.add(DiscordProvisioner(bot, make_settings(discord_clients_category_id="1310000000000009999")))
+
+    await worker.run_once()
+
+    [job] = await jobs(core)
+    assert job.status == "failed" and "DISCORD_CLIENTS_CATEGORY_ID=1310000000000009999 no existe" in job.last_error
+    assert "DISCORD_CLIENTS_CATEGORY_ID" in fields_of(await card_now(discord_ui))[INTEGRATIONS.title]
+
+
+async def test_no_guild_configured_fails_naming_the_settings(
+    discord_ui: DiscordUI, core: Core, bot: ClientesBot
+) -> None:
+    await client_naming_channel(discord_ui)
+    worker = OutboxWorker(core.db, {})
+    worker.add(DiscordProvisioner(bot, Settings(_env_file=None, discord_bot_token="x")))  # type: ignore[call-arg]
+
+    await worker.run_once()
+
+    [job] = await jobs(core)
+    assert job.status == "failed"
+    assert "DISCORD_CLIENTS_CATEGORY_ID" in job.last_error and "DISCORD_GUILD_IDS" in job.last_error
+
+
+async def test_without_category_the_channel_goes_to_the_first_guild(
+    discord_ui: DiscordUI, fake: FakeDiscord, core: Core, bot: ClientesBot
+) -> None:
+    await client_naming_channel(discord_ui, user="")
+    worker = OutboxWorker(core.db, {})
+    worker.add(DiscordProvisioner(bot, make_settings()))
+
+    await worker.run_once()
+
+    [create] = fake.requests_to("POST", CREATE, ok_only=True)
+    assert "parent_id" not in create.json or create.json["parent_id"] is None
+    assert set(overwrites(fake.channel_named("cliente-acme"))) == {EVERYONE_ROLE_ID, BOT_USER_ID}
+    assert fake.requests_to("GET", r"/members/search") == []
+    assert [j.status for j in await jobs(core)] == ["done"]
