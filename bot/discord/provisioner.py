@@ -78,7 +78,7 @@ def _retry_after(exc: discord.HTTPException) -> float | None:
         return None
 
 
-async def _at(step: Step, call: Awaitable[T]) -> T:
+async def at_step(step: Step, call: Awaitable[T]) -> T:
     try:
         return await call
     except (discord.DiscordException, aiohttp.ClientError, TimeoutError) as exc:
@@ -107,7 +107,7 @@ class DiscordProvisioner:
             f"el bot no tiene acceso a la categoría {setting} (permiso Ver canales)",
             f"la categoría {setting} no existe en Discord; corrija la configuración.",
         )
-        channel = await _at(step, self.bot.fetch_channel(int(raw)))
+        channel = await at_step(step, self.bot.fetch_channel(int(raw)))
         if not isinstance(channel, discord.CategoryChannel):
             raise ProvisionFailed(f"{setting} no es una categoría de canales.")
         return channel
@@ -126,7 +126,7 @@ class DiscordProvisioner:
     async def _guild(self, guild_id: int, category: discord.CategoryChannel | None) -> discord.Guild:
         setting = "DISCORD_CLIENTS_CATEGORY_ID" if category is not None else "DISCORD_GUILD_IDS"
         missing = f"el bot no está en el servidor {guild_id} ({setting}); invítelo con `clientes-bot discord-invite`."
-        return await _at(Step(missing, missing), self.bot.fetch_guild(guild_id, with_counts=False))
+        return await at_step(Step(missing, missing), self.bot.fetch_guild(guild_id, with_counts=False))
 
     def _onboarding_role(self, guild: discord.Guild) -> discord.Role | None:
         """A real `Role` (a bare `discord.Object` would be sent as a *member* overwrite)."""
@@ -150,14 +150,16 @@ class DiscordProvisioner:
         user = None
         if card.discord_user:
             lookup = Step("el bot no puede buscar miembros en el servidor")
-            user = ClientUser(card.discord_user, await _at(lookup, find_member(self.bot, guild.id, card.discord_user)))
+            user = ClientUser(
+                card.discord_user, await at_step(lookup, find_member(self.bot, guild.id, card.discord_user))
+            )
         channel, created = await self._channel(guild, category, name, card_topic(card), role, user)
         bot_id = self.bot.user.id if self.bot.user else 0
         shown = ready_card(card, channel.id)
         posting = Step(
             f"el bot no puede publicar en #{name} (permisos Enviar mensajes, Insertar enlaces y Leer el historial)"
         )
-        await _at(posting, post_once(channel, bot_id, shown, welcome_text(shown, user)))
+        await at_step(posting, post_once(channel, bot_id, shown, welcome_text(shown, user)))
         await self._announce(bot_id, shown, channel.id)
         log.info("discord channel #%s %s for client %s", name, "created" if created else "linked", card.id)
         return ProvisionResult(str(channel.id), created)
@@ -173,7 +175,7 @@ class DiscordProvisioner:
     ) -> tuple[discord.TextChannel, bool]:
         """The text channel of that name (linked; the client's member is let in), else a new private one."""
         listing = Step(f"el bot no puede ver los canales del servidor «{guild.name}» (permiso Ver canales)")
-        channels = await _at(listing, guild.fetch_channels())
+        channels = await at_step(listing, guild.fetch_channels())
         existing = [c for c in channels if isinstance(c, discord.TextChannel) and c.name == name]
         existing.sort(key=lambda c: (category is None or c.category_id != category.id, c.id))
         member = discord.Object(user.member_id, type=discord.Member) if user and user.member_id else None
@@ -181,7 +183,7 @@ class DiscordProvisioner:
             channel = existing[0]
             if member is not None:
                 granting = Step(f"el bot no tiene el permiso Gestionar roles en #{name} para dar acceso al cliente")
-                await _at(granting, self._let_in(channel, member.id))
+                await at_step(granting, self._let_in(channel, member.id))
             return channel, False
         me = discord.Object(self.bot.user.id if self.bot.user else 0, type=discord.Member)
         overwrites: dict[discord.Role | discord.Member | discord.Object, discord.PermissionOverwrite] = {
@@ -197,7 +199,7 @@ class DiscordProvisioner:
             f"«{guild.name}»",
             "la categoría DISCORD_CLIENTS_CATEGORY_ID ya no existe en Discord; corrija la configuración.",
         )
-        channel = await _at(
+        channel = await at_step(
             creating,
             guild.create_text_channel(name, category=category, topic=topic, overwrites=overwrites, reason=REASON),
         )
@@ -224,7 +226,7 @@ class DiscordProvisioner:
             f"el canal de altas {setting} no existe en Discord; corrija la configuración.",
         )
         target = self.bot.get_partial_messageable(int(raw))
-        await _at(step, post_once(target, bot_id, card, announcement_text(card, channel_id)))
+        await at_step(step, post_once(target, bot_id, card, announcement_text(card, channel_id)))
 
 
 def card_topic(card: ClientCard) -> str:

@@ -13,6 +13,7 @@ from discord.http import Route
 
 from bot.config import Settings
 from bot.discord.client import ClientesBot
+from bot.discord.messenger import DiscordMessenger
 from bot.discord.provisioner import DiscordProvisioner
 from bot.runtime import Core
 from commands.outbox import OutboxWorker
@@ -41,8 +42,10 @@ async def run_discord(core: Core, worker: OutboxWorker | None = None) -> None:
         await client.login(token.get_secret_value())
         if worker is not None:  # REST works from here on: clients' channels can be created
             worker.add(DiscordProvisioner(client, core.settings))
+            worker.add_messenger(DiscordMessenger(client))
         try:
             await client.connect()
         finally:
             if worker is not None:  # a closed client cannot serve jobs; they wait for the next start
                 worker.provisioners.pop("discord", None)
+                worker.messengers.pop("discord", None)

@@ -15,6 +15,7 @@ from sqlalchemy import select, update
 
 from bot.config import Settings
 from bot.discord.client import ClientesBot
+from bot.discord.messenger import DiscordMessenger
 from bot.discord.provisioner import DiscordProvisioner
 from bot.runtime import Core
 from commands.access import Actor
@@ -353,3 +354,20 @@ async def test_without_category_the_channel_goes_to_the_first_guild(
     assert set(overwrites(fake.channel_named("cliente-acme"))) == {EVERYONE_ROLE_ID, BOT_USER_ID}
     assert fake.requests_to("GET", r"/members/search") == []
     assert [j.status for j in await jobs(core)] == ["done"]
+
+
+async def test_an_api_message_is_posted_once_the_channel_exists(
+    discord_ui: DiscordUI, fake: FakeDiscord, core: Core, bot: ClientesBot, worker: OutboxWorker
+) -> None:
+    """HTTP API → outbox → `DiscordMessenger`: queued before the channel exists, posted right after it."""
+    api = Actor("api", "onboarding")
+    await client_naming_channel(discord_ui)
+    card = await core.service.find(api, "20100070970")
+    await core.service.post_message(api, card.id, "Hola @everyone: su servidor <@&1> está listo")
+    worker.add_messenger(DiscordMessenger(bot))
+    assert await worker.run_once() == 2  # the channel is created, then the message is posted in it
+    channel_id = (await core.service.get(api, card.id)).discord_channel_id
+    posted = [r.json for r in fake.requests_to("POST", rf"^/channels/{channel_id}/messages$", ok_only=True)]
+    [message] = [m for m in posted if m.get("content", "").startswith("Hola")]
+    assert message["content"] == "Hola @everyone: su servidor <@&1> está listo"
+    assert message["allowed_mentions"] == {"parse": []}

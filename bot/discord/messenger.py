@@ -1,0 +1,26 @@
+"""Posts onboarding flows' messages (queued by the HTTP API) in a client's Discord channel for the
+outbox worker: the `ChannelMessenger` of Discord, with the provisioner's error mapping."""
+
+from __future__ import annotations
+
+import discord
+
+from bot.discord.escape import NO_MENTIONS
+from bot.discord.provisioner import Step, at_step
+
+POST = Step(
+    forbidden="el bot no puede escribir en el canal del cliente (permisos Ver canal y Enviar mensajes)",
+    not_found="el canal de Discord del cliente ya no existe; cambie su nombre o use «canales»",
+)
+
+
+class DiscordMessenger:
+    platform = "discord"
+
+    def __init__(self, bot: discord.Client) -> None:
+        self.bot = bot
+
+    async def post(self, channel_id: str, text: str) -> None:
+        """Plain text, no mentions: a flow's message can never ping @everyone or a role."""
+        channel = self.bot.get_partial_messageable(int(channel_id))
+        await at_step(POST, channel.send(content=text[:2000], allowed_mentions=NO_MENTIONS))
