@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
 from typing import Protocol
 
 from commands.views import ClientCard
@@ -40,11 +41,26 @@ def discord_channel_name(text: str) -> str:
 # --------------------------------------------------------------------------- provisioning contract
 @dataclass(frozen=True)
 class ProvisionRequest:
-    """Make `channel_name` exist on `platform` for this client, and announce the client there."""
+    """Make `channel_name` exist on `platform` for this client, and announce the client there.
+
+    `progress` holds the steps earlier attempts of this job completed (stored with the job, so it
+    survives a restart); a provisioner calls `remember` right after each step that must not be done
+    twice (posting the onboarding card), and skips the steps already in `progress` on a retry.
+    """
 
     platform: str
     channel_name: str
     card: ClientCard
+    progress: dict[str, str] = field(default_factory=dict)
+    save_progress: Callable[[dict[str, str]], Awaitable[None]] | None = field(default=None, repr=False, compare=False)
+
+    def done(self, step: str) -> str | None:
+        return self.progress.get(step)
+
+    async def remember(self, step: str, value: str = "ok") -> None:
+        self.progress[step] = value
+        if self.save_progress is not None:
+            await self.save_progress(dict(self.progress))
 
 
 @dataclass(frozen=True)

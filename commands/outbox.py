@@ -173,7 +173,13 @@ class OutboxWorker:
         name = str(job.payload.get("name") or "")
         if getattr(client, field) != name:
             return "superseded"  # the client names another channel now; that job does the work
-        request = ProvisionRequest(job.platform, name, cards.card(client))
+        job_id = job.id
+        progress = dict(job.payload.get("progress") or {})
+
+        async def save_progress(steps: dict[str, str]) -> None:
+            await self._save_progress(job_id, steps)
+
+        request = ProvisionRequest(job.platform, name, cards.card(client), progress, save_progress)
         provisioner = self.provisioners[job.platform]
 
         async def provision() -> None:
@@ -181,6 +187,13 @@ class OutboxWorker:
             await self._link(request, result.channel_id)
 
         return provision
+
+    async def _save_progress(self, job_id: int, steps: dict[str, str]) -> None:
+        """Stored at once, in its own transaction: a crash right after a post must not forget it."""
+        async with self.db.session() as session, session.begin():
+            job = await session.get(OutboxJob, job_id)
+            if job is not None:
+                job.payload = {**job.payload, "progress": steps}
 
     async def _link(self, request: ProvisionRequest, channel_id: str) -> None:
         """Links the channel to the client without bumping its version (open forms stay valid)."""

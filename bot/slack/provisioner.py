@@ -12,19 +12,16 @@ Steps, in order, for one job (the worker calls :meth:`SlackProvisioner.provision
    ``ONBOARDING_SLACK_CHANNEL``: both only when the client was not linked to this channel yet.
 
 Retry semantics: steps 1–3 are idempotent, so a retried attempt simply redoes them (a channel this job
-created comes back as ``name_taken`` and is linked, still counted as created). The two posts are the
-last steps and each is remembered once Slack accepted it, keyed by client and channel name, until the
-job succeeds: an attempt retried after the card was posted (say the announcement got a 5xx) posts only
-what is missing. That memory lives in this process: if the bot restarts between a post and the end of
-the job, the retry in the new process may post that message again (at least once, never lost).
+created comes back as ``name_taken`` and is linked, still counted as created: the job's stored
+progress says it made it). The two posts are the last steps and each is recorded in the job's progress
+(stored in the database) as soon as Slack accepted it: an attempt retried after the card was posted —
+say the announcement got a 5xx, or the bot restarted — posts only what is missing.
 """
 
 from __future__ import annotations
 
 import logging
-from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Collection
-from dataclasses import dataclass, field
 from typing import Any
 
 from slack_sdk.errors import SlackApiError
@@ -40,7 +37,6 @@ from commands.views import ClientCard
 log = logging.getLogger("bot.slack")
 
 LIST_PAGE = 200  # Slack recommends at most 200 per conversations.list page
-PROGRESS_MAX = 1000  # jobs remembered between attempts (a finished job forgets its entry)
 
 #: conversations.invite errors that concern one user, not the channel: logged and skipped.
 INVITE_SKIPPED = frozenset(
@@ -60,14 +56,6 @@ INVITE_SKIPPED = frozenset(
 ANNOUNCE_SKIPPED = frozenset({"channel_not_found", "not_in_channel", "is_archived"})
 
 
-@dataclass
-class _Progress:
-    """What earlier attempts of one job already did on Slack."""
-
-    created_id: str | None = None
-    posted: set[str] = field(default_factory=set)
-
-
 class SlackProvisioner:
     """The Slack :class:`~commands.channels.ChannelProvisioner`, on the app's own ``AsyncWebClient``."""
 
@@ -77,17 +65,14 @@ class SlackProvisioner:
         self.client = client
         self.settings = settings
         self.list_page = LIST_PAGE
-        self._progress: OrderedDict[tuple[int, str], _Progress] = OrderedDict()
 
     async def provision(self, request: ProvisionRequest) -> ProvisionResult:
         name, card = request.channel_name, request.card
-        key = (card.id, name)
-        progress = self._remember(key)
         channel, created = await self._ensure_channel(name)
         channel_id = str(channel["id"])
         if created:
-            progress.created_id = channel_id
-        created = progress.created_id == channel_id
+            await request.remember("created", channel_id)
+        created = request.done("created") == channel_id
         if created and (channel.get("topic") or {}).get("value") != topic(card):
             await self._api(
                 "poner el tema del canal",
@@ -99,7 +84,7 @@ class SlackProvisioner:
         await self._invite(channel_id, name)
         if card.slack_channel_id != channel_id:  # a first link: welcome the client
             ready = as_ready(card, channel_id)
-            if "card" not in progress.posted:
+            if not request.done("card"):
                 text, blocks = onboarding_message(ready)
                 await self._api(
                     "publicar la ficha en",
@@ -109,19 +94,11 @@ class SlackProvisioner:
                     text=text,
                     blocks=blocks,
                 )
-                progress.posted.add("card")
-            if "announcement" not in progress.posted:
+                await request.remember("card")
+            if not request.done("announcement"):
                 await self._announce(ready, channel_id, name, created=created)
-                progress.posted.add("announcement")
-        self._progress.pop(key, None)
+                await request.remember("announcement")
         return ProvisionResult(channel_id, created)
-
-    def _remember(self, key: tuple[int, str]) -> _Progress:
-        progress = self._progress.pop(key, None) or _Progress()
-        self._progress[key] = progress
-        while len(self._progress) > PROGRESS_MAX:
-            self._progress.popitem(last=False)
-        return progress
 
     async def _api(
         self,

@@ -195,3 +195,36 @@ async def test_message_validation_and_targets(service: ClientService, ana: Actor
     with pytest.raises(NotFound, match="no tiene canal de slack"):
         await service.post_message(api, card.id, "hola", ["slack"])
     assert len(await service.post_message(api, card.id, "hola")) == 1
+
+
+class PostsOnce:
+    """A platform that posts a welcome, remembers it in the job's progress, then fails the next step once."""
+
+    platform = "slack"
+
+    def __init__(self) -> None:
+        self.posts = 0
+        self.failed = False
+
+    async def provision(self, request: ProvisionRequest) -> ProvisionResult:
+        if not request.done("welcome"):
+            self.posts += 1
+            await request.remember("welcome")
+        if not self.failed:
+            self.failed = True
+            raise RetryLater("5xx after the welcome")
+        return ProvisionResult("C1", True)
+
+
+async def test_progress_survives_a_restart(service: ClientService, ana: Actor) -> None:
+    first = PostsOnce()
+    await service.create(ana, RUC, integrations={"slack_channel": "acme"})
+    await OutboxWorker(service.db, {"slack": first}).run_once()
+    (job,) = await jobs(service)
+    assert job.payload["progress"] == {"welcome": "ok"} and job.status == "pending"
+    await make_due(service)
+    restarted = PostsOnce()
+    restarted.failed = True  # the passing problem is gone
+    await OutboxWorker(service.db, {"slack": restarted}).run_once()
+    assert (first.posts, restarted.posts) == (1, 0)
+    assert (await jobs(service))[0].status == "done"

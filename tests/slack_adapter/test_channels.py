@@ -238,8 +238,9 @@ async def test_a_retry_after_the_card_was_posted_does_not_post_it_twice(
     slack: Slack, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The announcement (the last step) fails with a passing error after the card was posted in the
-    client's channel: the job is retried; the retry links the channel this job created (still
-    "created", so the topic stays ours), posts only the missing announcement, and the card stays single."""
+    client's channel: the job is retried — by a restarted bot — which links the channel this job created
+    (still "created", so the topic stays ours), posts only the missing announcement, and the card stays
+    single."""
     fake = slack.fake
     card = await create(slack)
     post = fake._methods["chat.postMessage"]  # the fake's own handler, failing once for the onboarding channel
@@ -263,7 +264,7 @@ async def test_a_retry_after_the_card_was_posted_does_not_post_it_twice(
     assert (await slack.service.get(ALICE, card.id)).slack_channel_id is None
 
     await make_due(slack)
-    await worker.run_once()
+    await worker_for(slack).run_once()  # a new process: what was posted is known from the stored job
 
     assert len(posts_to(fake, channel.id)) == 1 and len(posts_to(fake, NEWS)) == 1
     assert "canal nuevo" in posts_to(fake, NEWS)[0].params["text"]
