@@ -16,6 +16,7 @@ import time
 from typing import Any
 
 from bench.__main__ import _percentiles
+from bench.report import print_and_check
 from bot.config import Settings
 from bot.discord.client import ClientesBot
 from bot.runtime import Core
@@ -77,14 +78,7 @@ async def measure(samples: int = 200) -> dict[str, dict[str, float]]:
 
 
 def main() -> None:
-    results = asyncio.run(measure())
-    failed = False
-    for name, row in results.items():
-        ok = row["p95"] <= TARGET_MS
-        failed |= not ok
-        verdict = "ok" if ok else "FUERA DE OBJETIVO"
-        print(f"{name}: p50 {row['p50']:.1f} ms · p95 {row['p95']:.1f} ms (objetivo p95 {TARGET_MS:.0f} ms) {verdict}")
-    raise SystemExit(1 if failed else 0)
+    print_and_check(asyncio.run(measure()), TARGET_MS)
 
 
 if __name__ == "__main__":
