@@ -8,7 +8,9 @@ delivers them when the channel exists and retries platform outages, so a flow ne
 from __future__ import annotations
 
 import hmac
+import json
 import logging
+from functools import partial
 from typing import Any
 
 from aiohttp import web
@@ -24,10 +26,11 @@ API_ACTOR = Actor("api", "onboarding", "API de onboarding")
 SERVICE_KEY = web.AppKey("service", ClientService)
 TOKEN_KEY = web.AppKey("token", str)
 MAX_BODY = 64 * 1024
+_dumps = partial(json.dumps, ensure_ascii=False)  # Spanish messages stay readable in the body
 
 
 def _error(status: int, message: str, **extra: Any) -> web.Response:
-    return web.json_response({"error": message, **extra}, status=status)
+    return web.json_response(dumps=_dumps, data={"error": message, **extra}, status=status)
 
 
 @web.middleware
@@ -37,7 +40,10 @@ async def _bearer(request: web.Request, handler: Any) -> web.StreamResponse:
         expected = f"Bearer {request.app[TOKEN_KEY]}"
         if not hmac.compare_digest(given.encode(), expected.encode()):
             return web.json_response(
-                {"error": "Falta el token o no es válido."}, status=401, headers={"WWW-Authenticate": "Bearer"}
+                dumps=_dumps,
+                data={"error": "Falta el token o no es válido."},
+                status=401,
+                headers={"WWW-Authenticate": "Bearer"},
             )
     return await handler(request)
 
@@ -80,7 +86,7 @@ def _core_error(exc: CoreError) -> web.Response:
 
 async def get_client(request: web.Request) -> web.Response:
     try:
-        return web.json_response(_client_json(await _find(request)))
+        return web.json_response(dumps=_dumps, data=_client_json(await _find(request)))
     except CoreError as exc:
         return _core_error(exc)
 
@@ -102,11 +108,11 @@ async def post_message(request: web.Request) -> web.Response:
         jobs = await request.app[SERVICE_KEY].post_message(API_ACTOR, card.id, body["text"], platforms)
     except CoreError as exc:
         return _core_error(exc)
-    return web.json_response({"client": _client_json(card), "queued": jobs}, status=202)
+    return web.json_response(dumps=_dumps, data={"client": _client_json(card), "queued": jobs}, status=202)
 
 
 async def health(_request: web.Request) -> web.Response:
-    return web.json_response({"ok": True})
+    return web.json_response(dumps=_dumps, data={"ok": True})
 
 
 def build_api(service: ClientService, token: str) -> web.Application:
