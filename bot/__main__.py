@@ -115,7 +115,7 @@ def keys_generate() -> None:
 @keys_app.command("rotate")
 def keys_rotate() -> None:
     """Vuelve a cifrar todas las contraseñas con la clave más nueva (la primera de la lista)."""
-    from commands.service import rotate_secrets
+    from storage.rotation import rotate_secrets
 
     async def body(core: Core) -> None:
         count = await rotate_secrets(core.db, core.box)

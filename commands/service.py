@@ -8,23 +8,21 @@ side effects (outbox jobs) together, then return a neutral view.
 from __future__ import annotations
 
 import logging
-import uuid
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
-from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.exc import StaleDataError
 
 from commands import cards
 from commands.access import AccessPolicy, Actor, Permission
+from commands.drafts import FormDrafts
 from commands.errors import (
     Ambiguous,
     Conflict,
-    DraftExpired,
     FieldError,
     FieldErrors,
     NotFound,
@@ -36,14 +34,13 @@ from commands.views import ClientCard, ClientPage, ClientSummary, Notice
 from storage import repository
 from storage.crypto import SecretBox
 from storage.db import Database
-from storage.models import Address, AuditEntry, Client, FormDraft, OutboxJob, Server, as_utc, utcnow
+from storage.models import Address, AuditEntry, Client, OutboxJob, Server, utcnow
 from storage.textfold import fold
 
 log = logging.getLogger(__name__)
 
 PAGE_SIZE = 10
 CHOICES_LIMIT = 25
-DRAFT_TTL = timedelta(hours=24)
 REDACTED = "[redactado]"
 _CHANNEL_FIELDS = {"slack_channel": "slack", "discord_channel": "discord"}
 PROVISION = "provision_channel"
@@ -51,7 +48,7 @@ POST_MESSAGE = "post_message"
 MESSAGE_MAX = 3000
 
 
-class ClientService:
+class ClientService(FormDrafts):
     def __init__(self, db: Database, box: SecretBox, policy: AccessPolicy | None = None) -> None:
         self.db = db
         self.box = box
@@ -592,68 +589,6 @@ class ClientService:
             self._audit(session, actor, "restore", client.id)
             return await self._card(session, client)
 
-    # ----------------------------------------------------------------- drafts
-    async def save_draft(
-        self,
-        actor: Actor,
-        kind: str,
-        data: Mapping[str, Any],
-        *,
-        draft_id: str | None = None,
-        client_id: int | None = None,
-        client_version: int | None = None,
-    ) -> str:
-        """Stores a half-filled form; its short id is what travels in private_metadata/custom_id.
-
-        Passwords typed into a draft are encrypted like stored ones.
-        """
-        now = utcnow()
-        stored = dict(data)
-        if stored.get("servers"):
-            stored["servers"] = [self._seal(s) for s in stored["servers"]]
-        async with self._tx() as session:
-            await session.execute(delete(FormDraft).where(FormDraft.expires_at < now))
-            draft = await session.get(FormDraft, draft_id) if draft_id else None
-            if draft is None or draft.owner != actor.ref:
-                draft = FormDraft(id=draft_id or uuid.uuid4().hex, owner=actor.ref, kind=kind)
-                session.add(draft)
-            draft.kind = kind
-            draft.data = stored
-            draft.client_id = client_id
-            draft.client_version = client_version
-            draft.expires_at = now + DRAFT_TTL
-            return draft.id
-
-    def _seal(self, server: Mapping[str, Any]) -> dict[str, Any]:
-        sealed = dict(server)
-        if sealed.get("password"):
-            sealed["password_token"] = self.box.encrypt(sealed.pop("password"))
-        sealed.pop("password", None)
-        return sealed
-
-    def _unseal(self, server: Mapping[str, Any]) -> dict[str, Any]:
-        plain = dict(server)
-        token = plain.pop("password_token", None)
-        plain["password"] = self.box.decrypt(token) if token else None
-        return plain
-
-    async def load_draft(self, actor: Actor, draft_id: str) -> FormDraft:
-        async with self._tx() as session:
-            draft = await session.get(FormDraft, draft_id)
-            expires = as_utc(draft.expires_at) if draft else None
-            if draft is None or draft.owner != actor.ref or expires is None or expires < utcnow():
-                raise DraftExpired()
-            data = dict(draft.data)
-            if data.get("servers"):
-                data["servers"] = [self._unseal(s) for s in data["servers"]]
-            draft.data = data
-            session.expunge(draft)
-            return draft
-
-    async def discard_draft(self, draft_id: str) -> None:
-        async with self._tx() as session:
-            await session.execute(delete(FormDraft).where(FormDraft.id == draft_id))
-
     # ----------------------------------------------------------------- maintenance
     async def iter_cards(self, actor: Actor, *, batch: int = 500) -> AsyncIterator[ClientCard]:
         """Every live client, oldest first, a batch per transaction (exports of any size in flat memory)."""
@@ -681,22 +616,3 @@ class ClientService:
                 select(AuditEntry).where(AuditEntry.client_id == client_id).order_by(AuditEntry.id.desc()).limit(limit)
             )
             return list((await session.execute(stmt)).scalars().all())
-
-
-async def rotate_secrets(db: Database, box: SecretBox) -> int:
-    """Re-encrypts every stored password with the newest key, all in one transaction."""
-    async with db.session() as session, session.begin():
-        servers = (await session.execute(select(Server).where(Server.password_token.is_not(None)))).scalars().all()
-        for server in servers:
-            server.password_token = box.rotate(server.password_token or "")
-        drafts = (await session.execute(select(FormDraft))).scalars().all()
-        for draft in drafts:
-            if draft.data.get("servers"):
-                draft.data = {
-                    **draft.data,
-                    "servers": [
-                        {**s, "password_token": box.rotate(s["password_token"])} if s.get("password_token") else s
-                        for s in draft.data["servers"]
-                    ],
-                }
-        return len(servers)

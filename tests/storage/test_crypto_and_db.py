@@ -12,10 +12,11 @@ from sqlalchemy import text
 
 from commands.access import Actor
 from commands.errors import StorageUnavailable
-from commands.service import ClientService, rotate_secrets
+from commands.service import ClientService
 from storage import migrate
 from storage.crypto import SecretBox, SecretKeyError, generate_key
 from storage.db import Database, async_url
+from storage.rotation import rotate_secrets
 
 SERVER = {"host": "erp.example.pe", "password": "contraseña-1"}
 RUC = {"doc_type": "6", "doc_number": "20100070970", "name": "Empresa"}

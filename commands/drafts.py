@@ -1,0 +1,94 @@
+"""Half-filled multi-step forms, kept server-side for 24 h.
+
+Slack's `private_metadata` (3,000 chars) and Discord's `custom_id` (100 chars) are too small for a
+form, so only a draft's id travels with the platform; any bot process can continue any draft.
+Passwords typed into a draft are encrypted like stored ones.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from contextlib import AbstractAsyncContextManager
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import delete
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from commands.access import Actor
+from commands.errors import DraftExpired
+from storage.crypto import SecretBox
+from storage.models import FormDraft, as_utc, utcnow
+
+DRAFT_TTL = timedelta(hours=24)
+
+
+class FormDrafts:
+    """Mixed into `ClientService`, which provides the transaction and the secret box."""
+
+    box: SecretBox
+
+    def _tx(self) -> AbstractAsyncContextManager[AsyncSession]:  # provided by ClientService
+        raise NotImplementedError
+
+    async def save_draft(
+        self,
+        actor: Actor,
+        kind: str,
+        data: Mapping[str, Any],
+        *,
+        draft_id: str | None = None,
+        client_id: int | None = None,
+        client_version: int | None = None,
+    ) -> str:
+        """Stores a half-filled form; its short id is what travels in private_metadata/custom_id.
+
+        Passwords typed into a draft are encrypted like stored ones.
+        """
+        now = utcnow()
+        stored = dict(data)
+        if stored.get("servers"):
+            stored["servers"] = [self._seal(s) for s in stored["servers"]]
+        async with self._tx() as session:
+            await session.execute(delete(FormDraft).where(FormDraft.expires_at < now))
+            draft = await session.get(FormDraft, draft_id) if draft_id else None
+            if draft is None or draft.owner != actor.ref:
+                draft = FormDraft(id=draft_id or uuid.uuid4().hex, owner=actor.ref, kind=kind)
+                session.add(draft)
+            draft.kind = kind
+            draft.data = stored
+            draft.client_id = client_id
+            draft.client_version = client_version
+            draft.expires_at = now + DRAFT_TTL
+            return draft.id
+
+    def _seal(self, server: Mapping[str, Any]) -> dict[str, Any]:
+        sealed = dict(server)
+        if sealed.get("password"):
+            sealed["password_token"] = self.box.encrypt(sealed.pop("password"))
+        sealed.pop("password", None)
+        return sealed
+
+    def _unseal(self, server: Mapping[str, Any]) -> dict[str, Any]:
+        plain = dict(server)
+        token = plain.pop("password_token", None)
+        plain["password"] = self.box.decrypt(token) if token else None
+        return plain
+
+    async def load_draft(self, actor: Actor, draft_id: str) -> FormDraft:
+        async with self._tx() as session:
+            draft = await session.get(FormDraft, draft_id)
+            expires = as_utc(draft.expires_at) if draft else None
+            if draft is None or draft.owner != actor.ref or expires is None or expires < utcnow():
+                raise DraftExpired()
+            data = dict(draft.data)
+            if data.get("servers"):
+                data["servers"] = [self._unseal(s) for s in data["servers"]]
+            draft.data = data
+            session.expunge(draft)
+            return draft
+
+    async def discard_draft(self, draft_id: str) -> None:
+        async with self._tx() as session:
+            await session.execute(delete(FormDraft).where(FormDraft.id == draft_id))
