@@ -73,9 +73,13 @@ def run() -> None:
     settings = Settings()
 
     async def body(core: Core) -> None:
-        from bot.launcher import run_adapters
+        from bot.launcher import AdaptersStopped, run_adapters
 
-        await run_adapters(core)
+        try:
+            await run_adapters(core)
+        except AdaptersStopped as exc:
+            err.print(f"[red]{exc}[/red]")
+            raise typer.Exit(1) from None
 
     if not settings.slack_enabled and not settings.discord_enabled:
         log.info("Sin credenciales de Slack ni Discord: se abre la consola.")
