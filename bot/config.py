@@ -51,7 +51,9 @@ class Settings(BaseSettings):
 
     api_token: SecretStr | None = None
     api_port: int = 8080
-    bot_locale: Literal["es", "en"] = "es"
+    # Only Spanish (the manual's labels) is implemented; Discord users with an English client see the
+    # command names and descriptions in English through app-command localisations.
+    bot_locale: Literal["es"] = "es"
 
     _split = field_validator(
         "discord_guild_ids",
