@@ -1,9 +1,9 @@
 """Who may do what, from the ids listed in configuration.
 
-A small team usually starts with no lists at all: then everyone in the workspace may view and edit,
-and revealing a password needs an explicit `CLIENTES_SECRET_VIEWERS` or `CLIENTES_ADMINS` entry as
-soon as either list exists. The console (the operator's own terminal) and the HTTP API (authorised
-by its bearer token) may do everything.
+A small team usually starts with no lists at all: then everyone in the workspace may view, create and
+edit clients. Revealing a server password is never open by default: only ids in
+`CLIENTES_SECRET_VIEWERS` or `CLIENTES_ADMINS` may. The console (the operator's own terminal) and the
+HTTP API (authorised by its bearer token) may do everything.
 """
 
 from __future__ import annotations
@@ -46,7 +46,10 @@ _DENIED = {
     Permission.VIEW: "No tiene permiso para ver clientes.",
     Permission.EDIT: "No tiene permiso para crear ni editar clientes.",
     Permission.DELETE: "No tiene permiso para eliminar ni restaurar clientes.",
-    Permission.REVEAL: "No tiene permiso para ver contraseñas de servidores.",
+    Permission.REVEAL: (
+        "No tiene permiso para ver contraseñas de servidores: un administrador debe incluirlo en "
+        "CLIENTES_SECRET_VIEWERS (o CLIENTES_ADMINS)."
+    ),
 }
 
 
@@ -71,9 +74,8 @@ class AccessPolicy:
             return self.allows(actor, Permission.VIEW)  # no editor list: whoever may view may edit
         if permission is Permission.DELETE:
             return not self.admins and self.allows(actor, Permission.EDIT)
-        if self.secret_viewers or self.admins:
-            return bool(ids & self.secret_viewers)
-        return self.allows(actor, Permission.EDIT)
+        # Server passwords are never open to "everyone": only people listed may reveal them.
+        return bool(ids & self.secret_viewers)
 
     def require(self, actor: Actor, permission: Permission) -> None:
         if not self.allows(actor, permission):

@@ -51,7 +51,10 @@ async def test_reveal_password_forbidden(discord_ui: DiscordUI, acme: int) -> No
     _, payload = await discord_ui.command("ver", {"cliente": f"#{acme}"})
     refused, _ = await discord_ui.click(discord_ui.message(payload), label="Ver contraseña")
     assert refused.type == 4 and refused.ephemeral
-    assert refused.content == "No tiene permiso para ver contraseñas de servidores."
+    assert refused.content == (
+        "No tiene permiso para ver contraseñas de servidores: un administrador debe incluirlo en "
+        "CLIENTES_SECRET_VIEWERS (o CLIENTES_ADMINS)."
+    )
 
 
 async def test_share_posts_a_copy_without_servers(discord_ui: DiscordUI, acme: int) -> None:

@@ -14,7 +14,7 @@ from pydantic import SecretStr
 from slack_bolt.async_app import AsyncApp
 
 from bot.config import Settings
-from bot.runtime import Core
+from bot.runtime import Core, policy_from
 from bot.slack import ids
 from bot.slack.app import build_app, build_client
 from commands.access import AccessPolicy
@@ -34,12 +34,14 @@ from tests.fakes.slack_requests import (
 
 
 def settings_for(fake: FakeSlack, **overrides: Any) -> Settings:
+    """Alice (the default user) may reveal server passwords; nobody may by default."""
+    values: dict[str, Any] = {"clientes_secret_viewers": DEFAULT_USER_ID, **overrides}
     return Settings(
         _env_file=None,  # type: ignore[call-arg]
         slack_bot_token=SecretStr("xoxb-test"),
         slack_signing_secret=SecretStr(SIGNING_SECRET),
         slack_api_url=fake.base_url,
-        **overrides,
+        **values,
     )
 
 
@@ -157,7 +159,8 @@ async def fake() -> AsyncIterator[FakeSlack]:
 @pytest.fixture
 def make_slack(fake: FakeSlack, db: Database, box: SecretBox) -> Callable[..., Slack]:
     def make(policy: AccessPolicy | None = None, **settings: Any) -> Slack:
-        core = Core(settings_for(fake, **settings), db, box, ClientService(db, box, policy or AccessPolicy()))
+        configured = settings_for(fake, **settings)
+        core = Core(configured, db, box, ClientService(db, box, policy or policy_from(configured)))
         return Slack(fake, build_app(core, build_client(core.settings)), core)
 
     return make

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from commands.access import Actor
+from commands.access import AccessPolicy, Actor
 from commands.errors import StorageUnavailable
 from commands.service import ClientService
 from storage import migrate
@@ -20,6 +20,7 @@ from storage.rotation import rotate_secrets
 
 SERVER = {"host": "erp.example.pe", "password": "contraseña-1"}
 RUC = {"doc_type": "6", "doc_number": "20100070970", "name": "Empresa"}
+ANA_REVEALS = AccessPolicy(secret_viewers=frozenset({"U0ANA"}))
 
 
 def test_urls_get_their_async_driver() -> None:
@@ -42,7 +43,7 @@ def test_secret_box_refuses_bad_keys_and_hides_them() -> None:
 
 async def test_rotation_keeps_every_password_readable(db: Database, ana: Actor) -> None:
     old_key, new_key = generate_key(), generate_key()
-    service = ClientService(db, SecretBox([old_key]))
+    service = ClientService(db, SecretBox([old_key]), ANA_REVEALS)
     cards = [
         await service.create(ana, {**RUC, "doc_number": number}, servers=[{**SERVER, "password": f"p{i}"}])
         for i, number in enumerate(("20100070970", "20131312955"))
@@ -51,7 +52,7 @@ async def test_rotation_keeps_every_password_readable(db: Database, ana: Actor) 
         before = set((await session.execute(text("SELECT password_token FROM servers"))).scalars().all())
     rotated_box = SecretBox([new_key, old_key])
     assert await rotate_secrets(db, rotated_box) == 2
-    only_new = ClientService(db, SecretBox([new_key]))
+    only_new = ClientService(db, SecretBox([new_key]), ANA_REVEALS)
     for i, card in enumerate(cards):
         assert await only_new.reveal_password(ana, card.id, card.servers[0].id) == f"p{i}"
     async with db.session() as session:
