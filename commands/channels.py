@@ -78,6 +78,10 @@ class RetryLater(Exception):
         self.retry_after = retry_after
 
 
+class WaitForChannel(RetryLater):
+    """A message for a channel that does not exist yet: checked again later, without using up attempts."""
+
+
 class ProvisionFailed(Exception):
     """Retrying cannot help (a missing permission or scope): shown on the client's card in Spanish."""
 

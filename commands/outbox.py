@@ -13,15 +13,23 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import ColumnElement, and_, or_, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
 from commands import cards
-from commands.channels import ChannelMessenger, ChannelProvisioner, ProvisionFailed, ProvisionRequest, RetryLater
+from commands.channels import (
+    ChannelMessenger,
+    ChannelProvisioner,
+    ProvisionFailed,
+    ProvisionRequest,
+    RetryLater,
+    WaitForChannel,
+)
 from storage.db import Database
 from storage.models import Client, OutboxJob, utcnow
 
@@ -29,6 +37,18 @@ log = logging.getLogger(__name__)
 
 PROVISION = "provision_channel"
 POST_MESSAGE = "post_message"
+CANDIDATES = 5  # rows looked at per claim; another worker may win some of them
+WAIT_FOR_CHANNEL = 60.0  # seconds between checks while a message waits for its channel
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A job this worker holds, and the attempt number that proves it still does."""
+
+    job_id: int
+    attempts: int
+
+
 _CHANNEL_FIELD = {"slack": "slack_channel", "discord": "discord_channel"}
 
 
@@ -77,12 +97,21 @@ class OutboxWorker:
         self._wake.set()
 
     async def run(self) -> None:
-        """Until cancelled: process due jobs, then wait for a notification or the poll interval."""
+        """Until cancelled: process due jobs, then wait for a notification or the poll interval.
+
+        Nothing stops it but cancellation: a database outage (SQLAlchemy's errors, or asyncpg's raw
+        OSError) or any other surprise is logged and retried after the poll interval.
+        """
         while True:
             try:
                 processed = await self.run_once()
-            except SQLAlchemyError as exc:  # the database is down: keep the jobs, try again later
-                log.warning("outbox: database unavailable (%s)", type(exc).__name__)
+            except asyncio.CancelledError:
+                raise
+            except (SQLAlchemyError, OSError, TimeoutError) as exc:
+                log.warning("outbox: database unavailable (%s); retrying", type(exc).__name__)
+                processed = 0
+            except Exception:
+                log.exception("outbox: unexpected error; retrying")
                 processed = 0
             if processed:
                 continue
@@ -91,15 +120,20 @@ class OutboxWorker:
             self._wake.clear()
 
     async def run_once(self) -> int:
-        """Claims and runs the due jobs of the platforms this process serves; returns how many ran."""
+        """Runs the due jobs of the platforms this process serves, claiming each right before running it
+        (a batch claimed up front could outlive its lease and be run twice); returns how many ran."""
         if not self.provisioners and not self.messengers:
             return 0
-        jobs = await self._claim()
-        for job_id in jobs:
-            await self._run(job_id)
-        return len(jobs)
+        processed = 0
+        while processed < self.settings.batch:
+            claim = await self._claim_one()
+            if claim is None:
+                break
+            await self._run(claim)
+            processed += 1
+        return processed
 
-    async def _claim(self) -> Sequence[int]:
+    async def _claim_one(self) -> Claim | None:
         now = utcnow()
         served = or_(
             and_(OutboxJob.kind == PROVISION, OutboxJob.platform.in_(self.provisioners)),
@@ -110,10 +144,9 @@ class OutboxWorker:
                 select(OutboxJob.id, OutboxJob.attempts)
                 .where(OutboxJob.status.in_(("pending", "running")), OutboxJob.next_attempt_at <= now, served)
                 .order_by(OutboxJob.next_attempt_at, OutboxJob.id)
-                .limit(self.settings.batch)
+                .limit(CANDIDATES)
                 .with_for_update(skip_locked=True)
             )
-            claimed = []
             for job_id, attempts in (await session.execute(stmt)).all():
                 won = await session.execute(
                     update(OutboxJob)
@@ -121,35 +154,37 @@ class OutboxWorker:
                     .values(status="running", attempts=attempts + 1, next_attempt_at=now + self.settings.lease)
                 )
                 if won.rowcount == 1:  # type: ignore[attr-defined]
-                    claimed.append(job_id)
-            return claimed
+                    return Claim(job_id, attempts + 1)
+        return None
 
-    async def _run(self, job_id: int) -> None:
+    async def _run(self, claim: Claim) -> None:
         async with self.db.session() as session:
-            job = await session.get(OutboxJob, job_id)
+            job = await session.get(OutboxJob, claim.job_id)
             if job is None:
                 return
             client = await session.get(Client, job.client_id) if job.client_id else None
-            work = self._prepare(job, client)
+            work = self._prepare(job, client, claim)
         if isinstance(work, str):
-            await self._finish(job_id, work, None)
+            await self._finish(claim, work, None)
             return
         try:
             await asyncio.wait_for(work(), self.settings.job_timeout)
+        except WaitForChannel as exc:
+            await self._retry(claim, exc.reason, WAIT_FOR_CHANNEL, count=False)
         except RetryLater as exc:
-            await self._retry(job_id, exc.reason, exc.retry_after)
+            await self._retry(claim, exc.reason, exc.retry_after)
         except ProvisionFailed as exc:
-            log.warning("outbox: job %s failed for good: %s", job_id, exc)
-            await self._finish(job_id, "failed", str(exc))
+            log.warning("outbox: job %s failed for good: %s", claim.job_id, exc)
+            await self._finish(claim, "failed", str(exc))
         except TimeoutError:
-            await self._retry(job_id, "la plataforma no respondió a tiempo", None)
+            await self._retry(claim, "la plataforma no respondió a tiempo", None)
         except Exception as exc:  # an unexpected error may be passing: retry, bounded by max_attempts
-            log.exception("outbox: job %s raised %s", job_id, type(exc).__name__)
-            await self._retry(job_id, "error inesperado; se reintentará", None)
+            log.exception("outbox: job %s raised %s", claim.job_id, type(exc).__name__)
+            await self._retry(claim, "error inesperado; se reintentará", None)
         else:
-            await self._finish(job_id, "done", None)
+            await self._finish(claim, "done", None)
 
-    def _prepare(self, job: OutboxJob, client: Client | None) -> Callable[[], Awaitable[None]] | str:
+    def _prepare(self, job: OutboxJob, client: Client | None, claim: Claim) -> Callable[[], Awaitable[None]] | str:
         """The platform call to make, or the final status when there is nothing left to do."""
         if client is None or client.deleted_at is not None:
             return "cancelled"
@@ -162,7 +197,7 @@ class OutboxWorker:
                 reason = f"el canal de {job.platform} del cliente aún no existe"
 
                 async def not_yet() -> None:
-                    raise RetryLater(reason)
+                    raise WaitForChannel(reason)
 
                 return not_yet
             messenger = self.messengers[job.platform]
@@ -173,11 +208,10 @@ class OutboxWorker:
         name = str(job.payload.get("name") or "")
         if getattr(client, field) != name:
             return "superseded"  # the client names another channel now; that job does the work
-        job_id = job.id
         progress = dict(job.payload.get("progress") or {})
 
         async def save_progress(steps: dict[str, str]) -> None:
-            await self._save_progress(job_id, steps)
+            await self._save_progress(claim, steps)
 
         request = ProvisionRequest(job.platform, name, cards.card(client), progress, save_progress)
         provisioner = self.provisioners[job.platform]
@@ -188,10 +222,15 @@ class OutboxWorker:
 
         return provision
 
-    async def _save_progress(self, job_id: int, steps: dict[str, str]) -> None:
+    @staticmethod
+    def _owned(claim: Claim) -> ColumnElement[bool]:
+        """Still this worker's: a job whose lease ran out may have been claimed again meanwhile."""
+        return and_(OutboxJob.id == claim.job_id, OutboxJob.status == "running", OutboxJob.attempts == claim.attempts)
+
+    async def _save_progress(self, claim: Claim, steps: dict[str, str]) -> None:
         """Stored at once, in its own transaction: a crash right after a post must not forget it."""
         async with self.db.session() as session, session.begin():
-            job = await session.get(OutboxJob, job_id)
+            job = (await session.execute(select(OutboxJob).where(self._owned(claim)))).scalar_one_or_none()
             if job is not None:
                 job.payload = {**job.payload, "progress": steps}
 
@@ -207,23 +246,25 @@ class OutboxWorker:
             )
         log.info("outbox: %s channel #%s ready for client %s", request.platform, request.channel_name, request.card.id)
 
-    async def _retry(self, job_id: int, reason: str, retry_after: float | None) -> None:
+    async def _retry(self, claim: Claim, reason: str, retry_after: float | None, *, count: bool = True) -> None:
+        """Back to pending after a delay; `count=False` (waiting for a channel) does not use up attempts."""
+        values: dict[str, Any] = {"status": "pending", "last_error": reason}
+        if count and claim.attempts >= self.settings.max_attempts:
+            values = {
+                "status": "failed",
+                "last_error": f"{reason} (tras {claim.attempts} intentos)",
+                "done_at": utcnow(),
+            }
+        else:
+            delay = backoff(claim.attempts, self.settings, retry_after) if count else (retry_after or 0.0)
+            values["next_attempt_at"] = utcnow() + timedelta(seconds=delay)
+            if not count:
+                values["attempts"] = claim.attempts - 1
         async with self.db.session() as session, session.begin():
-            job = await session.get(OutboxJob, job_id)
-            if job is None:
-                return
-            if job.attempts >= self.settings.max_attempts:
-                job.status = "failed"
-                job.last_error = f"{reason} (tras {job.attempts} intentos)"
-                return
-            job.status = "pending"
-            job.last_error = reason
-            job.next_attempt_at = utcnow() + timedelta(seconds=backoff(job.attempts, self.settings, retry_after))
+            await session.execute(update(OutboxJob).where(self._owned(claim)).values(values))
 
-    async def _finish(self, job_id: int, status: str, error: str | None) -> None:
+    async def _finish(self, claim: Claim, status: str, error: str | None) -> None:
         async with self.db.session() as session, session.begin():
             await session.execute(
-                update(OutboxJob)
-                .where(OutboxJob.id == job_id)
-                .values(status=status, last_error=error, done_at=utcnow())
+                update(OutboxJob).where(self._owned(claim)).values(status=status, last_error=error, done_at=utcnow())
             )

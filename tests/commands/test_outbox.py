@@ -143,10 +143,39 @@ async def test_a_claimed_job_is_not_claimed_twice(service: ClientService, ana: A
     first = OutboxWorker(service.db, {"slack": ScriptedPlatform("slack")})
     second = OutboxWorker(service.db, {"slack": ScriptedPlatform("slack")})
     await service.create(ana, RUC, integrations={"slack_channel": "acme"})
-    assert len(await first._claim()) == 1
-    assert await second._claim() == []  # leased to the first worker
+    claim = await first._claim_one()
+    assert claim is not None and claim.attempts == 1
+    assert await second._claim_one() is None  # leased to the first worker
     (job,) = await jobs(service)
     assert job.status == "running" and job.attempts == 1
+
+
+async def test_a_worker_whose_lease_ran_out_cannot_overwrite_the_new_owner(service: ClientService, ana: Actor) -> None:
+    slow = OutboxWorker(service.db, {"slack": ScriptedPlatform("slack")})
+    fast = OutboxWorker(service.db, {"slack": ScriptedPlatform("slack", ProvisionResult("C2", True))})
+    card = await service.create(ana, RUC, integrations={"slack_channel": "acme"})
+    stale = await slow._claim_one()
+    assert stale is not None
+    await make_due(service)  # the lease ran out: as if `slow` hung for longer than it
+    assert await fast.run_once() == 1
+    await slow._retry(stale, "late failure", None)  # the first worker finally answers
+    await slow._finish(stale, "failed", "late failure")
+    (job,) = await jobs(service)
+    assert (job.status, job.last_error, job.attempts) == ("done", None, 2)
+    assert (await service.get(ana, card.id)).slack_channel_id == "C2"
+
+
+async def test_a_waiting_message_never_runs_out_of_attempts(service: ClientService, ana: Actor) -> None:
+    worker = OutboxWorker(service.db, {}, OutboxSettings(max_attempts=2))
+    worker.add_messenger(ScriptedMessenger("slack"))
+    card = await service.create(ana, RUC, integrations={"slack_channel": "acme"})
+    await service.post_message(Actor("api", "flow"), card.id, "hola")
+    for _ in range(5):
+        await make_due(service)
+        await worker.run_once()
+    message = next(j for j in await jobs(service) if j.kind == "post_message")
+    assert (message.status, message.attempts) == ("pending", 0)
+    assert message.last_error == "el canal de slack del cliente aún no existe"
 
 
 @pytest.mark.parametrize(
