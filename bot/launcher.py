@@ -55,11 +55,11 @@ async def run_adapters(core: Core) -> None:
 
         await ConsoleAdapter(core.service).run()
         return
-    services = [asyncio.create_task(worker.run(), name="outbox")]
+    services = [asyncio.create_task(_supervised("El trabajador de canales", worker.run()), name="outbox")]
     if settings.api_token:
         from bot.api.runner import run_api
 
-        services.append(asyncio.create_task(run_api(core), name="api"))
+        services.append(asyncio.create_task(_supervised("La API HTTP", run_api(core)), name="api"))
     running = [asyncio.create_task(_supervised(name, coro), name=name) for name, coro in adapters.items()]
     try:
         await asyncio.gather(*running)
