@@ -23,7 +23,7 @@ def _split_ids(value: object) -> frozenset[str]:
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
 
-    database_url: str = DEFAULT_DATABASE_URL
+    database_url: str = Field(DEFAULT_DATABASE_URL, repr=False)  # may carry a password
     clientes_secret_keys: SecretStr | None = None
 
     slack_bot_token: SecretStr | None = None

@@ -54,7 +54,9 @@ class FormDrafts:
             await session.execute(delete(FormDraft).where(FormDraft.expires_at < now))
             draft = await session.get(FormDraft, draft_id) if draft_id else None
             if draft is None or draft.owner != actor.ref:
-                draft = FormDraft(id=draft_id or uuid.uuid4().hex, owner=actor.ref, kind=kind)
+                # Someone else's id (or none) starts a new draft: never overwrite another user's form.
+                fresh = draft_id if draft is None and draft_id else uuid.uuid4().hex
+                draft = FormDraft(id=fresh, owner=actor.ref, kind=kind)
                 session.add(draft)
             draft.kind = kind
             draft.data = stored

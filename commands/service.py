@@ -60,8 +60,10 @@ class ClientService(FormDrafts):
     @asynccontextmanager
     async def _tx(self) -> AsyncIterator[AsyncSession]:
         """One unit of work; database outages become a Spanish message instead of a traceback."""
+        info: dict[str, Any] = {}
         try:
             async with self.db.session() as session:
+                info = session.info
                 async with session.begin():
                     yield session
                 if session.info.pop("outbox", False) and self.on_outbox is not None:
@@ -69,6 +71,16 @@ class ClientService(FormDrafts):
         except (OperationalError, InterfaceError, OSError, TimeoutError) as exc:
             log.warning("database unavailable: %s", type(exc).__name__)
             raise StorageUnavailable() from exc
+        except IntegrityError as exc:
+            # Lost a race against another save of the same document (checked first, enforced by the
+            # unique index): the same answer as the check, never a traceback. An idempotent create
+            # (origin_key) resolves its own race, so it gets the error as is.
+            document = "doc_number" in str(exc.orig) or "uq_clients_live_document" in str(exc.orig)
+            if document and not info.get("origin_key"):
+                label = CLIENT.field("doc_number").label
+                message = "otro usuario acaba de registrar ese documento."
+                raise FieldErrors([FieldError("client", "doc_number", label, message)]) from None
+            raise
 
     async def _load(self, session: AsyncSession, client_id: int, *, deleted: bool | None = False) -> Client:
         client = await repository.get_client(session, client_id, deleted=deleted)
@@ -184,6 +196,7 @@ class ClientService(FormDrafts):
         try:
             async with self._tx() as session:
                 if origin_key:
+                    session.info["origin_key"] = origin_key
                     done = await repository.by_origin(session, origin_key)
                     if done is not None:
                         return await self._card(session, done)

@@ -43,6 +43,17 @@ class ImportReport:
     problems: list[str] = field(default_factory=list)
 
 
+def _shape_problem(record: object) -> str | None:
+    """Why a record cannot even be read as a client (a file edited by hand), or None."""
+    if not isinstance(record, Mapping):
+        return "no es un objeto JSON con los campos del cliente."
+    for key in ("addresses", "servers"):
+        items = record.get(key)
+        if items is not None and (not isinstance(items, list) or not all(isinstance(i, Mapping) for i in items)):
+            return f"«{key}» debe ser una lista de objetos."
+    return None
+
+
 def _pick(record: Mapping[str, Any], keys: Iterable[str]) -> dict[str, Any]:
     return {key: record.get(key) for key in keys}
 
@@ -50,12 +61,19 @@ def _pick(record: Mapping[str, Any], keys: Iterable[str]) -> dict[str, Any]:
 async def import_records(
     service: ClientService,
     actor: Actor,
-    records: Iterable[Mapping[str, Any]],
+    records: Iterable[Any],
     on_record: Callable[[], None] | None = None,
 ) -> ImportReport:
     """Creates each record; the same file imported twice creates nothing new (its hash is the origin key)."""
     report = ImportReport()
     for number, record in enumerate(records, start=1):
+        shape = _shape_problem(record)
+        if shape:
+            report.skipped += 1
+            report.problems.append(f"registro {number}: {shape}")
+            if on_record:
+                on_record()
+            continue
         digest = hashlib.sha256(json.dumps(record, sort_keys=True, default=str).encode()).hexdigest()[:40]
         addresses = sorted(record.get("addresses") or [], key=lambda a: not a.get("main"))
         if await service.by_origin(actor, f"import:{digest}") is not None:

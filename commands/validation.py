@@ -90,11 +90,16 @@ def email(raw: str) -> str:
         raise _Invalid(f"«{raw}» no es un correo electrónico válido.") from None
 
 
+WEBSITE_MAX = 255
+
+
 def website(raw: str) -> str:
     candidate = raw if "://" in raw else f"https://{raw}"
     parts = urlsplit(candidate)
     if parts.scheme not in ("http", "https") or not parts.hostname or not _valid_hostname(parts.hostname):
         raise _Invalid(f"«{raw}» no es una dirección web válida (http:// o https://).")
+    if len(candidate) > WEBSITE_MAX:  # checked after adding https://: what is stored must fit
+        raise _Invalid(f"admite como máximo {WEBSITE_MAX} caracteres con «https://» (tendría {len(candidate)}).")
     return candidate
 
 

@@ -332,3 +332,25 @@ def test_access_lists_combine_sensibly() -> None:
     assert not with_admins.allows(stranger, Permission.REVEAL)
     assert all(with_admins.allows(Actor("discord", "9", groups=frozenset({"UADMIN"})), p) for p in Permission)
     assert all(with_admins.allows(Actor("console", "me"), p) for p in Permission)
+
+
+async def test_racing_edits_to_the_same_document_get_a_field_error(service: ClientService, ana: Actor) -> None:
+    first = await make(service, ana, client={"doc_type": "1", "doc_number": "12345678", "name": "Uno"})
+    second = await make(service, ana, client={"doc_type": "1", "doc_number": "87654321", "name": "Dos"})
+    target = {"doc_type": "6", "doc_number": "20100070970"}
+    results = await asyncio.gather(
+        service.edit_section(ana, first.id, "client", {**target, "name": "Uno"}, first.version),
+        service.edit_section(ana, second.id, "client", {**target, "name": "Dos"}, second.version),
+        return_exceptions=True,
+    )
+    errors = [r for r in results if isinstance(r, BaseException)]
+    assert len(errors) == 1 and isinstance(errors[0], FieldErrors), results
+    assert "doc_number" in errors[0].by_field()
+
+
+async def test_a_draft_id_of_another_user_starts_a_new_draft(service: ClientService, ana: Actor, bruno: Actor) -> None:
+    mine = await service.save_draft(ana, "create", {"client": {"name": "de Ana"}})
+    theirs = await service.save_draft(bruno, "create", {"client": {"name": "de Bruno"}}, draft_id=mine)
+    assert theirs != mine
+    assert (await service.load_draft(ana, mine)).data == {"client": {"name": "de Ana"}}
+    assert (await service.load_draft(bruno, theirs)).data == {"client": {"name": "de Bruno"}}

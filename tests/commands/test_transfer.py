@@ -64,3 +64,17 @@ def test_cli_export_then_import(tmp_path: Path) -> None:
     exported = subprocess.run([*run, "export"], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60)
     assert exported.returncode == 0, exported.stderr
     assert json.loads(exported.stdout)[0]["name"] == "José Núñez"
+
+
+async def test_malformed_records_are_skipped_and_listed(service: ClientService, ana: Actor) -> None:
+    records = [
+        "not an object",
+        {"doc_number": "12345678", "name": "Con dirección rota", "addresses": ["Av. Larco 345"]},
+        {"doc_number": "87654321", "name": "Bueno"},
+    ]
+    report = await import_records(service, ana, records)
+    assert (report.created, report.skipped) == (1, 2)
+    assert report.problems == [
+        "registro 1: no es un objeto JSON con los campos del cliente.",
+        "registro 2: «addresses» debe ser una lista de objetos.",
+    ]

@@ -184,3 +184,11 @@ def test_district_search_ranks_own_names_first() -> None:
     assert [d.code for d in ubigeo.search("san juan miraflores")] == ["150133"]
     assert [d.code for d in ubigeo.search("1501")][:2] == ["150101", "150102"]
     assert ubigeo.search("   ") == [] and len(ubigeo.search("a", limit=25)) == 25
+
+
+def test_website_length_counts_the_added_scheme() -> None:
+    host = ".".join(ch * 60 for ch in "abcd") + ".peru"  # 248 characters: fits the field, not with https://
+    assert len(host) == 248
+    errors = errors_of(CONTACT, {"website": host})
+    assert errors["website"] == "Sitio Web: admite como máximo 255 caracteres con «https://» (tendría 256)."
+    assert validate_section(CONTACT, {"website": host[:-2]})["website"] == f"https://{host[:-2]}"
