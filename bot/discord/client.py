@@ -4,6 +4,9 @@ Intents: `Intents.none()` plus `guilds` (the tree and guild-scoped commands need
 No privileged intent is needed: `members` — the invoking member and its role ids arrive inside every
 interaction payload; `message_content` — slash commands, buttons and modals never read messages;
 `presences` — nothing depends on who is online.
+
+Every interaction first passes `guild_gate` (installed here): DMs and servers not in DISCORD_GUILD_IDS
+are refused before any handler runs, and /clientes is registered guild-only.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ import logging
 import discord
 from discord import app_commands
 
+from bot.discord import guild_gate
 from bot.discord.commands import ClientesGroup
 from bot.discord.escape import NO_MENTIONS
 from bot.discord.replies import DEFAULT_BUDGET, report_unexpected
@@ -43,6 +47,13 @@ class ClientesTree(app_commands.CommandTree):
 RATELIMIT_WAIT_MAX = 30.0
 
 
+GLOBAL_WARNING = (
+    "DISCORD_GUILD_IDS está vacío: /clientes se registra globalmente y el bot responde en CUALQUIER servidor "
+    "al que alguien lo agregue. Defina DISCORD_GUILD_IDS con los IDs de sus servidores y desactive «Public "
+    "Bot» en el portal de desarrolladores de Discord (Bot → Public Bot)."
+)
+
+
 class ClientesBot(discord.Client):
     """`response_budget`: seconds of work allowed before a reply is deferred (Discord allows 3)."""
 
@@ -53,6 +64,7 @@ class ClientesBot(discord.Client):
         self.response_budget = response_budget
         self.tree = ClientesTree(self)
         self.tree.add_command(ClientesGroup())
+        guild_gate.install(self, lambda: self.guild_ids)
 
     @property
     def guild_ids(self) -> list[int]:
@@ -67,6 +79,7 @@ class ClientesBot(discord.Client):
         """To each DISCORD_GUILD_IDS guild (instant), else globally (Discord may take up to an hour)."""
         try:
             if not self.guild_ids:
+                log.warning(GLOBAL_WARNING)
                 await self.tree.sync()
                 log.info("/clientes registrado globalmente")
                 return

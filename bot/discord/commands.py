@@ -46,6 +46,7 @@ async def deleted_clients(interaction: discord.Interaction, current: str) -> lis
     return await _suggest(interaction, current, deleted=True)
 
 
+@app_commands.guild_only()
 class ClientesGroup(app_commands.Group, name="clientes", description=GROUP_DESCRIPTION):
     @app_commands.command(name="nuevo", description=DESCRIPTIONS["nuevo"])
     async def nuevo(self, interaction: discord.Interaction) -> None:

@@ -8,9 +8,9 @@ import discord
 from bot.discord.actor import actor_of
 from bot.discord.embeds import card_embed, list_embed
 from bot.discord.escape import md
-from bot.discord.form_flow import open_edit, open_form, service_of
+from bot.discord.form_flow import may_edit, open_edit, open_form, service_of
 from bot.discord.form_target import FormTarget
-from bot.discord.replies import Reply, answer, send
+from bot.discord.replies import DELETED_UNSENT, SAVED_UNSENT, Reply, answer, send
 from bot.discord.ui.base import view_of
 from bot.discord.ui.card_view import card_view
 from bot.discord.ui.client_picker import PickClient
@@ -26,9 +26,18 @@ from commands.views import ClientCard
 PLATFORM_NAMES = {"slack": "Slack", "discord": "Discord"}
 
 
-def card_reply(card: ClientCard, headline: str | None = None, *, replace: bool = False, item_page: int = 0) -> Reply:
-    """The card with its components; `replace` puts it in place of the message that was clicked."""
-    return Reply(content=headline, embeds=[card_embed(card)], view=card_view(card, item_page), replace=replace)
+def card_reply(
+    card: ClientCard,
+    headline: str | None = None,
+    *,
+    replace: bool = False,
+    item_page: int = 0,
+    unsent: str | None = None,
+) -> Reply:
+    """The card with its components; `replace` puts it in place of the message that was clicked;
+    `unsent` (see `Reply`) when the card reports a change already committed."""
+    view = card_view(card, item_page)
+    return Reply(content=headline, embeds=[card_embed(card)], view=view, replace=replace, unsent=unsent)
 
 
 def conflict_reply(exc: Conflict, *, replace: bool = False) -> Reply:
@@ -52,7 +61,7 @@ async def _for_action(interaction: discord.Interaction, action: str, card: Clien
         return _confirm_delete(card)
     if action == "restaurar":
         restored = await service_of(interaction).restore(actor_of(interaction), card.id)
-        return card_reply(restored, f"Cliente «{md(restored.name)}» restaurado.")
+        return card_reply(restored, f"Cliente «{md(restored.name)}» restaurado.", unsent=SAVED_UNSENT)
     if action == "canales":
         return await _channels(interaction, card.id)
     return card_reply(card)
@@ -108,7 +117,8 @@ def _confirm_delete(card: ClientCard) -> Reply:
 async def card_action(interaction: discord.Interaction, action: str, client_id: int, version: int) -> None:
     service, actor = service_of(interaction), actor_of(interaction)
     if action == "addr":
-        await send(interaction, picker_reply(start_state(client_id, version)))
+        if await may_edit(interaction):  # the picker only leads to the Dirección form
+            await send(interaction, picker_reply(start_state(client_id, version)))
     elif action in ("contact", "integ"):
         await open_edit(interaction, client_id, "contact" if action == "contact" else "integrations")
     elif action == "srv":
@@ -168,7 +178,7 @@ async def delete(interaction: discord.Interaction, client_id: int, version: int)
         except Conflict as exc:
             return conflict_reply(exc, replace=True)  # the current card in place of the question
         text = f"{md(notice.text)} Puede deshacerlo con «Deshacer» o con `/clientes restaurar`."
-        return Reply(content=text, view=view_of(UndoDelete(client_id)), replace=True)
+        return Reply(content=text, view=view_of(UndoDelete(client_id)), replace=True, unsent=DELETED_UNSENT)
 
     await answer(interaction, work(), replace=True)
 
@@ -176,7 +186,7 @@ async def delete(interaction: discord.Interaction, client_id: int, version: int)
 async def restore(interaction: discord.Interaction, client_id: int, *, replace: bool = False) -> None:
     async def work() -> Reply:
         card = await service_of(interaction).restore(actor_of(interaction), client_id)
-        reply = card_reply(card, f"Cliente «{md(card.name)}» restaurado.")
+        reply = card_reply(card, f"Cliente «{md(card.name)}» restaurado.", unsent=SAVED_UNSENT)
         reply.replace = replace
         return reply
 

@@ -16,12 +16,13 @@ import discord
 from bot.discord.actor import actor_of
 from bot.discord.escape import md
 from bot.discord.form_target import OTHER_COUNTRY, FormTarget
-from bot.discord.replies import Reply, TooSlow, answer, before_deadline, error_reply, send
+from bot.discord.replies import SAVED_UNSENT, Reply, TooSlow, answer, before_deadline, error_reply, send
 from bot.discord.ui.base import view_of
 from bot.discord.ui.fix_button import FixButton
 from bot.discord.ui.section_modal import SectionModal
 from bot.discord.ui.ubigeo_picker import picker_reply, start_state
-from commands.errors import Conflict, CoreError, FieldErrors
+from commands.access import Permission
+from commands.errors import Conflict, CoreError, FieldErrors, Forbidden
 from commands.service import ClientService
 from commands.views import ClientCard
 
@@ -30,13 +31,30 @@ def service_of(interaction: discord.Interaction) -> ClientService:
     return interaction.client.core.service  # type: ignore[attr-defined]
 
 
+async def may_edit(interaction: discord.Interaction) -> bool:
+    """Whether the user may create/edit clients; if not, answers with the core's Forbidden sentence.
+
+    Asked before opening any form (or the address picker leading to one), so a viewer is told at once
+    instead of after typing a whole form that the core would refuse on submit. It only reads the
+    in-memory policy — no database — so the modal can still be the first answer within 3 s."""
+    try:
+        service_of(interaction).policy.require(actor_of(interaction), Permission.EDIT)
+    except Forbidden as exc:
+        await send(interaction, error_reply(exc))
+        return False
+    return True
+
+
 async def open_form(interaction: discord.Interaction, target: FormTarget, values: dict[str, Any] | None = None) -> None:
-    await interaction.response.send_modal(SectionModal(target, values))
+    if await may_edit(interaction):
+        await interaction.response.send_modal(SectionModal(target, values))
 
 
 async def open_edit(interaction: discord.Interaction, client_id: int, what: str) -> None:
     """Opens the edit form of a section ("client", "contact", "integrations", "s<id>"), pre-filled
     with the current values and carrying their version; "a<id>" opens the picker on its distrito."""
+    if not await may_edit(interaction):
+        return
     try:
         card = await before_deadline(interaction, service_of(interaction).get(actor_of(interaction), client_id))
         if what in ("client", "contact", "integrations"):
@@ -74,13 +92,15 @@ async def open_address(
 
 async def reopen(interaction: discord.Interaction, draft_id: str) -> None:
     """ "Corregir": the refused form again, with what was typed."""
+    if not await may_edit(interaction):
+        return
     try:
         draft = await before_deadline(interaction, service_of(interaction).load_draft(actor_of(interaction), draft_id))
     except (CoreError, TooSlow) as exc:
         await send(interaction, error_reply(exc))
         return
     target, values = FormTarget.from_draft(draft.data)
-    await interaction.response.send_modal(SectionModal(target, values, form_id=draft_id))
+    await interaction.response.send_modal(SectionModal(target, values, form_id=draft_id))  # may_edit: above
 
 
 async def submit(
@@ -136,4 +156,4 @@ async def _save(
         headline = f"Cliente «{md(card.name)}» registrado. Complete las demás secciones con los botones."
     else:
         headline = f"Se guardó «{target.title()}»."
-    return card_reply(card, headline)
+    return card_reply(card, headline, unsent=SAVED_UNSENT)

@@ -17,7 +17,7 @@ from bot.discord.embeds import section_embed
 from bot.discord.escape import md
 from bot.discord.flows import card_reply, conflict_reply
 from bot.discord.form_flow import service_of
-from bot.discord.replies import Reply, answer
+from bot.discord.replies import SAVED_UNSENT, Reply, answer
 from bot.discord.ui.base import view_of
 from bot.discord.ui.remove_buttons import KINDS, ConfirmRemove, KeepCard
 from commands.errors import Conflict
@@ -56,7 +56,7 @@ async def _mark_main(interaction: discord.Interaction, client_id: int, version: 
         card = await service_of(interaction).set_main_address(actor_of(interaction), client_id, address_id, version)
     except Conflict as exc:
         return conflict_reply(exc, replace=True)
-    return card_reply(card, DONE["main", "address"], replace=True)
+    return card_reply(card, DONE["main", "address"], replace=True, unsent=SAVED_UNSENT)
 
 
 async def _ask_remove(interaction: discord.Interaction, client_id: int, version: int, kind: str, item_id: int) -> Reply:
@@ -86,7 +86,7 @@ async def remove(interaction: discord.Interaction, kind: str, client_id: int, ve
             card = await call(actor, client_id, item_id, version)
         except Conflict as exc:
             return conflict_reply(exc, replace=True)
-        return card_reply(card, DONE["remove", kind], replace=True)
+        return card_reply(card, DONE["remove", kind], replace=True, unsent=SAVED_UNSENT)
 
     await answer(interaction, work(), replace=True)
 

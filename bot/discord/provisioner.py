@@ -4,7 +4,8 @@ Only REST is used (`fetch_*`), never the gateway cache: the worker may run befor
 ready, and without the `members` intent the cache would not know the client's user anyway.
 
 Every step can be repeated by a retried job without effect: an existing text channel of that name is
-linked instead of creating a second one, permission overwrites are PUTs, and each message is only
+linked instead of creating a second one (only inside DISCORD_CLIENTS_CATEGORY_ID, or without it only the
+bot's own channel for that client: see `_linkable`), permission overwrites are PUTs, and each message is only
 posted when the bot's own copy is not already there (see `onboarding`). The announcement comes last.
 
 Errors: a missing permission, a wrong id in the settings or a request Discord refuses (400) cannot be
@@ -173,11 +174,19 @@ class DiscordProvisioner:
         role: discord.Role | None,
         user: ClientUser | None,
     ) -> tuple[discord.TextChannel, bool]:
-        """The text channel of that name (linked; the client's member is let in), else a new private one."""
+        """The text channel of that name that may be linked (the client's member is let in), else a new
+        private one; see `_linkable` for which existing channels may be linked."""
         listing = Step(f"el bot no puede ver los canales del servidor «{guild.name}» (permiso Ver canales)")
         channels = await at_step(listing, guild.fetch_channels())
-        existing = [c for c in channels if isinstance(c, discord.TextChannel) and c.name == name]
-        existing.sort(key=lambda c: (category is None or c.category_id != category.id, c.id))
+        same_name = [c for c in channels if isinstance(c, discord.TextChannel) and c.name == name]
+        existing = _linkable(same_name, category, topic)
+        if same_name and not existing:
+            raise ProvisionFailed(
+                f"ya existe un canal #{name} fuera de la categoría de clientes; elija otro nombre"
+                if category is not None
+                else f"ya existe un canal #{name} que el bot no creó para este cliente; elija otro nombre "
+                "(o defina DISCORD_CLIENTS_CATEGORY_ID para vincular los canales de esa categoría)"
+            )
         member = discord.Object(user.member_id, type=discord.Member) if user and user.member_id else None
         if existing:
             channel = existing[0]
@@ -227,6 +236,22 @@ class DiscordProvisioner:
         )
         target = self.bot.get_partial_messageable(int(raw))
         await at_step(step, post_once(target, bot_id, card, announcement_text(card, channel_id)))
+
+
+def _linkable(
+    same_name: list[discord.TextChannel], category: discord.CategoryChannel | None, topic: str
+) -> list[discord.TextChannel]:
+    """Which same-named channels may be linked — and so get the client's user let in.
+
+    Why not any: an editor types the channel name, and linking grants the client's Discord user access,
+    so naming a private staff channel would open it. With DISCORD_CLIENTS_CATEGORY_ID only channels in
+    that category qualify; without it, only the bot's own channel for this client (its topic is the
+    card's, as set on creation), which keeps a retried job from creating a second one."""
+    if category is not None:
+        chosen = [c for c in same_name if c.category_id == category.id]
+    else:
+        chosen = [c for c in same_name if c.topic == topic]
+    return sorted(chosen, key=lambda c: c.id)
 
 
 def card_topic(card: ClientCard) -> str:

@@ -25,6 +25,9 @@ from commands.errors import CoreError
 log = logging.getLogger(__name__)
 
 UNEXPECTED = "Ocurrió un error inesperado; no se guardó nada. Intente de nuevo y, si persiste, avise al equipo."
+# The work finished (a create/edit/delete is committed) but Discord refused the message saying so.
+SAVED_UNSENT = "Se guardó, pero Discord no aceptó la respuesta; use /clientes ver para ver el resultado."
+DELETED_UNSENT = "Se eliminó, pero Discord no aceptó la respuesta; use /clientes restaurar para deshacerlo."
 SLOW = "La base de datos tardó demasiado en responder y Discord no espera más de 3 segundos. Pulse de nuevo."
 DEFAULT_BUDGET = 2.0
 T = TypeVar("T")
@@ -39,13 +42,17 @@ class TooSlow(Exception):
 
 @dataclass
 class Reply:
-    """A message to show. `replace` edits the message whose component was used instead of adding one."""
+    """A message to show. `replace` edits the message whose component was used instead of adding one.
+
+    `unsent`: what to say if Discord refuses this reply after the work committed a change (e.g.
+    `SAVED_UNSENT`); None means nothing was changed, so the generic "no se guardó nada" is true."""
 
     content: str | None = None
     embeds: list[discord.Embed] = field(default_factory=list)
     view: ui.View | None = None
     ephemeral: bool = True
     replace: bool = False
+    unsent: str | None = None
 
 
 def error_reply(exc: CoreError | TooSlow) -> Reply:
@@ -138,12 +145,16 @@ async def answer(
     try:
         await send(interaction, reply)
     except discord.HTTPException:
-        # e.g. Discord refused the message (400): say so rather than leave "interaction failed".
-        await report_unexpected(interaction, "sending the reply failed")
+        # e.g. Discord refused the message (400): say so rather than leave "interaction failed" — and
+        # never "no se guardó nada" when the change is already committed.
+        await report_unexpected(interaction, "sending the reply failed", text=reply.unsent or UNEXPECTED)
 
 
-async def report_unexpected(interaction: discord.Interaction, what: str, error: BaseException | None = None) -> None:
-    """Logs a failure and tells the user nothing was saved; never raises (it is the last resort)."""
+async def report_unexpected(
+    interaction: discord.Interaction, what: str, error: BaseException | None = None, *, text: str = UNEXPECTED
+) -> None:
+    """Logs a failure and tells the user `text` (by default: nothing was saved); never raises (it is
+    the last resort)."""
     log.error("Discord interaction %s: %s", interaction.id, what, exc_info=error or True)
     with contextlib.suppress(discord.HTTPException):
-        await send(interaction, Reply(content=UNEXPECTED))
+        await send(interaction, Reply(content=text))

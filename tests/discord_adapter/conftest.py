@@ -34,12 +34,8 @@ Payload = dict[str, Any]
 
 
 def make_settings(**values: Any) -> Settings:
-    return Settings(
-        _env_file=None,  # type: ignore[call-arg]
-        discord_bot_token=FAKE_TOKEN,
-        discord_guild_ids=str(GUILD_ID),
-        **values,
-    )
+    values.setdefault("discord_guild_ids", str(GUILD_ID))
+    return Settings(_env_file=None, discord_bot_token=FAKE_TOKEN, **values)  # type: ignore[call-arg]
 
 
 @pytest.fixture

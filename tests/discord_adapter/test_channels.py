@@ -371,3 +371,64 @@ async def test_an_api_message_is_posted_once_the_channel_exists(
     [message] = [m for m in posted if m.get("content", "").startswith("Hola")]
     assert message["content"] == "Hola @everyone: su servidor <@&1> está listo"
     assert message["allowed_mentions"] == {"parse": []}
+
+
+STAFF_ONLY = [{"id": str(EVERYONE_ROLE_ID), "type": 0, "allow": "0", "deny": str(VIEW)}]
+
+
+async def test_a_same_named_channel_outside_the_category_is_never_linked(
+    discord_ui: DiscordUI, fake: FakeDiscord, core: Core, worker: OutboxWorker
+) -> None:
+    """An editor naming a private staff channel must not let the client's user into it."""
+    staff = fake._add_channel({"type": 0, "name": "cliente-acme", "permission_overwrites": STAFF_ONLY})
+    await client_naming_channel(discord_ui)
+
+    await worker.run_once()
+
+    assert fake.requests_to("PUT", rf"^/channels/{staff['id']}/permissions/") == []  # untouched
+    assert fake.channels[int(staff["id"])]["permission_overwrites"] == STAFF_ONLY
+    assert posts_to(fake, staff["id"]) == [] and fake.requests_to("POST", CREATE) == []
+    [job] = await jobs(core)
+    assert job.status == "failed"
+    assert (await core.service.get(CONSOLE, 1)).discord_channel_id is None
+    row = fields_of(await card_now(discord_ui))[INTEGRATIONS.title]
+    assert "ya existe un canal #cliente-acme fuera de la categoría de clientes; elija otro nombre" in row
+
+
+async def test_only_the_same_named_channel_inside_the_category_is_linked(
+    discord_ui: DiscordUI, fake: FakeDiscord, core: Core, worker: OutboxWorker
+) -> None:
+    staff = fake._add_channel({"type": 0, "name": "cliente-acme", "permission_overwrites": STAFF_ONLY})
+    ours = fake._add_channel({"type": 0, "name": "cliente-acme", "parent_id": CLIENTS_CATEGORY_ID})
+    await client_naming_channel(discord_ui)
+
+    await worker.run_once()
+
+    assert (await core.service.get(CONSOLE, 1)).discord_channel_id == ours["id"]
+    assert fake.requests_to("PUT", rf"^/channels/{ours['id']}/permissions/{OTHER_USER_ID}$", ok_only=True)
+    assert fake.requests_to("PUT", rf"^/channels/{staff['id']}/permissions/") == []
+    assert posts_to(fake, staff["id"]) == []
+
+
+async def test_without_category_only_the_bots_own_channel_is_linked(
+    discord_ui: DiscordUI, fake: FakeDiscord, core: Core, bot: ClientesBot
+) -> None:
+    """No DISCORD_CLIENTS_CATEGORY_ID: a stranger's channel of that name is refused; the one the bot
+    made for this client (its topic) is linked again, so a retried job never makes a second one."""
+    staff = fake._add_channel({"type": 0, "name": "cliente-acme", "permission_overwrites": STAFF_ONLY})
+    await client_naming_channel(discord_ui)
+    worker = OutboxWorker(core.db, {})
+    worker.add(DiscordProvisioner(bot, make_settings()))
+
+    await worker.run_once()
+
+    assert fake.requests_to("PUT", rf"^/channels/{staff['id']}/permissions/") == []
+    assert posts_to(fake, staff["id"]) == [] and fake.requests_to("POST", CREATE) == []
+    [job] = await jobs(core)
+    assert job.status == "failed" and "ya existe un canal #cliente-acme que el bot no creó" in job.last_error
+
+    fake.channels[int(staff["id"])]["topic"] = "Cliente: ACME S.A.C. · RUC 20100070970"  # the bot's own
+    await discord_ui.command("canales", {"cliente": "20100070970"})
+    await worker.run_once()
+    assert (await core.service.get(CONSOLE, 1)).discord_channel_id == staff["id"]
+    assert fake.requests_to("POST", CREATE) == []

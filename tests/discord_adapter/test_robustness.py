@@ -3,7 +3,7 @@ cannot be deferred), a reply Discord refuses, and user text that looks like Disc
 
 from __future__ import annotations
 
-from bot.discord.replies import SLOW, UNEXPECTED
+from bot.discord.replies import SAVED_UNSENT, SLOW, UNEXPECTED
 from bot.runtime import Core
 from commands.access import Actor
 from commands.forms import CONTACT
@@ -52,3 +52,19 @@ async def test_links_channels_and_code_in_a_name_show_literally(discord_ui: Disc
     assert "\\[Gratis](https://phish.example)" in title  # not a masked link
     assert "\\<#123456789012345678>" in title  # not a channel link
     assert "\\`x\\`" in title and "@\u200bhere" in title
+
+
+async def test_a_refused_reply_after_a_save_says_it_was_saved(
+    discord_ui: DiscordUI, fake: FakeDiscord, core: Core
+) -> None:
+    """The create is committed before Discord refuses the card: never "no se guardó nada"."""
+    modal, _ = await discord_ui.command("nuevo")
+    fake.fail_next("POST", r"/callback$", status=400, code=50035, message="Invalid Form Body")
+    answer, _ = await discord_ui.submit(modal, {"doc_type": ["6"], "doc_number": "20100070970", "name": "ACME S.A.C."})
+
+    assert answer.type == 4 and answer.ephemeral and answer.content == SAVED_UNSENT
+    assert len(fake.requests_to("POST", r"/callback$")) == 3  # nuevo's modal, the refused card, this message
+    card = await core.service.find(SEED, "20100070970")
+    assert card.name == "ACME S.A.C."
+    shown, _ = await discord_ui.command("ver", {"cliente": "20100070970"})  # where the message sends the user
+    assert shown.data["embeds"][0]["title"].startswith("ACME")

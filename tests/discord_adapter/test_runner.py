@@ -12,6 +12,7 @@ from discord.gateway import DiscordWebSocket
 from discord.http import Route
 
 from bot.discord.client import intents
+from bot.discord.guild_gate import FROM_DM, OTHER_GUILD
 from bot.discord.invite import invite_url
 from bot.discord.provisioner import DiscordProvisioner
 from bot.discord.runner import run_discord
@@ -75,3 +76,24 @@ def test_invite_url_asks_exactly_for_what_features_use() -> None:
         manage_roles=True,
     )
     assert not granted.administrator and not granted.mention_everyone
+
+
+async def test_the_guild_gate_is_on_the_gateway_path(db, box, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The gate wraps the parser the websocket calls, not only the one the other tests' `deliver` calls."""
+    monkeypatch.setattr(Route, "BASE", Route.BASE)
+    monkeypatch.setattr(DiscordWebSocket, "DEFAULT_GATEWAY", DiscordWebSocket.DEFAULT_GATEWAY)
+    async with FakeDiscord(token=FAKE_TOKEN) as fake:
+        settings = make_settings(discord_api_base_url=fake.base_url, discord_gateway_url=fake.gateway_url)
+        runner = asyncio.create_task(run_discord(Core(settings, db, box, ClientService(db, box))))
+        try:
+            await fake.wait_until_identified()
+            for payload in (
+                slash_command("clientes", "ayuda", guild_id=None),
+                slash_command("clientes", "ayuda", guild_id=GUILD_ID + 1),
+            ):
+                await fake.dispatch("INTERACTION_CREATE", payload)
+                await fake.wait_for_request("POST", rf"/interactions/{payload['id']}/.*/callback$")
+        finally:
+            runner.cancel()
+            await asyncio.gather(runner, return_exceptions=True)
+    assert [(a.ephemeral, a.content) for a in fake.interaction_callbacks()] == [(True, FROM_DM), (True, OTHER_GUILD)]

@@ -1,0 +1,101 @@
+"""The one gate every interaction passes before any handler runs: which servers may use /clientes,
+and what an orphaned form submission gets.
+
+Why here and not in each handler: slash commands, autocompletes, DynamicItem buttons/selects and
+modal submits are routed by three different parts of discord.py (the CommandTree, the ViewStore's
+dynamic items and its modals), each with its own `interaction_check`. A check in every one of them is
+easy to forget for the next component; instead `install()` wraps the INTERACTION_CREATE parser — the
+function the gateway (and the tests' `deliver`) calls for every interaction — so nothing reaches a
+handler from a DM or from a server not listed in DISCORD_GUILD_IDS. discord.py 2.7.1 keeps that
+parser in `ConnectionState.parsers`, the same dict object the websocket reads (`ws._discord_parsers`).
+
+A modal lives in discord.py's memory only (`OPEN_FOR` seconds, and never across a restart); a submit
+for one that is gone would be dropped silently and Discord would show "interaction failed". The gate
+answers it with "El formulario caducó; ábralo de nuevo." instead.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable, Collection
+from typing import Any
+
+import discord
+
+from bot.discord.escape import NO_MENTIONS
+
+log = logging.getLogger(__name__)
+
+FROM_DM = "Use /clientes dentro del servidor del equipo."
+OTHER_GUILD = "Este servidor no está autorizado para usar /clientes."
+FORM_EXPIRED = "El formulario caducó; ábralo de nuevo."
+FORM_PREFIX = "cb:form:"
+
+APPLICATION_COMMAND, COMPONENT, AUTOCOMPLETE, MODAL_SUBMIT = 2, 3, 4, 5
+
+
+def refusal(data: dict[str, Any], allowed_guilds: Collection[int]) -> str | None:
+    """Why this raw interaction must not be served (None: serve it).
+
+    DMs never; a server only when DISCORD_GUILD_IDS lists it (an empty list admits every server the
+    bot is in — the startup log warns about that)."""
+    if data.get("type") not in (APPLICATION_COMMAND, COMPONENT, AUTOCOMPLETE, MODAL_SUBMIT):
+        return None
+    raw_guild = data.get("guild_id")
+    if not raw_guild:
+        return FROM_DM
+    if allowed_guilds and int(raw_guild) not in allowed_guilds:
+        return OTHER_GUILD
+    return None
+
+
+def orphaned_form(data: dict[str, Any], open_modals: Collection[str]) -> bool:
+    """A submit of one of our forms that discord.py no longer holds (timed out, or the bot restarted)."""
+    if data.get("type") != MODAL_SUBMIT:
+        return False
+    custom_id = str((data.get("data") or {}).get("custom_id", ""))
+    return custom_id.startswith(FORM_PREFIX) and custom_id not in open_modals
+
+
+async def _answer(interaction: discord.Interaction, text: str) -> None:
+    try:
+        if interaction.type is discord.InteractionType.autocomplete:
+            await interaction.response.autocomplete([])  # no choices: the command itself explains
+        else:
+            await interaction.response.send_message(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
+    except discord.HTTPException:
+        log.warning("could not answer refused interaction %s", interaction.id, exc_info=True)
+
+
+def install(client: discord.Client, allowed_guilds: Callable[[], Collection[int]]) -> None:
+    """Wraps the client's INTERACTION_CREATE parser with the gate (idempotent)."""
+    state: Any = client._connection  # private discord.py state: see the module docstring
+    parsers: dict[str, Callable[[dict[str, Any]], None]] = state.parsers
+    original = parsers["INTERACTION_CREATE"]
+    if getattr(original, "__clientes_gate__", False):
+        return
+    pending: set[asyncio.Task[None]] = set()
+
+    def gated(data: dict[str, Any]) -> None:
+        text = refusal(data, allowed_guilds())
+        if text is not None:
+            log.warning(
+                "refused interaction %s from %s (user %s)",
+                data.get("id"),
+                f"guild {data['guild_id']}" if data.get("guild_id") else "a DM",
+                (data.get("member") or {}).get("user", data.get("user") or {}).get("id"),
+            )
+        elif orphaned_form(data, state._view_store._modals):  # the open modals (private)
+            text = FORM_EXPIRED
+        if text is None:
+            original(data)
+            return
+        interaction = discord.Interaction(data=data, state=state)  # type: ignore[arg-type]
+        task = asyncio.get_running_loop().create_task(_answer(interaction, text))
+        pending.add(task)
+        task.add_done_callback(pending.discard)
+        client.dispatch("interaction", interaction)
+
+    gated.__clientes_gate__ = True  # type: ignore[attr-defined]
+    parsers["INTERACTION_CREATE"] = gated
