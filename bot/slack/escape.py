@@ -15,6 +15,21 @@ def mrkdwn(text: object) -> str:
     return str(text).translate(_TABLE)
 
 
+_ENTITY_MAX = len("&amp;")
+
+
 def truncate(text: str, limit: int) -> str:
     """Cut ``text`` to Slack's ``limit`` with an ellipsis (limits are documented per field)."""
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def truncate_mrkdwn(text: str, limit: int) -> str:
+    """Like :func:`truncate` for escaped mrkdwn: never cuts inside ``&amp;``/``&lt;``/``&gt;`` (a bare
+    ``&`` left by the cut would start a broken entity); the cut moves back before that entity."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    amp = cut.rfind("&", max(0, len(cut) - _ENTITY_MAX + 1))
+    if amp != -1 and ";" not in cut[amp:]:
+        cut = cut[:amp]
+    return cut + "…"

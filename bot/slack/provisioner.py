@@ -9,7 +9,10 @@ Steps, in order, for one job (the worker calls :meth:`SlackProvisioner.provision
    on a linked channel is kept) and only when it differs.
 3. ``SLACK_ONBOARDING_USERS`` are invited (already members and users Slack will not invite are skipped).
 4. The client's card (no buttons, no servers) is posted in the channel, then the announcement in
-   ``ONBOARDING_SLACK_CHANNEL``: both only when the client was not linked to this channel yet.
+   ``ONBOARDING_SLACK_CHANNEL``: both only when the client was not linked to this channel yet. A linked
+   channel this job did not create that is shared outside the workspace (``is_ext_shared``,
+   ``is_shared``, ``is_org_shared``: Slack Connect or other workspaces) gets only a one-line note with
+   the client's name: phones, e-mails and addresses must not reach people outside the company.
 
 Retry semantics: steps 1–3 are idempotent, so a retried attempt simply redoes them (a channel this job
 created comes back as ``name_taken`` and is linked, still counted as created: the job's stored
@@ -29,7 +32,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.web.async_slack_response import AsyncSlackResponse
 
 from bot.config import Settings
-from bot.slack.blocks.channels import announcement, as_ready, onboarding_message, topic
+from bot.slack.blocks.channels import announcement, as_ready, linked_note, onboarding_message, topic
 from bot.slack.provision_errors import NETWORK_ERRORS, failure, network_failure
 from commands.channels import ProvisionFailed, ProvisionRequest, ProvisionResult
 from commands.views import ClientCard
@@ -54,6 +57,12 @@ INVITE_SKIPPED = frozenset(
 )
 #: chat.postMessage errors in ONBOARDING_SLACK_CHANNEL: a configuration problem, not the client's channel's.
 ANNOUNCE_SKIPPED = frozenset({"channel_not_found", "not_in_channel", "is_archived"})
+#: conversations.* flags of a channel people outside the workspace can read.
+SHARED_FLAGS = ("is_ext_shared", "is_shared", "is_org_shared")
+
+
+def is_shared(channel: dict[str, Any]) -> bool:
+    return any(channel.get(flag) for flag in SHARED_FLAGS)
 
 
 class SlackProvisioner:
@@ -85,7 +94,14 @@ class SlackProvisioner:
         if card.slack_channel_id != channel_id:  # a first link: welcome the client
             ready = as_ready(card, channel_id)
             if not request.done("card"):
-                text, blocks = onboarding_message(ready)
+                if not created and is_shared(channel):
+                    log.warning(
+                        "Slack: #%s está compartido fuera del espacio de trabajo; se vincula sin publicar la ficha",
+                        name,
+                    )
+                    text, blocks = linked_note(ready)
+                else:
+                    text, blocks = onboarding_message(ready)
                 await self._api(
                     "publicar la ficha en",
                     name,

@@ -121,6 +121,10 @@ class FakeChannel:
     purpose: str = ""
     creator: str = BOT_USER_ID
     created: int = field(default_factory=lambda: int(time.time()))
+    #: Slack Connect (``is_ext_shared``) or shared between workspaces of an org (``is_org_shared``);
+    #: ``is_shared`` is set by either.
+    is_ext_shared: bool = False
+    is_org_shared: bool = False
 
     def to_api(self) -> dict[str, Any]:
         """The channel object as conversations.* methods return it (seen from the bot)."""
@@ -135,9 +139,9 @@ class FakeChannel:
             "is_private": self.is_private,
             "is_archived": self.is_archived,
             "is_general": self.name == DEFAULT_CHANNEL_NAME,
-            "is_shared": False,
-            "is_ext_shared": False,
-            "is_org_shared": False,
+            "is_shared": self.is_ext_shared or self.is_org_shared,
+            "is_ext_shared": self.is_ext_shared,
+            "is_org_shared": self.is_org_shared,
             "is_member": BOT_USER_ID in self.members,
             "created": self.created,
             "creator": self.creator,
@@ -397,13 +401,18 @@ class FakeSlack:
         is_archived: bool = False,
         members: Iterable[str] = (),
         bot_is_member: bool = True,
+        is_ext_shared: bool = False,
+        is_org_shared: bool = False,
     ) -> FakeChannel:
-        """Add an existing channel (e.g. one a client's channel name should link to instead of creating)."""
+        """Add an existing channel (e.g. one a client's channel name should link to instead of creating);
+        ``is_ext_shared`` makes it a Slack Connect channel shared with another organisation."""
         channel = FakeChannel(
             id=channel_id or self._new_id("C"),
             name=name,
             is_private=is_private,
             is_archived=is_archived,
+            is_ext_shared=is_ext_shared,
+            is_org_shared=is_org_shared,
             members=set(members) | ({BOT_USER_ID} if bot_is_member else set()),
             creator=DEFAULT_USER_ID,
         )
@@ -889,6 +898,8 @@ def blocks_problems(blocks: list[Any], pointer: str, *, max_blocks: int) -> list
             problems += _text_problem(block.get("text"), 3000, f"{where}/text/text")
             if len(block.get("fields") or []) > 10:
                 problems.append(f"[ERROR] no more than 10 items allowed [json-pointer:{where}/fields]")
+            for k, text_object in enumerate(block.get("fields") or []):
+                problems += _text_problem(text_object, 2000, f"{where}/fields/{k}/text")
         elif kind == "header":
             problems += _text_problem(block.get("text"), 150, f"{where}/text/text")
         elif kind == "actions" and len(block.get("elements") or []) > 25:

@@ -28,6 +28,7 @@ from tests.fakes.slack_requests import (
     block_actions,
     block_suggestion,
     dispatch,
+    new_trigger_id,
     slash_command,
     view_submission,
 )
@@ -91,6 +92,11 @@ class Slack:
         response = await dispatch(self.app, *slash_command("/clientes", text))
         assert response.status == 200
         return (await self.next_call(method)).response["view"]
+
+    async def open_form(self, view: dict[str, Any]) -> dict[str, Any]:
+        """Opens a form the app rendered without a slash command: a form opened before a permission was
+        revoked (opening it now is refused up front), so only the submission's own check remains."""
+        return (await self.app.client.views_open(trigger_id=new_trigger_id(), view=view))["view"]
 
     async def submit(self, view: dict[str, Any], answers: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
         response = await dispatch(self.app, *view_submission(view, answers, **kwargs))

@@ -313,3 +313,22 @@ async def test_run_slack_registers_the_provisioner_and_messenger_on_the_app_clie
     last = posts_to(slack.fake, channel.id)[-1]
     assert last.params["text"] == "Bienvenidos &lt;!channel&gt; &amp; equipo"
     assert [j.status for j in await jobs(slack)] == ["done", "done"]
+
+
+@pytest.mark.parametrize("flag", ["is_ext_shared", "is_org_shared"])
+async def test_a_linked_channel_shared_outside_gets_a_note_not_the_card(slack: Slack, flag: str, caplog) -> None:
+    fake = slack.fake
+    existing = fake.add_channel(CHANNEL, members=[DEFAULT_USER_ID], **{flag: True})
+    card = await create(slack)
+
+    assert await worker_for(slack).run_once() == 1
+
+    (note,) = posts_to(fake, existing.id)
+    text = note.params["text"] + all_text(note.params["blocks"])
+    assert "Este canal quedó vinculado al cliente Supermercados Peruanos S.A." in text
+    for private in ("Plaza Vea", "SP-01", "erp.spsa.pe", "s3cr3t", "Datos del cliente"):
+        assert private not in text
+    assert f"#{CHANNEL} está compartido fuera del espacio de trabajo" in caplog.text
+    assert "canal vinculado" in posts_to(fake, NEWS)[0].params["text"]  # the internal announcement stays
+    after = await slack.service.get(ALICE, card.id)
+    assert after.slack_channel_id == existing.id and slack_channel_text(after) == f"#{CHANNEL} (listo)"

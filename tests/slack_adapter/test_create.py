@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from bot.slack.blocks.create_modal import create_modal
+from bot.slack.metadata import ModalState
 from commands.views import MASK
 from tests.fakes.fake_slack import DEFAULT_CHANNEL_ID, DEFAULT_USER_ID
 from tests.fakes.slack_requests import Signing, action_for, block_actions, dispatch
@@ -148,10 +150,12 @@ async def test_forbidden_create_keeps_the_form_open(make_slack) -> None:
     from commands.access import AccessPolicy
 
     slack = make_slack(AccessPolicy(editors=frozenset({"U0SOMEONE"})))
-    view = await slack.open_modal("nuevo")
+    view = await slack.open_form(create_modal(ModalState(channel=DEFAULT_CHANNEL_ID)))  # opened before a revocation
     ack = await slack.submit(view, CLIENT_ANSWERS)
     assert ack["response_action"] == "errors" and "permiso" in next(iter(ack["errors"].values()))
     assert slack.fake.calls_to("chat.postEphemeral") == []
+    refused = await slack.command("nuevo")  # opening it now is refused up front
+    assert "permiso" in refused["text"] and len(slack.fake.calls_to("views.open")) == 1
 
 
 async def test_card_post_failure_keeps_the_client(slack: Slack) -> None:

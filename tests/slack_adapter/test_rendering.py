@@ -6,17 +6,22 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.slack.blocks.card import card_blocks
+from bot.slack.blocks.card import card_blocks, section_fields
 from bot.slack.blocks.create_modal import block_count, create_modal
 from bot.slack.blocks.listing import list_blocks
 from bot.slack.metadata import ModalState
+from commands.presenter import CardSection
 from commands.views import AddressView, ClientCard, ClientPage, ClientSummary, ServerView
 from tests.fakes.fake_slack import blocks_problems, view_problems
 
 from .helpers import texts
 
 TEXT = st.text(min_size=1, max_size=300)
-OPTIONAL = st.none() | st.text(max_size=300)
+# Values near Slack's 2000-character limit of a section field, made of characters escaping lengthens.
+LONG = st.builds(
+    lambda chars, n: (chars * n)[:n], st.sampled_from(["a", "&", "<", "x&y", "é>"]), st.integers(380, 2100)
+)
+OPTIONAL = st.none() | st.text(max_size=300) | LONG
 
 
 def card_of(name: str, other: str | None, addresses: int, servers: int) -> ClientCard:
@@ -81,3 +86,20 @@ def test_create_modal_never_exceeds_a_hundred_blocks() -> None:
             break
         state.addresses += 1
     assert len(create_modal(state)["blocks"]) <= 100
+
+
+def test_the_fake_refuses_a_section_field_over_2000_characters() -> None:
+    field = {"type": "mrkdwn", "text": "x" * 2001}
+    problems = blocks_problems([{"type": "section", "fields": [field]}], "/blocks", max_blocks=50)
+    assert problems == ["[ERROR] must be less than 2001 characters [json-pointer:/blocks/0/fields/0/text]"]
+
+
+def test_a_long_field_is_cut_at_2000_without_breaking_an_entity() -> None:
+    for prefix in range(6):  # every position of the cut relative to an "&amp;"
+        value = "v" * prefix + "&" * 500
+        (field,) = section_fields(CardSection("client", "Datos", (("Nombre", value),), None))
+        text = field["text"]
+        assert len(text) <= 2000 and text.endswith("…")
+        body = text.removesuffix("…")
+        assert body.replace("&amp;", "").count("&") == 0 and body.endswith(("&amp;", "v", "\n"))
+        assert blocks_problems([{"type": "section", "fields": [field]}], "/blocks", max_blocks=50) == []

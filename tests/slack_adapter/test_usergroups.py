@@ -4,8 +4,12 @@ the request (the user simply has no groups)."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 
+from bot.slack.blocks.create_modal import create_modal
+from bot.slack.handlers import actors as actors_module
+from bot.slack.metadata import ModalState
 from commands.access import AccessPolicy, Actor
 from tests.fakes.fake_slack import DEFAULT_USER_ID, OTHER_USER_ID
 
@@ -73,7 +77,7 @@ async def test_slack_is_not_asked_when_no_list_names_a_usergroup(make_slack) -> 
 async def test_a_failed_usergroups_call_means_no_groups_not_a_failure(make_slack, caplog) -> None:
     slack = with_editor_group(make_slack)
     slack.fake.fail_next("usergroups.list", error="missing_scope", needed="usergroups:read")
-    view = await slack.open_modal("nuevo")
+    view = await slack.open_form(create_modal(ModalState()))  # the submission makes the first lookup
 
     ack = await slack.submit(view, CLIENT_ANSWERS)
 
@@ -82,3 +86,54 @@ async def test_a_failed_usergroups_call_means_no_groups_not_a_failure(make_slack
     # Listed users keep working without any group.
     solo = await slack.command("lista", user_id="U0SOLO")
     assert "Aún no hay clientes" in str(solo["blocks"])
+
+
+async def test_an_expired_cache_is_served_while_a_slow_refresh_runs(make_slack, monkeypatch, caplog) -> None:
+    """usergroups.list runs before the ack of a view submission: a slow Slack must not cost the 3 s."""
+    monkeypatch.setattr(actors_module, "USERGROUPS_TTL", 1.0)
+    slack = with_editor_group(make_slack)
+    first, second = await slack.open_modal("nuevo"), await slack.open_modal("nuevo")
+    assert (await slack.submit(first, CLIENT_ANSWERS))["response_action"] == "update"
+    assert len(slack.fake.calls_to("usergroups.list")) == 1
+    await asyncio.sleep(1.1)  # the cache expires
+    slack.fake.fail_next("usergroups.list", delay=2)
+
+    ack = await slack.submit(second, {**CLIENT_ANSWERS, "client.doc_type": "1", "client.doc_number": "12345678"})
+
+    # The ack came back while the 2-second refresh was still running (the fake records a call when it
+    # answers): the submission did not wait for Slack.
+    assert len(slack.fake.calls_to("usergroups.list")) == 1
+    assert ack["response_action"] == "update"  # still an editor: the groups read before were used
+    calls = await slack.fake.wait_for("usergroups.list", count=2, within=4.0)
+    assert not calls[1].ok and len(calls) == 2  # one background refresh, not retried
+    for _ in range(300):  # the bot logs once it has read the failed answer, just after the fake sent it
+        if "se siguen usando los grupos" in caplog.text:
+            break
+        await asyncio.sleep(0.01)
+    assert "se siguen usando los grupos" in caplog.text
+
+
+async def test_a_first_lookup_that_times_out_means_no_groups(make_slack, caplog) -> None:
+    slack = with_editor_group(make_slack)
+    slack.fake.fail_next("usergroups.list", delay=2)
+    # The form as the app renders it, opened without a request (the first lookup is the submission's).
+    view = await slack.open_form(create_modal(ModalState()))
+
+    ack = await slack.submit(view, CLIENT_ANSWERS)
+
+    assert slack.fake.calls_to("usergroups.list") == []  # answered before the slow call ended
+    assert ack["response_action"] == "errors" and list(ack["errors"].values()) == [FORBIDDEN]
+    assert "usergroups.list no respondió en 1.0 s" in caplog.text
+    await slack.fake.wait_for("usergroups.list", within=4.0)  # the slow call ends before the fake stops
+
+
+async def test_a_rate_limited_lookup_is_not_retried_before_the_ack(make_slack, caplog) -> None:
+    slack = with_editor_group(make_slack)
+    slack.fake.fail_next("usergroups.list", status=429, retry_after=5)
+    view = await slack.open_form(create_modal(ModalState()))
+
+    ack = await slack.submit(view, CLIENT_ANSWERS)
+
+    # One call, answered 429 and not retried after its 5-second Retry-After before the ack.
+    assert ack["response_action"] == "errors" and len(slack.fake.calls_to("usergroups.list")) == 1
+    assert "usergroups.list falló (ratelimited)" in caplog.text

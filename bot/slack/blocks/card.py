@@ -14,6 +14,7 @@ from __future__ import annotations
 from bot.slack import ids
 from bot.slack.blocks.common import (
     MESSAGE_BLOCKS_MAX,
+    SECTION_FIELD_MAX,
     Block,
     actions,
     button,
@@ -64,8 +65,10 @@ def item_menu(card: ClientCard, kind: str, item_id: int) -> dict:
 
 
 def section_fields(part: CardSection) -> list[dict]:
-    """A card section's (label, value) rows as escaped mrkdwn fields (Slack shows them in two columns)."""
-    return [md(f"*{mrkdwn(label)}*\n{mrkdwn(value)}") for label, value in part.rows][:SECTION_FIELDS_MAX]
+    """A card section's (label, value) rows as escaped mrkdwn fields (Slack shows them in two columns;
+    each field text is limited to 2000 characters, not the 3000 of a section's text)."""
+    rows = part.rows[:SECTION_FIELDS_MAX]
+    return [md(f"*{mrkdwn(label)}*\n{mrkdwn(value)}", SECTION_FIELD_MAX) for label, value in rows]
 
 
 def card_blocks(

@@ -41,6 +41,17 @@ def onboarding_message(card: ClientCard) -> tuple[str, list[Block]]:
     return fallback_text(card), blocks
 
 
+def linked_note(card: ClientCard) -> tuple[str, list[Block]]:
+    """What a linked channel shared outside the workspace gets instead of the card: only the name."""
+    text = mrkdwn(f"Este canal quedó vinculado al cliente {card.name}.")
+    note = context(
+        mrkdwn(
+            f"La ficha no se publica en un canal compartido fuera del espacio de trabajo: {ids.COMMAND} ver #{card.id}"
+        )
+    )
+    return text, [section(text), note]
+
+
 def announcement(card: ClientCard, channel_id: str, *, created: bool) -> tuple[str, list[Block]]:
     """A short line for the onboarding channel, linking the client's channel (``<#C…>``)."""
     what = "canal nuevo" if created else "canal vinculado"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.slack.escape import truncate
+from bot.slack.escape import truncate, truncate_mrkdwn
 
 Block = dict[str, Any]
 
@@ -12,6 +12,7 @@ MODAL_TITLE_MAX = 24  # title, submit and close texts
 BUTTON_TEXT_MAX = 75
 OPTION_TEXT_MAX = 75
 SECTION_TEXT_MAX = 3000
+SECTION_FIELD_MAX = 2000  # each text of a section's ``fields``
 HEADER_TEXT_MAX = 150
 MESSAGE_BLOCKS_MAX = 50
 MODAL_BLOCKS_MAX = 100
@@ -22,9 +23,10 @@ def plain(text: str, limit: int = SECTION_TEXT_MAX) -> dict[str, Any]:
     return {"type": "plain_text", "text": truncate(text, limit), "emoji": True}
 
 
-def md(text: str) -> dict[str, Any]:
-    """A mrkdwn object; callers pass text already escaped with :func:`bot.slack.escape.mrkdwn`."""
-    return {"type": "mrkdwn", "text": truncate(text, SECTION_TEXT_MAX)}
+def md(text: str, limit: int = SECTION_TEXT_MAX) -> dict[str, Any]:
+    """A mrkdwn object; callers pass text already escaped with :func:`bot.slack.escape.mrkdwn` (the cut
+    to ``limit`` keeps its entities whole)."""
+    return {"type": "mrkdwn", "text": truncate_mrkdwn(text, limit)}
 
 
 def header(text: str) -> Block:

@@ -27,19 +27,39 @@ def register(app: AsyncApp, service: ClientService, actors: Actors) -> None:
     async def edit(click: Click) -> None:
         card = await service.get(click.actor, click.client_id())
         await ops.open_edit_picker(
-            click.client, click.trigger_id, card, click.reply.channel_id, response_url=click.card_url
+            click.client,
+            click.trigger_id,
+            card,
+            click.reply.channel_id,
+            service=service,
+            actor=click.actor,
+            response_url=click.card_url,
         )
 
     async def add_address(click: Click) -> None:
         card = await service.get(click.actor, click.client_id())
         await ops.open_section(
-            click.client, click.trigger_id, card, click.reply.channel_id, "address", response_url=click.card_url
+            click.client,
+            click.trigger_id,
+            card,
+            click.reply.channel_id,
+            "address",
+            service=service,
+            actor=click.actor,
+            response_url=click.card_url,
         )
 
     async def add_server(click: Click) -> None:
         card = await service.get(click.actor, click.client_id())
         await ops.open_section(
-            click.client, click.trigger_id, card, click.reply.channel_id, "server", response_url=click.card_url
+            click.client,
+            click.trigger_id,
+            card,
+            click.reply.channel_id,
+            "server",
+            service=service,
+            actor=click.actor,
+            response_url=click.card_url,
         )
 
     async def reveal(click: Click) -> None:
@@ -69,7 +89,9 @@ def register(app: AsyncApp, service: ClientService, actors: Actors) -> None:
             return
         card = await service.get(click.actor, client_id)
         if command == "editar":
-            await ops.open_edit_picker(click.client, click.trigger_id, card, click.reply.channel_id)
+            await ops.open_edit_picker(
+                click.client, click.trigger_id, card, click.reply.channel_id, service=service, actor=click.actor
+            )
         elif command == "eliminar":
             await ops.ask_delete(click.reply, card)
         elif command == "canales":

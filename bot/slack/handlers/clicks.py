@@ -66,5 +66,6 @@ def on_click(
     ) -> None:
         await ack()
         actor = await actors.of(body, client)
-        click = Click(actor, Reply(client, actor.user_id, channel_of(body), respond), body, action, client)
+        reply = Reply(client, actor.user_id, channel_of(body), respond, trigger_id=str(body.get("trigger_id") or ""))
+        click = Click(actor, reply, body, action, client)
         await guarded(click.reply, lambda: work(click), command=command(click) if command else "ver")

@@ -26,19 +26,20 @@ def register(app: AsyncApp, service: ClientService, actors: Actors) -> None:
         channel = str(command.get("channel_id") or "")
         trigger_id = str(command.get("trigger_id") or "")
         parsed = router.parse(str(command.get("text") or ""))
-        reply = Reply(client, actor.user_id, channel, respond)
+        reply = Reply(client, actor.user_id, channel, respond, trigger_id=trigger_id)
 
         async def run() -> None:
             name, argument = parsed.command, parsed.argument
             if name == "nuevo":
-                await ops.open_create(client, trigger_id, channel)
+                await ops.open_create(client, trigger_id, channel, service=service, actor=actor)
             elif name == "lista":
                 page = await service.list_page(actor, argument)
                 await reply.send(list_text(page), list_blocks(page))
             elif name == "ver":
                 await ops.show_card(reply, await service.find(actor, argument))
             elif name == "editar":
-                await ops.open_edit_picker(client, trigger_id, await service.find(actor, argument), channel)
+                card = await service.find(actor, argument)
+                await ops.open_edit_picker(client, trigger_id, card, channel, service=service, actor=actor)
             elif name == "eliminar":
                 await ops.ask_delete(reply, await service.find(actor, argument))
             elif name == "restaurar":

@@ -2,7 +2,10 @@
 
 Replies with client data are ephemeral: through ``respond()`` (the ``response_url`` of a slash command
 or of a message button) or, after a modal, ``chat.postEphemeral`` in the channel the command came from,
-falling back to a direct message when that channel refuses it. Slack API failures after the ack are
+falling back to a direct message when that channel refuses it. A secret (a revealed password) never
+goes to a DM: a DM stays in the user's history and they cannot delete a bot's message. When neither
+ephemeral path works, the secret is shown in a modal opened with the click's trigger_id (closing it
+leaves nothing behind), or else the user is told it could not be shown. Slack API failures after the ack are
 logged with the method and Slack's error code only (never tokens or client data); the save they follow
 has already happened, so nothing is lost.
 """
@@ -37,6 +40,18 @@ _DM_FALLBACK_ERRORS = frozenset({"channel_not_found", "not_in_channel", "user_no
 
 # A modal save that failed for a reason we did not foresee (logged with its traceback).
 UNEXPECTED = "Ocurrió un error inesperado; no se guardó nada. Intente de nuevo."
+
+
+# Told (through any channel, DM included: it carries no secret) when a secret could not be shown privately.
+SECRET_NOT_SHOWN = (
+    "No pude mostrarle la contraseña de forma privada (Slack rechazó el mensaje efímero). "
+    "Vuelva a abrir la ficha con /clientes ver e intente de nuevo."
+)
+
+
+def secret_modal(blocks: list[Block]) -> dict:
+    """A secret in a modal: closing it leaves nothing in any conversation (unlike a DM)."""
+    return modal("Contraseña", blocks, callback_id=ids.VIEW_DONE)
 
 
 def message_modal(text: str) -> dict:
@@ -101,18 +116,26 @@ class Reply:
         user_id: str,
         channel_id: str = "",
         respond: AsyncRespond | None = None,
+        trigger_id: str = "",
     ) -> None:
         self.client = client
         self.user_id = user_id
         self.channel_id = channel_id
         self.respond = respond if respond is not None and respond.response_url else None
+        self.trigger_id = trigger_id
 
-    async def send(self, text: str, blocks: list[Block] | None = None, *, replace: bool = False) -> None:
+    async def send(
+        self, text: str, blocks: list[Block] | None = None, *, replace: bool = False, secret: bool = False
+    ) -> None:
         """An ephemeral message; ``replace`` swaps the message the button was on (response_url only).
 
         A response_url that fails (expired after 30 min / 5 uses, or unreachable) falls back to
-        ``chat.postEphemeral`` in the channel, then to a DM.
+        ``chat.postEphemeral`` in the channel, then to a DM. ``secret`` never falls back to a DM: see
+        :meth:`_send_secret`.
         """
+        if secret:
+            await self._send_secret(text, blocks or [])
+            return
         if self.respond is not None:
             try:
                 answer = await self.respond(
@@ -131,6 +154,37 @@ class Reply:
             await self._post_ephemeral(text, blocks)
         except _TRANSPORT_ERRORS as exc:
             log.warning("Slack: no se pudo responder a %s: %s", self.user_id, slack_error(exc))
+
+    async def _send_secret(self, text: str, blocks: list[Block]) -> None:
+        """response_url, then chat.postEphemeral, then a modal (trigger_id), else a note without the secret.
+
+        Only the error codes are logged, never the text or blocks.
+        """
+        if self.respond is not None:
+            try:
+                answer = await self.respond(text=text, blocks=blocks, response_type="ephemeral", replace_original=False)
+                if answer.status_code == 200:
+                    return
+                log.info("Slack: response_url falló (%s) con un secreto", answer.status_code)
+            except _TRANSPORT_ERRORS as exc:
+                log.info("Slack: response_url falló (%s) con un secreto", slack_error(exc))
+        if self.channel_id:
+            try:
+                await self.client.chat_postEphemeral(
+                    channel=self.channel_id, user=self.user_id, text=text, blocks=blocks
+                )
+                return
+            except _TRANSPORT_ERRORS as exc:
+                log.info("Slack: chat.postEphemeral falló (%s) con un secreto", slack_error(exc))
+        if self.trigger_id:
+            try:
+                await self.client.views_open(trigger_id=self.trigger_id, view=secret_modal(blocks))
+                log.info("Slack: el secreto se mostró en un modal (sin mensaje efímero posible)")
+                return
+            except _TRANSPORT_ERRORS as exc:
+                log.warning("Slack: views.open falló (%s) con un secreto", slack_error(exc))
+        log.warning("Slack: no se pudo mostrar un secreto a %s por ninguna vía privada", self.user_id)
+        await self.send(mrkdwn(SECRET_NOT_SHOWN), [section(f":warning: {mrkdwn(SECRET_NOT_SHOWN)}")])
 
     async def _post_ephemeral(self, text: str, blocks: list[Block] | None) -> None:
         if self.channel_id:

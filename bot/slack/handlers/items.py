@@ -44,6 +44,8 @@ def register(app: AsyncApp, service: ClientService, actors: Actors) -> None:
                 click.reply.channel_id,
                 item.kind,
                 item.item_id,
+                service=service,
+                actor=click.actor,
                 response_url=click.card_url,
             )
             return

@@ -16,7 +16,7 @@ from bot.slack.escape import mrkdwn
 from bot.slack.handlers.common import Reply
 from bot.slack.item_action import ItemAction
 from bot.slack.metadata import ModalState
-from commands.access import Actor
+from commands.access import Actor, Permission
 from commands.service import ClientService
 from commands.views import ClientCard
 
@@ -32,13 +32,30 @@ async def show_card(reply: Reply, card: ClientCard, *, note: str | None = None, 
     await reply.send(fallback_text(card), card_blocks(card, lead=lead), replace=replace)
 
 
-async def open_create(client: AsyncWebClient, trigger_id: str, channel: str) -> None:
+def require_edit(service: ClientService, actor: Actor) -> None:
+    """Refuses (``Forbidden``, shown ephemerally by ``guarded``) before a create/edit form opens, so a
+    viewer is not left to fill a form only to be refused on submit. The core still checks the save."""
+    service.policy.require(actor, Permission.EDIT)
+
+
+async def open_create(
+    client: AsyncWebClient, trigger_id: str, channel: str, *, service: ClientService, actor: Actor
+) -> None:
+    require_edit(service, actor)
     await client.views_open(trigger_id=trigger_id, view=create_modal(ModalState(channel=channel)))
 
 
 async def open_edit_picker(
-    client: AsyncWebClient, trigger_id: str, card: ClientCard, channel: str, *, response_url: str = ""
+    client: AsyncWebClient,
+    trigger_id: str,
+    card: ClientCard,
+    channel: str,
+    *,
+    service: ClientService,
+    actor: Actor,
+    response_url: str = "",
 ) -> None:
+    require_edit(service, actor)
     state = ModalState(channel=channel, client_id=card.id, version=card.version, response_url=response_url)
     await client.views_open(trigger_id=trigger_id, view=pick_modal(card, state))
 
@@ -51,9 +68,12 @@ async def open_section(
     section: str,
     item_id: int | None = None,
     *,
+    service: ClientService,
+    actor: Actor,
     response_url: str = "",
 ) -> None:
     """The form of one section pre-filled from ``card``; its version is the one of those values."""
+    require_edit(service, actor)
     state = ModalState(
         channel=channel,
         client_id=card.id,
@@ -90,11 +110,11 @@ async def retry_channels(
 
 
 async def reveal(reply: Reply, service: ClientService, actor: Actor, client_id: int, server_id: int) -> None:
-    """Only for the user who asked, as plain text, in a new message (the card stays)."""
+    """Only for the user who asked, as plain text, in a new message (the card stays); never in a DM."""
     password = await service.reveal_password(actor, client_id, server_id)
     server = (await service.get(actor, client_id)).server(server_id)
     title = server.title if server else f"servidor {server_id}"
-    await reply.send(mrkdwn(f"Contraseña de {title} (solo para usted)"), password_blocks(title, password))
+    await reply.send(mrkdwn(f"Contraseña de {title} (solo para usted)"), password_blocks(title, password), secret=True)
 
 
 async def change_item(reply: Reply, service: ClientService, actor: Actor, item: ItemAction) -> None:
