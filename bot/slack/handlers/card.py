@@ -36,31 +36,24 @@ def register(app: AsyncApp, service: ClientService, actors: Actors) -> None:
             response_url=click.card_url,
         )
 
-    async def add_address(click: Click) -> None:
+    async def open_add(click: Click, section: str) -> None:
         card = await service.get(click.actor, click.client_id())
         await ops.open_section(
             click.client,
             click.trigger_id,
             card,
             click.reply.channel_id,
-            "address",
+            section,
             service=service,
             actor=click.actor,
             response_url=click.card_url,
         )
 
+    async def add_address(click: Click) -> None:
+        await open_add(click, "address")
+
     async def add_server(click: Click) -> None:
-        card = await service.get(click.actor, click.client_id())
-        await ops.open_section(
-            click.client,
-            click.trigger_id,
-            card,
-            click.reply.channel_id,
-            "server",
-            service=service,
-            actor=click.actor,
-            response_url=click.card_url,
-        )
+        await open_add(click, "server")
 
     async def reveal(click: Click) -> None:
         server_id = number(click.value.partition(":")[2])
