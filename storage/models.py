@@ -191,3 +191,16 @@ class OutboxJob(Base):
     done_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     __table_args__ = (Index("ix_outbox_jobs_due", "status", "next_attempt_at"),)
+
+
+class SeenRequest(Base):
+    """A signed platform request already acted on, kept while a replay of it could still be accepted.
+
+    Slack signs a request with a timestamp and accepts it for five minutes; a recorded signature makes
+    a re-sent copy (by an attacker or a proxy) do nothing, across every process sharing the database.
+    """
+
+    __tablename__ = "seen_requests"
+
+    key: Mapped[str] = mapped_column(String(128), primary_key=True)
+    seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
