@@ -1,8 +1,15 @@
-"""Shared fixtures: a real database per test (a SQLite file, or PostgreSQL when DATABASE_URL says so)."""
+"""Shared fixtures: a real database per test (a SQLite file, or PostgreSQL when DATABASE_URL says so).
+
+The schema is migrated once per session: SQLite tests get a copy of a migrated template file, and
+PostgreSQL tests share one migrated database emptied with TRUNCATE before each test. Running alembic
+for every test cost more than most tests themselves.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import os
+import shutil
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -22,14 +29,34 @@ def _postgres_url() -> str | None:
     return url if url.startswith(("postgres://", "postgresql")) else None
 
 
-async def _fresh_database(tmp_path: Path) -> Database:
+async def _migrate(url: str) -> None:
+    db = Database(url)
+    try:
+        await migrate.upgrade(db)
+    finally:
+        await db.dispose()
+
+
+@pytest.fixture(scope="session")
+def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Path | None:
+    """A migrated SQLite file to copy (SQLite), or None after migrating the shared PostgreSQL once."""
+    pg = _postgres_url()
+    if pg is not None:
+        asyncio.run(_migrate(pg))
+        return None
+    template = tmp_path_factory.mktemp("template") / "clientes.db"
+    asyncio.run(_migrate(f"sqlite+aiosqlite:///{template}"))
+    return template
+
+
+async def _fresh_database(tmp_path: Path, template: Path | None) -> Database:
     pg = _postgres_url()
     if pg is None:
-        db = Database(f"sqlite+aiosqlite:///{tmp_path / 'clientes.db'}")
-        await migrate.upgrade(db)
-        return db
+        assert template is not None
+        target = tmp_path / "clientes.db"
+        shutil.copy2(template, target)
+        return Database(f"sqlite+aiosqlite:///{target}")
     db = Database(pg)
-    await migrate.upgrade(db)
     tables = ", ".join(table.name for table in Base.metadata.sorted_tables)
     async with db.engine.begin() as conn:
         await conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
@@ -37,8 +64,8 @@ async def _fresh_database(tmp_path: Path) -> Database:
 
 
 @pytest.fixture
-async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    database = await _fresh_database(tmp_path)
+async def db(tmp_path: Path, migrated_template: Path | None) -> AsyncIterator[Database]:
+    database = await _fresh_database(tmp_path, migrated_template)
     yield database
     await database.dispose()
 
