@@ -61,6 +61,15 @@ _SECRET_KEY = re.compile(
     rf"(?i)contrase(?:ñ|n|\\u00f1)a de [^\n:]{{1,300}}?(?P<sep2>:)[ \t]*"
     rf"|{_SECRET_WORD}[\w.-]{{0,40}}(?:\\{{0,3}}[\"'])?\s{{0,3}}(?P<sep>[:=])[ \t]*"
 )
+# A form component named like a secret ({"custom_id": "password", "value": "…"} in a Discord modal
+# submission, in either order): its "value" strings are masked. Innermost objects only, string-aware.
+_INNER_OBJECT = re.compile(r"""\{(?:[^{}"'\n]|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')*\}""")
+_SECRET_NAMED = re.compile(
+    rf"(?i)[\"']?(?:custom_id|action_id|block_id|name|id)[\"']?\s{{0,3}}[:=]\s{{0,3}}[\"'][^\"'\n]{{0,80}}{_SECRET_WORD}"
+)
+_VALUE_ENTRY = re.compile(
+    r"""(?P<key>["']?value["']?\s{0,3}[:=]\s{0,3})(?P<value>"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')"""
+)
 _DQ_STRING = re.compile(r'"(?:[^"\\\n]|\\.)*"')
 _SQ_STRING = re.compile(r"'(?:[^'\\\n]|\\.)*'")
 _FORM_VALUE = re.compile(r"[^\s&,;)\]}]*")
@@ -128,6 +137,8 @@ class Redactor:
         if decode and "%" in text:
             text = _RUN.sub(self._decoded_if_secret, text)
         text = _mask_secret_values(text)
+        if "value" in text:
+            text = _INNER_OBJECT.sub(_mask_secret_component, text)
         for pattern, replacement in _SHAPES:
             text = pattern.sub(replacement, text)
         return text
@@ -162,6 +173,13 @@ def _mask_secret_values(text: str) -> str:
         position = end
     out.append(text[position:])
     return "".join(out)
+
+
+def _mask_secret_component(match: re.Match[str]) -> str:
+    component = match.group(0)
+    if not _SECRET_NAMED.search(component):
+        return component
+    return _VALUE_ENTRY.sub(lambda v: v.group("key") + _masked_like(v.group("value")), component)
 
 
 def _value_end(text: str, start: int, separator: str) -> int:
