@@ -22,6 +22,7 @@ import contextlib
 import json
 import logging
 import re
+import sys
 import threading
 from collections.abc import Callable, Iterable
 from typing import Any, TextIO
@@ -35,6 +36,7 @@ from rich.logging import RichHandler
 MASK = "[oculto]"
 LEVELS = {"DEBUG": logging.DEBUG, "INFO": logging.INFO, "WARNING": logging.WARNING, "ERROR": logging.ERROR}
 DEFAULT_LEVEL = "INFO"
+PLAIN_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 #: Loggers that print bodies, headers or SQL parameters below WARNING. Never lowered, whatever LOG_LEVEL.
 CAPPED = (
     "slack_bolt",
@@ -275,8 +277,29 @@ class RedactingFormatter(logging.Formatter):
         return REDACT(super().format(record))
 
 
-class _Marker(RichHandler):
-    """Our handler's class, so a second setup replaces it instead of doubling every line."""
+class _Ours:
+    """Marks our handlers, so a second setup replaces them instead of doubling every line."""
+
+
+class _RichOurs(_Ours, RichHandler):
+    """At a terminal: rich's columns."""
+
+
+class _PlainOurs(_Ours, logging.StreamHandler):  # type: ignore[type-arg]
+    """Anywhere else (journald, docker, a file): one unwrapped line per record, to the stream given or
+    to whatever ``sys.stderr`` is at the moment (like logging's last-resort handler)."""
+
+    def __init__(self, stream: TextIO | None) -> None:
+        super().__init__(stream)
+        self._fixed = stream
+
+    @property  # type: ignore[override]
+    def stream(self) -> TextIO:
+        return self._fixed if self._fixed is not None else sys.stderr
+
+    @stream.setter
+    def stream(self, value: TextIO | None) -> None:
+        self._fixed = value
 
 
 class LogSettings(BaseSettings):
@@ -304,10 +327,10 @@ def setup_logging(
 ) -> logging.Handler:
     """Installs redaction, the caps and our one handler on the root logger; returns the handler.
 
-    ``level`` defaults to ``LOG_LEVEL``. Output goes to ``console`` (a rich Console) or ``stream``,
-    else stderr. Safe to call again: the previous handler of ours is replaced.
+    ``level`` defaults to ``LOG_LEVEL``. A ``console`` that is a terminal gets rich's columns; otherwise
+    each record is one plain, unwrapped line (searchable) on ``stream`` or the current stderr.
+    Safe to call again: the previous handler of ours is replaced.
     """
-    warning = None
     if level is None:
         try:
             level = LogSettings().log_level
@@ -320,12 +343,15 @@ def setup_logging(
         logging.setLogRecordFactory(_RedactingFactory(factory))
 
     root = logging.getLogger()
-    for old in [h for h in root.handlers if isinstance(h, _Marker)]:
+    for old in [h for h in root.handlers if isinstance(h, _Ours)]:
         root.removeHandler(old)
-    if console is None:
-        console = Console(file=stream, stderr=stream is None, highlight=False)
-    handler = _Marker(console=console, show_path=False, rich_tracebacks=False, markup=False)
-    handler.setFormatter(RedactingFormatter("%(message)s", datefmt="[%X]"))
+    handler: logging.Handler
+    if console is not None and console.is_terminal:
+        handler = _RichOurs(console=console, show_path=False, rich_tracebacks=False, markup=False)
+        handler.setFormatter(RedactingFormatter("%(message)s", datefmt="[%X]"))
+    else:
+        handler = _PlainOurs(stream)
+        handler.setFormatter(RedactingFormatter(PLAIN_FORMAT))
     handler.addFilter(CapBodyLoggers())
     root.addHandler(handler)
     root.setLevel(chosen)
