@@ -72,6 +72,7 @@ _SECRET_NAMED = re.compile(
 _VALUE_ENTRY = re.compile(
     r"""(?P<key>["']?value["']?\s{0,3}[:=]\s{0,3})(?P<value>"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')"""
 )
+_SETTING_NAME = re.compile(r"[A-Za-z0-9_]+")
 _DQ_STRING = re.compile(r'"(?:[^"\\\n]|\\.)*"')
 _SQ_STRING = re.compile(r"'(?:[^'\\\n]|\\.)*'")
 _FORM_VALUE = re.compile(r"[^\s&,;)\]}]*")
@@ -159,13 +160,15 @@ def _mask_secret_values(text: str) -> str:
 
     A quoted string is masked exactly; a form or kwargs value up to its delimiter; anything whose end
     cannot be told for sure (an object, an escaped string, the text after a colon) up to the end of the
-    line: over-masking a debug line costs little, a leaked password a lot.
+    line: over-masking a debug line costs little, a leaked password a lot. An upper-case name before a
+    colon and prose is a sentence naming a setting ("falta SLACK_SIGNING_SECRET: Slack no se inicia"),
+    not a value: settings' values are masked by value (``register_settings``).
     """
     out: list[str] = []
     position = 0
     for match in _SECRET_KEY.finditer(text):
         start = match.end()
-        if start < position:
+        if start < position or _names_a_setting(match, text):
             continue
         end = _value_end(text, start, match.group("sep") or match.group("sep2"))
         if end == start:
@@ -175,6 +178,13 @@ def _mask_secret_values(text: str) -> str:
         position = end
     out.append(text[position:])
     return "".join(out)
+
+
+def _names_a_setting(match: re.Match[str], text: str) -> bool:
+    if match.group("sep") != ":" or text[match.end() : match.end() + 1] in ("", "{", "[", "\\", '"', "'"):
+        return False
+    name = _SETTING_NAME.match(text, match.start())
+    return name is not None and name.group(0).isupper()
 
 
 def _mask_secret_component(match: re.Match[str]) -> str:

@@ -109,6 +109,8 @@ def test_secret_shaped_values_are_masked(line: str) -> None:
         ("https://hooks.slack.com/actions/T0/123/AbCdEfGh", "AbCdEfGh"),
         ("POST /interactions/1310000000000000999/aW50ZXJhY3Rpb246MTIzNDU2Nzg5/callback", "aW50ZXJhY3Rpb246"),
         ("wss://wss.slack.com/link/?ticket=7f3a-22b&app_id=A0", "7f3a-22b"),
+        ("env SLACK_SIGNING_SECRET=0a1b2c3d4e", "0a1b2c3d4e"),
+        ("password: two words", "two words"),
     ],
 )
 def test_tokens_keys_and_credentials_are_masked(line: str, hidden: str) -> None:
@@ -121,6 +123,8 @@ def test_ordinary_lines_are_left_alone() -> None:
         "outbox: slack channel #cliente-acme ready for client 12",
         "/clientes registrado en el servidor 1310000000000000100",
         "Clientes: 3 (página 1 de 1) 50% done",
+        "SLACK_BOT_TOKEN está definido pero falta SLACK_SIGNING_SECRET: Slack no se inicia.",
+        "Se generó una clave de cifrado nueva en data/secret.key (permisos 0600).",
     ):
         assert REDACT(line) == line
 
