@@ -117,6 +117,7 @@ class Redactor:
         forms = {
             value,
             quote_plus(value),
+            quote(value),
             quote(value, safe=""),
             json.dumps(value)[1:-1],
             json.dumps(value, ensure_ascii=False)[1:-1],
