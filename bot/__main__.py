@@ -10,7 +10,6 @@ from typing import Any
 
 import typer
 from rich.console import Console
-from rich.logging import RichHandler
 from rich.text import Text
 
 from bot.config import Settings
@@ -30,14 +29,14 @@ log = logging.getLogger("bot")
 
 
 def _setup_logging() -> None:
-    logging.basicConfig(
-        level=logging.INFO,
-        format="%(message)s",
-        datefmt="[%X]",
-        handlers=[RichHandler(console=err, show_path=False, rich_tracebacks=False)],
-    )
-    for noisy in ("discord.gateway", "discord.client", "aiohttp.access", "alembic"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
+    """LOG_LEVEL on stderr, with every secret the settings hold masked in every line (bot/logs.py)."""
+    from contextlib import suppress
+
+    from bot.logs import register_settings, setup_logging
+
+    setup_logging(console=err)
+    with suppress(Exception):  # settings that do not load are reported by the command itself
+        register_settings(Settings())
 
 
 def _run(main: Callable[[], Awaitable[Any]]) -> Any:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
 from slack_sdk.web.async_client import AsyncWebClient
@@ -9,8 +11,10 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.config import Settings
 from bot.runtime import Core
 from bot.slack.handlers import register_all
+from bot.slack.replay import Once, ReplayGuard
 
 RATE_LIMIT_RETRIES = 2
+BOLT_LOGGER = "slack_bolt"
 
 
 def build_client(settings: Settings) -> AsyncWebClient:
@@ -35,6 +39,10 @@ def build_app(
     """The app; ``signing_secret`` defaults to ``SLACK_SIGNING_SECRET`` (Bolt checks every HTTP request).
 
     In Socket Mode there is no HTTP request to sign, so verification is off when no secret is known.
+    A signed request is acted on once (:mod:`bot.slack.replay`).
+
+    Bolt's loggers all live under ``slack_bolt`` (its own and the app's, named after ``name``) and take
+    that logger's level, so ``bot.logs`` can keep their request bodies out of the log.
     """
     if signing_secret is None and core.settings.slack_signing_secret:
         signing_secret = core.settings.slack_signing_secret.get_secret_value()
@@ -43,6 +51,9 @@ def build_app(
         signing_secret=signing_secret or "",
         request_verification_enabled=bool(signing_secret),
         process_before_response=process_before_response,
+        logger=logging.getLogger(BOLT_LOGGER),
+        name=BOLT_LOGGER + ".clientes",
     )
+    app.use(ReplayGuard(Once(core.db)))
     register_all(app, core.service)
     return app

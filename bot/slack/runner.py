@@ -1,18 +1,27 @@
 """Runs the Slack adapter until cancelled: Socket Mode (``SLACK_APP_TOKEN``) or HTTP mode
-(``SLACK_MODE=http``: Bolt's aiohttp app serving ``POST /slack/events`` on ``SLACK_PORT``)."""
+(``SLACK_MODE=http``: Bolt's aiohttp app serving ``POST /slack/events`` on ``SLACK_PORT``).
+
+Either way a request is acted on once (:mod:`bot.slack.replay`): signed HTTP requests by signature,
+Socket Mode envelopes by envelope id."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 
 from aiohttp import web
+from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
+from slack_sdk.socket_mode.aiohttp import SocketModeClient
+from slack_sdk.socket_mode.request import SocketModeRequest
+from slack_sdk.socket_mode.response import SocketModeResponse
 
 from bot.runtime import Core
 from bot.slack.app import build_app, build_client
 from bot.slack.messenger import SlackMessenger
 from bot.slack.provisioner import SlackProvisioner
+from bot.slack.replay import Once, envelope_key
 from commands.outbox import OutboxWorker
 
 log = logging.getLogger("bot.slack")
@@ -35,12 +44,45 @@ def build(core: Core, worker: OutboxWorker | None = None) -> AsyncApp:
     return app
 
 
+@web.middleware
+async def _log_refusals(
+    request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
+) -> web.StreamResponse:
+    """One line, without the body, for every request Bolt refuses (Bolt's own line, with the body, is
+    kept out of the log): a wrong SLACK_SIGNING_SECRET shows up here."""
+    response = await handler(request)
+    if response.status == 401:
+        log.warning(
+            "Slack: solicitud rechazada desde %s (firma inválida o fuera de los 5 minutos: "
+            "¿SLACK_SIGNING_SECRET correcto?)",
+            request.remote,
+        )
+    return response
+
+
+class OnceSocketModeHandler(AsyncSocketModeHandler):
+    """Bolt's Socket Mode handler, acting once per envelope: a re-delivered one is only acknowledged."""
+
+    def __init__(self, app: AsyncApp, app_token: str, once: Once) -> None:
+        super().__init__(app, app_token)
+        self.once = once
+
+    async def handle(self, client: SocketModeClient, req: SocketModeRequest) -> None:  # type: ignore[override]
+        if await self.once.first(envelope_key(req.envelope_id)):
+            await super().handle(client, req)
+            return
+        log.warning("Slack: sobre de Socket Mode repetido ignorado")
+        await client.send_socket_mode_response(SocketModeResponse(envelope_id=req.envelope_id))
+
+
 async def serve_http(
     core: Core, *, host: str = HTTP_HOST, port: int | None = None, worker: OutboxWorker | None = None
 ) -> web.AppRunner:
     """Starts the HTTP server and returns its runner (the caller cleans it up)."""
     app = build(core, worker)
-    runner = web.AppRunner(app.web_app(path=EVENTS_PATH), access_log=None)
+    web_app = app.web_app(path=EVENTS_PATH)
+    web_app.middlewares.append(_log_refusals)
+    runner = web.AppRunner(web_app, access_log=None)
     await runner.setup()
     await web.TCPSite(runner, host, port if port is not None else core.settings.slack_port).start()
     return runner
@@ -57,12 +99,10 @@ async def run_slack(core: Core, worker: OutboxWorker | None = None) -> None:
             await runner.cleanup()
         return
 
-    from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
-
     if not settings.slack_app_token:
         raise RuntimeError("Socket Mode necesita SLACK_APP_TOKEN")
     app = build(core, worker)
-    handler = AsyncSocketModeHandler(app, settings.slack_app_token.get_secret_value())
+    handler = OnceSocketModeHandler(app, settings.slack_app_token.get_secret_value(), Once(core.db))
     await handler.connect_async()
     log.info("Slack (Socket Mode) conectado")
     try:

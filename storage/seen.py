@@ -1,0 +1,35 @@
+"""The ``seen_requests`` table: has a platform request already been acted on?
+
+One INSERT decides, so two processes sharing the database (HTTP mode behind a load balancer) cannot
+both take the same request for a first one: the primary key lets exactly one insert through.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import delete
+from sqlalchemy.dialects import postgresql, sqlite
+
+from storage.db import Database
+from storage.models import SeenRequest, utcnow
+
+
+async def first_sighting(db: Database, key: str, *, now: datetime | None = None) -> bool:
+    """Records ``key``; True if nobody had recorded it before (the request may be acted on)."""
+    insert = sqlite.insert if db.is_sqlite else postgresql.insert
+    statement = (
+        insert(SeenRequest)
+        .values(key=key, seen_at=now or utcnow())
+        .on_conflict_do_nothing(index_elements=[SeenRequest.key])
+        .returning(SeenRequest.key)
+    )
+    async with db.session() as session, session.begin():
+        return (await session.execute(statement)).scalar_one_or_none() is not None
+
+
+async def forget_before(db: Database, cutoff: datetime) -> int:
+    """Deletes the keys recorded before ``cutoff`` (no replay of them can pass the signature check)."""
+    async with db.session() as session, session.begin():
+        result = await session.execute(delete(SeenRequest).where(SeenRequest.seen_at < cutoff))
+    return int(getattr(result, "rowcount", 0) or 0)
