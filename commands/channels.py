@@ -8,7 +8,9 @@ lowercase, no spaces. Users type "Cliente Ñandú SAC"; we store what the platfo
 
 from __future__ import annotations
 
+import logging
 import re
+import secrets
 import unicodedata
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -16,6 +18,8 @@ from typing import Protocol
 
 from commands.views import ClientCard
 from storage.textfold import fold
+
+log = logging.getLogger(__name__)
 
 SLACK_MAX = 80
 DISCORD_MAX = 100
@@ -39,28 +43,93 @@ def discord_channel_name(text: str) -> str:
 
 
 # --------------------------------------------------------------------------- provisioning contract
+#: Stores a job's progress and intents at once (in their own transaction), or raises LostClaim.
+SaveProgress = Callable[[dict[str, str], dict[str, str]], Awaitable[None]]
+
+
 @dataclass(frozen=True)
 class ProvisionRequest:
     """Make `channel_name` exist on `platform` for this client, and announce the client there.
 
-    `progress` holds the steps earlier attempts of this job completed (stored with the job, so it
-    survives a restart); a provisioner calls `remember` right after each step that must not be done
-    twice (posting the onboarding card), and skips the steps already in `progress` on a retry.
+    `progress` holds the steps earlier attempts of this job completed (step -> result: a channel id,
+    a message id, "ok"), and `intents` the steps an attempt started without learning their outcome
+    (step -> the idempotency key it sent). Both are stored with the job, so they survive a crash; a
+    provisioner runs each step that must not happen twice (a post) through :meth:`once`.
     """
 
     platform: str
     channel_name: str
     card: ClientCard
     progress: dict[str, str] = field(default_factory=dict)
-    save_progress: Callable[[dict[str, str]], Awaitable[None]] | None = field(default=None, repr=False, compare=False)
+    save_progress: SaveProgress | None = field(default=None, repr=False, compare=False)
+    intents: dict[str, str] = field(default_factory=dict)
 
     def done(self, step: str) -> str | None:
         return self.progress.get(step)
 
+    def intended(self, step: str) -> str | None:
+        """The key of an attempt at `step` whose outcome is unknown (the process died, or the call failed)."""
+        return self.intents.get(step) if step not in self.progress else None
+
     async def remember(self, step: str, value: str = "ok") -> None:
         self.progress[step] = value
+        self.intents.pop(step, None)
+        await self._save()
+
+    async def intend(self, step: str) -> str:
+        """Records, before the call, that `step` is about to be tried with a fresh key; returns the key."""
+        key = self.intents.get(step) or secrets.token_hex(8)  # 16 characters: fits Discord's 25-char nonce
+        self.intents[step] = key
+        await self._save()
+        return key
+
+    async def once(
+        self,
+        step: str,
+        make: Callable[[str], Awaitable[str]],
+        find: Callable[[str], Awaitable[str | None]],
+    ) -> str:
+        """Runs `make(key)` exactly once across retries and crashes; returns its result (e.g. a message id).
+
+        Why the two records: a process can die after the platform accepted a post but before the
+        answer reached us. So the intent (with the key sent along, as message metadata or a nonce) is
+        stored *before* the call and the result right after; a retry that finds an intent without a
+        result asks the platform (`find(key)`) whether the call went through before making it again.
+        When the platform cannot be asked (`Unverifiable`: a missing scope), the step is made again and
+        a warning logged: a repeated welcome is better than a client without one.
+        """
+        result = self.done(step)
+        if result is not None:
+            return result
+        key = self.intended(step)
+        if key is not None:
+            try:
+                found = await find(key)
+            except Unverifiable as exc:
+                log.warning(
+                    "%s #%s: cannot check whether %r was already done (%s)", self.platform, self.channel_name, step, exc
+                )
+                found = None
+            if found is not None:
+                await self.remember(step, found)
+                return found
+        else:
+            key = await self.intend(step)
+        result = await make(key)
+        await self.remember(step, result)
+        return result
+
+    async def _save(self) -> None:
         if self.save_progress is not None:
-            await self.save_progress(dict(self.progress))
+            await self.save_progress(dict(self.progress), dict(self.intents))
+
+
+class Unverifiable(Exception):
+    """The platform cannot tell whether an earlier attempt's call went through (a missing scope)."""
+
+
+class LostClaim(Exception):
+    """The job is no longer this worker's (its lease ran out and another worker took it): stop now."""
 
 
 @dataclass(frozen=True)
