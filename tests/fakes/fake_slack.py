@@ -204,7 +204,7 @@ class FakeSlack:
         self.messages: dict[tuple[str, str], dict[str, Any]] = {}
         self._failures: defaultdict[str, deque[_Failure]] = defaultdict(deque)
         #: hold_next(): calls whose answer waits (effect already applied) until released.
-        self._holds: defaultdict[str, deque[_Hold]] = defaultdict(deque)
+        self._holds: defaultdict[str, list[_Hold]] = defaultdict(list)
         self._used_triggers: set[str] = set()
         self._ids = itertools.count(1)
         self._ts = itertools.count(1)
@@ -483,8 +483,8 @@ class FakeSlack:
             except SlackError as e:
                 body = {"ok": False, "error": e.error, **e.extra}
         self._record(request, method, params, token, status, body)
-        if self._holds[method] and body.get("ok"):
-            hold = self._holds[method].popleft()
+        hold = next((h for h in self._holds[method] if not h.reached.is_set()), None)
+        if hold is not None and body.get("ok"):
             hold.reached.set()
             await hold.released.wait()
         return web.json_response(body, status=status, headers=headers)

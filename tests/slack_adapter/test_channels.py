@@ -9,6 +9,8 @@ slack_sdk sleep ``Retry-After`` (0 here) plus a random jitter, patched to 0.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import random
 from collections.abc import Callable
 from datetime import timedelta
@@ -332,3 +334,73 @@ async def test_a_linked_channel_shared_outside_gets_a_note_not_the_card(slack: S
     assert "canal vinculado" in posts_to(fake, NEWS)[0].params["text"]  # the internal announcement stays
     after = await slack.service.get(ALICE, card.id)
     assert after.slack_channel_id == existing.id and slack_channel_text(after) == f"#{CHANNEL} (listo)"
+
+
+async def run_until_held(worker: OutboxWorker, hold: Any) -> None:
+    """Runs the worker until the fake holds the answer it is waiting for, then stops it like a shutdown
+    (the effect happened at Slack; the worker never heard back)."""
+    task = asyncio.create_task(worker.run_once())
+    await asyncio.wait_for(hold.reached.wait(), 10)
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
+
+
+async def test_a_card_posted_before_the_worker_stopped_is_found_not_posted_again(slack: Slack) -> None:
+    """Slack posted the card but the worker stopped before the answer came back: the job is handed back
+    (pending, due now, the attempt not counted) with the post's intent stored; the next worker finds
+    the message by the key in its metadata and posts only the announcement."""
+    fake = slack.fake
+    card = await create(slack)
+    hold = fake.hold_next("chat.postMessage")
+
+    await run_until_held(worker_for(slack), hold)
+
+    channel = fake.channel_named(CHANNEL)
+    assert channel is not None and len(posts_to(fake, channel.id)) == 1
+    (job,) = await jobs(slack)
+    assert (job.status, job.attempts, job.claimed_by) == ("pending", 0, None)
+    assert job.next_attempt_at.replace(tzinfo=None) <= utcnow().replace(tzinfo=None)
+    assert set(job.payload["intents"]) == {"card"} and "card" not in job.payload["progress"]
+
+    assert await worker_for(slack).run_once() == 1
+
+    assert len(posts_to(fake, channel.id)) == 1 and len(posts_to(fake, NEWS)) == 1
+    (history,) = fake.calls_to("conversations.history")
+    assert history.params["channel"] == channel.id
+    assert "canal nuevo" in posts_to(fake, NEWS)[0].params["text"]  # still this job's own channel
+    assert (await slack.service.get(ALICE, card.id)).slack_channel_id == channel.id
+    (job,) = await jobs(slack)
+    assert job.status == "done" and job.payload["progress"]["card"] == posts_to(fake, channel.id)[0].response["ts"]
+
+
+async def test_a_channel_created_before_the_worker_stopped_counts_as_created(slack: Slack) -> None:
+    fake = slack.fake
+    await create(slack)
+    hold = fake.hold_next("conversations.create")
+
+    await run_until_held(worker_for(slack), hold)
+    assert await worker_for(slack).run_once() == 1
+
+    channel = fake.channel_named(CHANNEL)
+    assert channel is not None and [c.name for c in fake.channels.values()].count(CHANNEL) == 1
+    assert channel.topic.startswith("Cliente: ")  # created by this job: the topic is set
+    assert len(posts_to(fake, channel.id)) == 1 and "canal nuevo" in posts_to(fake, NEWS)[0].params["text"]
+
+
+async def test_without_history_access_an_unconfirmed_card_is_posted_again_with_a_warning(
+    slack: Slack, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The documented fallback when the app lacks channels:history: at least once, and it says so."""
+    fake = slack.fake
+    await create(slack)
+    hold = fake.hold_next("chat.postMessage")
+    await run_until_held(worker_for(slack), hold)
+    fake.fail_next("conversations.history", error="missing_scope", needed="channels:history")
+
+    assert await worker_for(slack).run_once() == 1
+
+    channel = fake.channel_named(CHANNEL)
+    assert channel is not None and len(posts_to(fake, channel.id)) == 2
+    assert "cannot check whether 'card' was already done" in caplog.text
+    assert [j.status for j in await jobs(slack)] == ["done"]
