@@ -49,6 +49,7 @@ PROVISION = "provision_channel"
 POST_MESSAGE = "post_message"
 CANDIDATES = 5  # rows looked at per claim; another worker may win some of them
 WAIT_FOR_CHANNEL = 60.0  # seconds between checks while a message waits for its channel
+RELEASE_TIMEOUT = 5.0  # seconds a shutdown waits to hand a job back before leaving it to its lease
 
 
 @dataclass(frozen=True)
@@ -254,7 +255,10 @@ class OutboxWorker:
         except asyncio.CancelledError:
             task = asyncio.current_task()
             if task is not None and task.cancelling():  # shutdown: hand the job back, untouched
-                await self._release(claim)
+                release = asyncio.ensure_future(self._release(claim))
+                while not release.done():
+                    with contextlib.suppress(asyncio.CancelledError):  # a second cancel waits for it too
+                        await asyncio.shield(release)
                 raise
             log.warning("outbox: job %s was taken over by another worker; this attempt stops", claim.job_id)
         except LostClaim:
@@ -299,12 +303,15 @@ class OutboxWorker:
     async def _release(self, claim: Claim) -> None:
         """Back to pending and due now, the attempt not counted: the next worker runs it at once."""
         try:
-            async with self.db.session() as session, session.begin():
-                await session.execute(
-                    update(OutboxJob)
-                    .where(self._owned(claim))
-                    .values(status="pending", attempts=claim.attempts - 1, next_attempt_at=utcnow(), claimed_by=None)
-                )
+            async with asyncio.timeout(RELEASE_TIMEOUT):
+                async with self.db.session() as session, session.begin():
+                    await session.execute(
+                        update(OutboxJob)
+                        .where(self._owned(claim))
+                        .values(
+                            status="pending", attempts=claim.attempts - 1, next_attempt_at=utcnow(), claimed_by=None
+                        )
+                    )
             log.info("outbox: job %s handed back on shutdown", claim.job_id)
         except (SQLAlchemyError, OSError, TimeoutError) as exc:
             log.warning(
