@@ -22,9 +22,9 @@ import logging
 import os
 import secrets
 import socket
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Collection, Mapping
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, or_, select, update
@@ -41,7 +41,7 @@ from commands.channels import (
     WaitForChannel,
 )
 from storage.db import Database
-from storage.models import Client, OutboxJob, utcnow
+from storage.models import Client, OutboxJob, as_utc, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +49,7 @@ PROVISION = "provision_channel"
 POST_MESSAGE = "post_message"
 CANDIDATES = 5  # rows looked at per claim; another worker may win some of them
 WAIT_FOR_CHANNEL = 60.0  # seconds between checks while a message waits for its channel
+SOON = 5.0  # seconds: a job due within them counts as due now
 RELEASE_TIMEOUT = 5.0  # seconds a shutdown waits to hand a job back before leaving it to its lease
 
 
@@ -84,6 +85,41 @@ def process_gone(pid: int) -> bool:
     except (PermissionError, OSError):
         return False
     return False
+
+
+def owner_gone(owner: str | None) -> bool:
+    """Whether a job's worker was a process on this host that no longer runs (a crash, kill -9)."""
+    parsed = _split_owner(owner or "")
+    me = _split_owner(new_worker_id())
+    return bool(parsed and me and parsed[0] == me[0] and parsed[1] != me[1] and process_gone(parsed[1]))
+
+
+PLATFORM_NAMES = {"slack": "Slack", "discord": "Discord"}
+
+
+def next_step(job: OutboxJob | None, live: Collection[str], now: datetime | None = None) -> str | None:
+    """When the channel's job will next be worked on, in Spanish, promising only what will happen.
+
+    `live`: the platforms a worker of this process serves now. A due job (or one whose worker is gone)
+    is picked up within a poll by such a worker; without one we cannot know when a bot will be up.
+    """
+    if job is None or job.status not in ("pending", "running"):
+        return None
+    now = now or utcnow()
+    due = as_utc(job.next_attempt_at) or now
+    soon = (
+        "se intentará en unos segundos"
+        if job.platform in live
+        else f"se intentará en cuanto el bot esté conectado a {PLATFORM_NAMES.get(job.platform, job.platform)}"
+    )
+    if job.status == "running":
+        if due > now and not owner_gone(job.claimed_by):
+            return "en curso ahora"
+        return f"el intento anterior se interrumpió; {soon}"
+    if due <= now + timedelta(seconds=SOON):
+        return soon
+    minutes = max(1, round((due - now).total_seconds() / 60))
+    return f"próximo intento a las {due:%H:%M} UTC (en {minutes} min)"
 
 
 @dataclass(frozen=True)
@@ -394,8 +430,8 @@ class OutboxWorker:
         values: dict[str, Any] = {"status": "pending", "last_error": reason, "claimed_by": None}
         if count and claim.attempts >= self.settings.max_attempts:
             values = {
-                "status": "failed",
-                "last_error": f"{reason} (tras {claim.attempts} intentos)",
+                "status": "failed",  # no "se reintentará" on a job that will not be retried
+                "last_error": f"{reason.removesuffix('; se reintentará')} (tras {claim.attempts} intentos)",
                 "done_at": utcnow(),
                 "claimed_by": None,
             }

@@ -209,8 +209,17 @@ async def test_missing_permission_is_shown_and_canales_command_retries(
     answer, payload = await discord_ui.command("canales", {"cliente": "20100070970"})
     assert answer.ephemeral
     reply = discord_ui.message(payload)
-    assert "Discord: \\#cliente-acme (pendiente)" in reply["content"]
+    # no worker wired to this service: no promise of seconds
+    assert (
+        "Discord: \\#cliente-acme (pendiente) — se intentará en cuanto el bot esté conectado a Discord"
+        in (reply["content"])
+    )
     assert [j.status for j in await jobs(core)] == ["failed", "pending"]
+    core.service.on_outbox = worker.notify  # as `clientes-bot run` wires it: this worker serves Discord
+    _, payload = await discord_ui.command("canales", {"cliente": "20100070970"})
+    assert (
+        "Discord: \\#cliente-acme (pendiente) — se intentará en unos segundos" in discord_ui.message(payload)["content"]
+    )
 
     assert await worker.run_once() == 1
     assert fake.channel_named("cliente-acme") is not None

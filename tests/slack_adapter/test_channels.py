@@ -211,8 +211,11 @@ async def test_missing_scope_shows_on_the_card_and_canales_retries_it(slack: Sla
 
     again = await slack.command(f"canales {RUC}")  # the scope was added and the app reinstalled
 
-    note = all_text(again["blocks"])
-    assert f"Canales: Slack #{CHANNEL} (pendiente)" in note and "se reintentarán" in note
+    note = all_text(again["blocks"])  # no worker in this process: no promise of seconds
+    assert f"Canales: Slack #{CHANNEL} (pendiente) — se intentará en cuanto el bot esté conectado a Slack." in note
+    slack.service.on_outbox = worker.notify  # wired as `clientes-bot run` does: this worker serves Slack
+    note = all_text((await slack.command(f"canales {RUC}"))["blocks"])
+    assert f"Canales: Slack #{CHANNEL} (pendiente) — se intentará en unos segundos." in note
     assert [j.status for j in await jobs(slack)] == ["failed", "pending"]
     assert await worker.run_once() == 1
     channel = fake.channel_named(CHANNEL)
