@@ -48,21 +48,17 @@ SaveProgress = Callable[[dict[str, str], dict[str, str]], Awaitable[None]]
 
 
 @dataclass(frozen=True)
-class ProvisionRequest:
-    """Make `channel_name` exist on `platform` for this client, and announce the client there.
-
-    `progress` holds the steps earlier attempts of this job completed (step -> result: a channel id,
-    a message id, "ok"), and `intents` the steps an attempt started without learning their outcome
-    (step -> the idempotency key it sent). Both are stored with the job, so they survive a crash; a
-    provisioner runs each step that must not happen twice (a post) through :meth:`once`.
+class JobSteps:
+    """A job's record of its steps, stored with the job so it survives a crash: `progress` holds the
+    steps completed (step -> result: a channel id, a message id, "ok") and `intents` the steps an
+    attempt started without learning their outcome (step -> the idempotency key it sent). Every step
+    that must not happen twice (a post) runs through :meth:`once`, on Slack and Discord alike.
     """
 
-    platform: str
-    channel_name: str
-    card: ClientCard
     progress: dict[str, str] = field(default_factory=dict)
-    save_progress: SaveProgress | None = field(default=None, repr=False, compare=False)
     intents: dict[str, str] = field(default_factory=dict)
+    save: SaveProgress | None = field(default=None, repr=False, compare=False)
+    label: str = ""  # for the log: "slack #acme"
 
     def done(self, step: str) -> str | None:
         return self.progress.get(step)
@@ -94,9 +90,10 @@ class ProvisionRequest:
         Why the two records: a process can die after the platform accepted a post but before the
         answer reached us. So the intent (with the key sent along, as message metadata or a nonce) is
         stored *before* the call and the result right after; a retry that finds an intent without a
-        result asks the platform (`find(key)`) whether the call went through before making it again.
-        When the platform cannot be asked (`Unverifiable`: a missing scope), the step is made again and
-        a warning logged: a repeated welcome is better than a client without one.
+        result asks the platform (`find(key)`) whether the call went through before making it again,
+        with the same key (Discord dedupes a nonce it saw minutes ago). When the platform cannot be
+        asked (`Unverifiable`: a missing scope), the step is made again and a warning logged: a
+        repeated welcome is better than a client without one.
         """
         result = self.done(step)
         if result is not None:
@@ -106,9 +103,7 @@ class ProvisionRequest:
             try:
                 found = await find(key)
             except Unverifiable as exc:
-                log.warning(
-                    "%s #%s: cannot check whether %r was already done (%s)", self.platform, self.channel_name, step, exc
-                )
+                log.warning("%s: cannot check whether %r was already done (%s)", self.label, step, exc)
                 found = None
             if found is not None:
                 await self.remember(step, found)
@@ -120,8 +115,45 @@ class ProvisionRequest:
         return result
 
     async def _save(self) -> None:
-        if self.save_progress is not None:
-            await self.save_progress(dict(self.progress), dict(self.intents))
+        if self.save is not None:
+            await self.save(dict(self.progress), dict(self.intents))
+
+
+@dataclass(frozen=True)
+class ProvisionRequest:
+    """Make `channel_name` exist on `platform` for this client, and announce the client there.
+
+    `progress`, `intents` and `save_progress` are the job's :class:`JobSteps` (see there); the
+    methods below are theirs.
+    """
+
+    platform: str
+    channel_name: str
+    card: ClientCard
+    progress: dict[str, str] = field(default_factory=dict)
+    save_progress: SaveProgress | None = field(default=None, repr=False, compare=False)
+    intents: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def steps(self) -> JobSteps:
+        return JobSteps(self.progress, self.intents, self.save_progress, f"{self.platform} #{self.channel_name}")
+
+    def done(self, step: str) -> str | None:
+        return self.steps.done(step)
+
+    def intended(self, step: str) -> str | None:
+        return self.steps.intended(step)
+
+    async def remember(self, step: str, value: str = "ok") -> None:
+        await self.steps.remember(step, value)
+
+    async def intend(self, step: str) -> str:
+        return await self.steps.intend(step)
+
+    async def once(
+        self, step: str, make: Callable[[str], Awaitable[str]], find: Callable[[str], Awaitable[str | None]]
+    ) -> str:
+        return await self.steps.once(step, make, find)
 
 
 class Unverifiable(Exception):
@@ -164,8 +196,15 @@ class ChannelProvisioner(Protocol):
 
 
 class ChannelMessenger(Protocol):
-    """Posts a plain text message to a client's channel (onboarding flows through the HTTP API)."""
+    """Posts a plain text message to a client's channel (onboarding flows through the HTTP API).
+
+    `post` sends `key` along (message metadata, a nonce) and returns the message's id; `find` looks
+    for a message sent with `key` (None: not there; `Unverifiable`: cannot look), so a job retried
+    after a crash does not post its message twice (see :meth:`JobSteps.once`).
+    """
 
     platform: str
 
-    async def post(self, channel_id: str, text: str) -> None: ...
+    async def post(self, channel_id: str, text: str, key: str) -> str: ...
+
+    async def find(self, channel_id: str, key: str) -> str | None: ...

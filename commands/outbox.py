@@ -34,6 +34,7 @@ from commands import cards
 from commands.channels import (
     ChannelMessenger,
     ChannelProvisioner,
+    JobSteps,
     LostClaim,
     ProvisionFailed,
     ProvisionRequest,
@@ -372,19 +373,23 @@ class OutboxWorker:
                 return not_yet
             messenger = self.messengers[job.platform]
             text = str(job.payload.get("text") or "")
-            return lambda: messenger.post(channel_id, text)
+            steps = self._steps(job, claim, f"{job.platform} {channel_id}")
+
+            async def post() -> None:
+                await steps.once(
+                    "message",
+                    lambda key: messenger.post(channel_id, text, key),
+                    lambda key: messenger.find(channel_id, key),
+                )
+
+            return post
         if job.kind != PROVISION:
             return "cancelled"
         name = str(job.payload.get("name") or "")
         if getattr(client, field) != name:
             return "superseded"  # the client names another channel now; that job does the work
-        progress = dict(job.payload.get("progress") or {})
-        intents = dict(job.payload.get("intents") or {})
-
-        async def save_progress(steps: dict[str, str], started: dict[str, str]) -> None:
-            await self._save_progress(claim, steps, started)
-
-        request = ProvisionRequest(job.platform, name, cards.card(client), progress, save_progress, intents)
+        steps = self._steps(job, claim, "")
+        request = ProvisionRequest(job.platform, name, cards.card(client), steps.progress, steps.save, steps.intents)
         provisioner = self.provisioners[job.platform]
 
         async def provision() -> None:
@@ -392,6 +397,14 @@ class OutboxWorker:
             await self._link(request, result.channel_id)
 
         return provision
+
+    def _steps(self, job: OutboxJob, claim: Claim, label: str) -> JobSteps:
+        """The job's stored record of its steps, saved back while this worker still owns the job."""
+
+        async def save(progress: dict[str, str], intents: dict[str, str]) -> None:
+            await self._save_progress(claim, progress, intents)
+
+        return JobSteps(dict(job.payload.get("progress") or {}), dict(job.payload.get("intents") or {}), save, label)
 
     def _owned(self, claim: Claim) -> ColumnElement[bool]:
         """Still this worker's: a job whose lease ran out may have been claimed again meanwhile."""

@@ -68,6 +68,29 @@ HISTORY_LIMIT = 100  # latest messages looked at for a post whose outcome is unk
 UNVERIFIABLE = frozenset({"missing_scope", "not_in_channel", "channel_not_found"})
 
 
+def post_metadata(key: str) -> dict[str, Any]:
+    """What every post of the outbox carries, so a retry can find it in the channel's history."""
+    return {"event_type": POST_EVENT, "event_payload": {"key": key}}
+
+
+async def find_post(client: AsyncWebClient, channel_id: str, key: str, name: str) -> str | None:
+    """The ts of the bot's post carrying ``key`` among the channel's latest messages (None: not there)."""
+    try:
+        page = await client.conversations_history(channel=channel_id, limit=HISTORY_LIMIT, include_all_metadata=True)
+    except SlackApiError as exc:
+        error = str(exc.response.get("error") or "")
+        if error in UNVERIFIABLE:
+            raise Unverifiable(f"conversations.history: {error}") from exc
+        raise failure(exc, action="leer el historial de", channel_name=name) from exc
+    except NETWORK_ERRORS as exc:
+        raise network_failure(exc) from exc
+    for message in page.get("messages") or []:
+        metadata = message.get("metadata") or {}
+        if metadata.get("event_type") == POST_EVENT and (metadata.get("event_payload") or {}).get("key") == key:
+            return str(message.get("ts") or "ok")
+    return None
+
+
 def is_shared(channel: dict[str, Any]) -> bool:
     return any(channel.get(flag) for flag in SHARED_FLAGS)
 
@@ -129,28 +152,12 @@ class SlackProvisioner:
             channel=channel_id,
             text=text,
             blocks=blocks,
-            metadata={"event_type": POST_EVENT, "event_payload": {"key": key}},
+            metadata=post_metadata(key),
         )
         return str(answer.get("ts") or "ok")
 
     async def _find_post(self, channel_id: str, key: str, name: str) -> str | None:
-        """The ts of the bot's post carrying ``key`` among the channel's latest messages (None: not there)."""
-        try:
-            page = await self.client.conversations_history(
-                channel=channel_id, limit=HISTORY_LIMIT, include_all_metadata=True
-            )
-        except SlackApiError as exc:
-            error = str(exc.response.get("error") or "")
-            if error in UNVERIFIABLE:
-                raise Unverifiable(f"conversations.history: {error}") from exc
-            raise failure(exc, action="leer el historial de", channel_name=name) from exc
-        except NETWORK_ERRORS as exc:
-            raise network_failure(exc) from exc
-        for message in page.get("messages") or []:
-            metadata = message.get("metadata") or {}
-            if metadata.get("event_type") == POST_EVENT and (metadata.get("event_payload") or {}).get("key") == key:
-                return str(message.get("ts") or "ok")
-        return None
+        return await find_post(self.client, channel_id, key, name)
 
     async def _api(
         self,
@@ -270,7 +277,7 @@ class SlackProvisioner:
             channel=target,
             text=text,
             blocks=blocks,
-            metadata={"event_type": POST_EVENT, "event_payload": {"key": key}},
+            metadata=post_metadata(key),
         )
         if answer is None:
             log.warning("Slack: no se pudo anunciar en ONBOARDING_SLACK_CHANNEL=%s; revise la variable", target)

@@ -196,11 +196,15 @@ class ScriptedMessenger:
         self.outcomes = list(outcomes)
         self.posted: list[tuple[str, str]] = []
 
-    async def post(self, channel_id: str, text: str) -> None:
+    async def post(self, channel_id: str, text: str, key: str) -> str:
         outcome = self.outcomes.pop(0) if self.outcomes else None
         if outcome is not None:
             raise outcome
         self.posted.append((channel_id, text))
+        return str(len(self.posted))
+
+    async def find(self, channel_id: str, key: str) -> str | None:
+        return None
 
 
 async def test_messages_wait_for_the_channel_then_are_delivered(service: ClientService, ana: Actor) -> None:

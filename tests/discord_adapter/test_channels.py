@@ -502,3 +502,24 @@ async def test_without_history_the_nonce_keeps_the_card_single(
     assert len(posts_to(fake, channel["id"])) == 2  # asked twice...
     assert len(fake.channel_messages(int(channel["id"]))) == 1  # ...created once
     assert [j.status for j in await jobs(core)] == ["done"]
+
+
+async def test_an_api_message_posted_before_the_worker_stopped_is_not_posted_again(
+    discord_ui: DiscordUI, fake: FakeDiscord, core: Core, worker: OutboxWorker, bot: ClientesBot
+) -> None:
+    """Discord's own dedupe: the job's key went out as the nonce, and goes out again on the retry."""
+    worker.add_messenger(DiscordMessenger(bot))
+    await client_naming_channel(discord_ui)
+    await worker.run_once()
+    channel = fake.channel_named("cliente-acme")
+    assert channel is not None
+    await core.service.post_message(CONSOLE, 1, "Su servidor está listo", ["discord"])
+    hold = fake.hold_next("POST", rf"^/channels/{channel['id']}/messages$")
+
+    await run_until_held(worker, hold)
+    assert await worker.run_once() == 1
+
+    assert len(posts_to(fake, channel["id"])) == 3  # the card, and the message asked twice...
+    contents = [m["content"] for m in fake.channel_messages(int(channel["id"]))]
+    assert contents.count("Su servidor está listo") == 1  # ...created once
+    assert [j.status for j in await jobs(core)] == ["done", "done"]

@@ -21,6 +21,7 @@ from sqlalchemy import select, update
 
 from bot.slack import ids
 from bot.slack.app import build_client
+from bot.slack.messenger import SlackMessenger
 from bot.slack.provisioner import SlackProvisioner
 from bot.slack.runner import build
 from commands.outbox import OutboxWorker
@@ -407,3 +408,25 @@ async def test_without_history_access_an_unconfirmed_card_is_posted_again_with_a
     assert channel is not None and len(posts_to(fake, channel.id)) == 2
     assert "cannot check whether 'card' was already done" in caplog.text
     assert [j.status for j in await jobs(slack)] == ["done"]
+
+
+async def test_an_api_message_posted_before_the_worker_stopped_is_not_posted_again(slack: Slack) -> None:
+    fake = slack.fake
+    card = await create(slack)
+    await worker_for(slack).run_once()
+    channel = fake.channel_named(CHANNEL)
+    assert channel is not None
+    await slack.service.post_message(ALICE, card.id, "Su servidor está listo", ["slack"])
+    hold = fake.hold_next("chat.postMessage")
+
+    def with_messenger() -> OutboxWorker:
+        worker = worker_for(slack)
+        worker.add_messenger(SlackMessenger(build_client(slack.core.settings)))
+        return worker
+
+    await run_until_held(with_messenger(), hold)
+    assert await with_messenger().run_once() == 1
+
+    texts = [c.params["text"] for c in posts_to(fake, channel.id)]
+    assert texts.count("Su servidor está listo") == 1
+    assert [j.status for j in await jobs(slack)] == ["done", "done"]
