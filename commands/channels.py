@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import re
 import secrets
+import time
 import unicodedata
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -47,6 +48,20 @@ def discord_channel_name(text: str) -> str:
 SaveProgress = Callable[[dict[str, str], dict[str, str]], Awaitable[None]]
 
 
+def new_key() -> str:
+    """An idempotency key: the time it was made (hex seconds) and 48 random bits; 20 characters, within
+    Discord's 25 for a nonce. The time lets a retry tell a resource it made from an older one."""
+    return f"{int(time.time()):08x}{secrets.token_hex(6)}"
+
+
+def key_time(key: str) -> float | None:
+    """When `new_key` made `key` (None for a key of another form)."""
+    try:
+        return float(int(key[:8], 16)) if len(key) == 20 else None
+    except ValueError:
+        return None
+
+
 @dataclass(frozen=True)
 class JobSteps:
     """A job's record of its steps, stored with the job so it survives a crash: `progress` holds the
@@ -74,7 +89,7 @@ class JobSteps:
 
     async def intend(self, step: str) -> str:
         """Records, before the call, that `step` is about to be tried with a fresh key; returns the key."""
-        key = self.intents.get(step) or secrets.token_hex(8)  # 16 characters: fits Discord's 25-char nonce
+        key = self.intents.get(step) or new_key()
         self.intents[step] = key
         await self._save()
         return key

@@ -37,7 +37,7 @@ from slack_sdk.web.async_slack_response import AsyncSlackResponse
 from bot.config import Settings
 from bot.slack.blocks.channels import announcement, as_ready, linked_note, onboarding_message, topic
 from bot.slack.provision_errors import NETWORK_ERRORS, failure, network_failure
-from commands.channels import ProvisionFailed, ProvisionRequest, ProvisionResult, Unverifiable
+from commands.channels import ProvisionFailed, ProvisionRequest, ProvisionResult, Unverifiable, key_time
 
 log = logging.getLogger("bot.slack")
 
@@ -63,6 +63,7 @@ ANNOUNCE_SKIPPED = frozenset({"channel_not_found", "not_in_channel", "is_archive
 SHARED_FLAGS = ("is_ext_shared", "is_shared", "is_org_shared")
 #: Message metadata on every post of a provisioning job: its key finds the post again after a crash.
 POST_EVENT = "clientes_bot_post"
+CLOCK_SKEW = 60  # seconds between our clock and Slack's tolerated when dating a channel
 HISTORY_LIMIT = 100  # latest messages looked at for a post whose outcome is unknown
 #: conversations.history errors meaning "cannot look", not "something is wrong with the channel".
 UNVERIFIABLE = frozenset({"missing_scope", "not_in_channel", "channel_not_found"})
@@ -219,13 +220,22 @@ class SlackProvisioner:
             )
         channel_id = str(channel["id"])
         created = request.done("created") == channel_id
-        if not created and earlier is not None and channel.get("creator") == await self._bot_user_id():
+        if not created and earlier is not None and await self._made_since(channel, earlier):
             await request.remember("created", channel_id)
             created = True
         if not channel.get("is_member") and not channel.get("is_private"):
             await self._api("unirse al canal", name, self.client.conversations_join, channel=channel["id"])
             channel["is_member"] = True
         return channel, created
+
+    async def _made_since(self, channel: dict[str, Any], key: str) -> bool:
+        """Whether the bot created `channel` no earlier than the intent `key` (a minute's clock skew
+        allowed): the channel an attempt that died made, not another client's of the same name."""
+        since = key_time(key)
+        made = channel.get("created")
+        if since is None or not isinstance(made, (int, float)) or made < since - CLOCK_SKEW:
+            return False
+        return channel.get("creator") == await self._bot_user_id()
 
     async def _bot_user_id(self) -> str:
         if self._user_id is None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import random
+import time
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
@@ -24,6 +25,7 @@ from bot.slack.app import build_client
 from bot.slack.messenger import SlackMessenger
 from bot.slack.provisioner import SlackProvisioner
 from bot.slack.runner import build
+from commands.channels import new_key
 from commands.outbox import OutboxWorker
 from commands.views import ClientCard
 from storage.models import OutboxJob, utcnow
@@ -430,3 +432,19 @@ async def test_an_api_message_posted_before_the_worker_stopped_is_not_posted_aga
     texts = [c.params["text"] for c in posts_to(fake, channel.id)]
     assert texts.count("Su servidor está listo") == 1
     assert [j.status for j in await jobs(slack)] == ["done", "done"]
+
+
+async def test_an_unconfirmed_creation_never_claims_an_older_channel_of_that_name(slack: Slack) -> None:
+    """An attempt meant to create the channel and died; the channel of that name the retry finds is an
+    older one of the bot (another client's): linked, its topic kept — not counted as this job's."""
+    fake = slack.fake
+    older = fake.add_channel(CHANNEL)
+    older.topic, older.created = "Cliente: Otro S.A.C.", int(time.time()) - 3600
+    await create(slack)
+    async with slack.core.db.session() as session, session.begin():
+        await session.execute(update(OutboxJob).values(payload={"name": CHANNEL, "intents": {"created": new_key()}}))
+
+    assert await worker_for(slack).run_once() == 1
+
+    assert older.topic == "Cliente: Otro S.A.C." and not fake.calls_to("conversations.setTopic")
+    assert "canal vinculado" in posts_to(fake, NEWS)[0].params["text"]
