@@ -18,7 +18,7 @@ import subprocess
 import sys
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -70,13 +70,23 @@ class Bot:
     env: dict[str, str]
     cwd: Path
     runs: int = 0
+    processes: list[subprocess.Popen[bytes]] = field(default_factory=list)
 
     def start(self) -> subprocess.Popen[bytes]:
         self.runs += 1
-        log = open(self.cwd / f"bot-{self.runs}.log", "wb")  # noqa: SIM115 - closed with the process
-        return subprocess.Popen(
-            [sys.executable, "-m", "bot", "run"], cwd=self.cwd, env=self.env, stdout=log, stderr=subprocess.STDOUT
-        )
+        with open(self.cwd / f"bot-{self.runs}.log", "wb") as log:  # the child keeps its own descriptor
+            process = subprocess.Popen(
+                [sys.executable, "-m", "bot", "run"], cwd=self.cwd, env=self.env, stdout=log, stderr=subprocess.STDOUT
+            )
+        self.processes.append(process)
+        return process
+
+    def kill_all(self) -> None:
+        """Teardown: no bot outlives its test, whatever failed."""
+        for process in self.processes:
+            if process.poll() is None:
+                process.kill()
+                process.wait()
 
     def logs(self) -> str:
         return "\n".join((self.cwd / f"bot-{n}.log").read_text(errors="replace") for n in range(1, self.runs + 1))
@@ -145,7 +155,9 @@ async def slack(db: Database, key: str, tmp_path: Path) -> AsyncIterator[tuple[F
             "SLACK_API_URL": fake.base_url,
             "ONBOARDING_SLACK_CHANNEL": NEWS,
         }
-        yield fake, Bot(env, tmp_path)
+        bot = Bot(env, tmp_path)
+        yield fake, bot
+        bot.kill_all()
 
 
 def slack_posts(fake: FakeSlack, channel: str) -> list[dict[str, Any]]:
@@ -227,7 +239,9 @@ async def discord(db: Database, key: str, tmp_path: Path) -> AsyncIterator[tuple
             "DISCORD_CLIENTS_CATEGORY_ID": str(CLIENTS_CATEGORY_ID),
             "ONBOARDING_DISCORD_CHANNEL_ID": str(ONBOARDING_CHANNEL_ID),
         }
-        yield fake, Bot(env, tmp_path)
+        bot = Bot(env, tmp_path)
+        yield fake, bot
+        bot.kill_all()
 
 
 @pytest.mark.parametrize("stalled", [("POST", rf"^/guilds/{GUILD_ID}/channels$"), ("POST", CLIENT_POSTS)])
