@@ -9,7 +9,9 @@ on serving; when every adapter has stopped the process exits with an error, so a
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+import signal
 from collections.abc import Coroutine
 from typing import Any
 
@@ -61,9 +63,28 @@ async def run_adapters(core: Core) -> None:
 
         services.append(asyncio.create_task(_supervised("La API HTTP", run_api(core)), name="api"))
     running = [asyncio.create_task(_supervised(name, coro), name=name) for name, coro in adapters.items()]
+    main, stopping = asyncio.current_task(), asyncio.Event()
+
+    def stop() -> None:  # SIGTERM: the worker hands its job back first, then the adapters close
+        stopping.set()
+        for task in services:
+            task.cancel()
+        if main is not None:
+            main.cancel()
+
+    loop = asyncio.get_running_loop()
+    with contextlib.suppress(NotImplementedError, RuntimeError):
+        loop.add_signal_handler(signal.SIGTERM, stop)
     try:
         await asyncio.gather(*running)
+    except asyncio.CancelledError:
+        if not stopping.is_set():
+            raise
+        log.info("Señal de parada recibida: el bot se detiene.")
+        return
     finally:
+        with contextlib.suppress(NotImplementedError, RuntimeError):
+            loop.remove_signal_handler(signal.SIGTERM)
         for task in services:
             task.cancel()
         await asyncio.gather(*services, return_exceptions=True)

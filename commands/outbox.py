@@ -4,8 +4,14 @@ A client is saved first and its channel jobs are written in the same transaction
 Discord outage never loses a client or a pending channel; the worker retries with backoff (or the
 platform's Retry-After) and a job that cannot succeed ends as `failed` with a Spanish reason that the
 client's card shows. Jobs are claimed with `FOR UPDATE SKIP LOCKED` on PostgreSQL and a conditional
-UPDATE everywhere, so several bot processes never run the same job twice; a claimed job carries a
-lease, so a process that dies mid-job leaves it to be picked up again.
+UPDATE everywhere, so several bot processes never run the same job twice.
+
+A crash is recovered in seconds: a claimed job carries a short lease (30 s) that the worker renews
+while the job runs (a heartbeat every third of it), so a dead worker's job becomes claimable within
+one lease; and each claim records the worker ("host:pid:nonce"), so a process restarted on the same
+host sees at once that its predecessor's pid is gone and takes its jobs over without waiting. A worker
+that is cancelled (SIGTERM, shutdown) hands its job back as pending and due now, without using up an
+attempt. Every write about a job is conditional on still owning it (id, attempts and worker).
 """
 
 from __future__ import annotations
@@ -13,9 +19,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Awaitable, Callable, Mapping
+import os
+import secrets
+import socket
+from collections.abc import Awaitable, Callable, Collection, Mapping
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, or_, select, update
@@ -25,13 +34,15 @@ from commands import cards
 from commands.channels import (
     ChannelMessenger,
     ChannelProvisioner,
+    JobSteps,
+    LostClaim,
     ProvisionFailed,
     ProvisionRequest,
     RetryLater,
     WaitForChannel,
 )
 from storage.db import Database
-from storage.models import Client, OutboxJob, utcnow
+from storage.models import Client, OutboxJob, as_utc, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +50,8 @@ PROVISION = "provision_channel"
 POST_MESSAGE = "post_message"
 CANDIDATES = 5  # rows looked at per claim; another worker may win some of them
 WAIT_FOR_CHANNEL = 60.0  # seconds between checks while a message waits for its channel
+SOON = 5.0  # seconds: a job due within them counts as due now
+RELEASE_TIMEOUT = 5.0  # seconds a shutdown waits to hand a job back before leaving it to its lease
 
 
 @dataclass(frozen=True)
@@ -52,15 +65,79 @@ class Claim:
 _CHANNEL_FIELD = {"slack": "slack_channel", "discord": "discord_channel"}
 
 
+def new_worker_id() -> str:
+    """'host:pid:nonce': the host and pid say whether the owner still runs; the nonce tells apart the
+    workers of one process (tests) and a pid reused after a restart."""
+    return f"{socket.gethostname()[:120]}:{os.getpid()}:{secrets.token_hex(4)}"
+
+
+def _split_owner(owner: str) -> tuple[str, int] | None:
+    host, _, rest = owner.rpartition(":")
+    host, _, pid = host.rpartition(":")
+    return (host, int(pid)) if host and pid.isdigit() and rest else None
+
+
+def process_gone(pid: int) -> bool:
+    """Whether no process `pid` exists on this host (kill -9, a crash). A pid we may not signal is alive."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except (PermissionError, OSError):
+        return False
+    return False
+
+
+def owner_gone(owner: str | None) -> bool:
+    """Whether a job's worker was a process on this host that no longer runs (a crash, kill -9)."""
+    parsed = _split_owner(owner or "")
+    me = _split_owner(new_worker_id())
+    return bool(parsed and me and parsed[0] == me[0] and parsed[1] != me[1] and process_gone(parsed[1]))
+
+
+PLATFORM_NAMES = {"slack": "Slack", "discord": "Discord"}
+
+
+def next_step(job: OutboxJob | None, live: Collection[str], now: datetime | None = None) -> str | None:
+    """When the channel's job will next be worked on, in Spanish, promising only what will happen.
+
+    `live`: the platforms a worker of this process serves now. A due job (or one whose worker is gone)
+    is picked up within a poll by such a worker; without one we cannot know when a bot will be up.
+    """
+    if job is None or job.status not in ("pending", "running"):
+        return None
+    now = now or utcnow()
+    due = as_utc(job.next_attempt_at) or now
+    soon = (
+        "se intentará en unos segundos"
+        if job.platform in live
+        else f"se intentará en cuanto el bot esté conectado a {PLATFORM_NAMES.get(job.platform, job.platform)}"
+    )
+    if job.status == "running":
+        if due > now and not owner_gone(job.claimed_by):
+            return "en curso ahora"
+        return f"el intento anterior se interrumpió; {soon}"
+    if due <= now + timedelta(seconds=SOON):
+        return soon
+    minutes = max(1, round((due - now).total_seconds() / 60))
+    return f"próximo intento a las {due:%H:%M} UTC (en {minutes} min)"
+
+
 @dataclass(frozen=True)
 class OutboxSettings:
     batch: int = 10
-    lease: timedelta = timedelta(minutes=5)
+    #: How long a claim lasts without a heartbeat: what a crash on another host costs at most.
+    lease: timedelta = timedelta(seconds=30)
     max_attempts: int = 8
     first_backoff: float = 5.0  # seconds; doubles per attempt
     max_backoff: float = 1800.0
     job_timeout: float = 120.0
     poll_interval: float = 2.0
+
+    @property
+    def heartbeat(self) -> float:
+        """Seconds between lease renewals: three per lease, so one slow database answer is not fatal."""
+        return self.lease.total_seconds() / 3
 
 
 def backoff(attempts: int, settings: OutboxSettings, retry_after: float | None = None) -> float:
@@ -80,6 +157,7 @@ class OutboxWorker:
         self.provisioners = dict(provisioners)
         self.messengers: dict[str, ChannelMessenger] = {}
         self.settings = settings or OutboxSettings()
+        self.worker_id = new_worker_id()
         self._wake = asyncio.Event()
 
     def add(self, provisioner: ChannelProvisioner) -> None:
@@ -95,6 +173,10 @@ class OutboxWorker:
     def notify(self) -> None:
         """New jobs were committed: run now instead of at the next poll."""
         self._wake.set()
+
+    def served(self) -> frozenset[str]:
+        """Platforms whose channel jobs this worker runs now (an adapter that came up registered them)."""
+        return frozenset(self.provisioners)
 
     async def run(self) -> None:
         """Until cancelled: process due jobs, then wait for a notification or the poll interval.
@@ -124,25 +206,52 @@ class OutboxWorker:
         (a batch claimed up front could outlive its lease and be run twice); returns how many ran."""
         if not self.provisioners and not self.messengers:
             return 0
+        orphans = await self._orphans()
         processed = 0
         while processed < self.settings.batch:
-            claim = await self._claim_one()
+            claim = await self._claim_one(orphans)
             if claim is None:
                 break
             await self._run(claim)
             processed += 1
         return processed
 
-    async def _claim_one(self) -> Claim | None:
+    async def _orphans(self) -> list[str]:
+        """Workers holding running jobs that were processes on this host and are gone: their jobs are
+        taken over now rather than when their lease runs out."""
+        me = _split_owner(self.worker_id)
+        if me is None:
+            return []
+        async with self.db.session() as session:
+            stmt = (
+                select(OutboxJob.claimed_by)
+                .where(OutboxJob.status == "running", OutboxJob.claimed_by.startswith(f"{me[0]}:", autoescape=True))
+                .distinct()
+            )
+            owners = [o for o in (await session.execute(stmt)).scalars().all() if o]
+        gone = []
+        for owner in owners:
+            parsed = _split_owner(owner)
+            if parsed is not None and parsed[1] != me[1] and process_gone(parsed[1]):
+                gone.append(owner)
+        return gone
+
+    async def _claim_one(self, orphans: list[str] | None = None) -> Claim | None:
         now = utcnow()
         served = or_(
             and_(OutboxJob.kind == PROVISION, OutboxJob.platform.in_(self.provisioners)),
             and_(OutboxJob.kind == POST_MESSAGE, OutboxJob.platform.in_(self.messengers)),
         )
+        # Due: pending and its time has come, or running with a lease nobody renewed (its worker is gone).
+        claimable: ColumnElement[bool] = and_(
+            OutboxJob.status.in_(("pending", "running")), OutboxJob.next_attempt_at <= now
+        )
+        if orphans:
+            claimable = or_(claimable, and_(OutboxJob.status == "running", OutboxJob.claimed_by.in_(orphans)))
         async with self.db.session() as session, session.begin():
             stmt = (
                 select(OutboxJob.id, OutboxJob.attempts)
-                .where(OutboxJob.status.in_(("pending", "running")), OutboxJob.next_attempt_at <= now, served)
+                .where(claimable, served)
                 .order_by(OutboxJob.next_attempt_at, OutboxJob.id)
                 .limit(CANDIDATES)
                 .with_for_update(skip_locked=True)
@@ -150,8 +259,17 @@ class OutboxWorker:
             for job_id, attempts in (await session.execute(stmt)).all():
                 won = await session.execute(
                     update(OutboxJob)
-                    .where(OutboxJob.id == job_id, OutboxJob.attempts == attempts)
-                    .values(status="running", attempts=attempts + 1, next_attempt_at=now + self.settings.lease)
+                    .where(
+                        OutboxJob.id == job_id,
+                        OutboxJob.attempts == attempts,
+                        OutboxJob.status.in_(("pending", "running")),
+                    )
+                    .values(
+                        status="running",
+                        attempts=attempts + 1,
+                        next_attempt_at=now + self.settings.lease,
+                        claimed_by=self.worker_id,
+                    )
                 )
                 if won.rowcount == 1:  # type: ignore[attr-defined]
                     return Claim(job_id, attempts + 1)
@@ -167,8 +285,21 @@ class OutboxWorker:
         if isinstance(work, str):
             await self._finish(claim, work, None)
             return
+        running = asyncio.ensure_future(asyncio.wait_for(work(), self.settings.job_timeout))
+        heartbeat = asyncio.create_task(self._heartbeat(claim, running))
         try:
-            await asyncio.wait_for(work(), self.settings.job_timeout)
+            await running
+        except asyncio.CancelledError:
+            task = asyncio.current_task()
+            if task is not None and task.cancelling():  # shutdown: hand the job back, untouched
+                release = asyncio.ensure_future(self._release(claim))
+                while not release.done():
+                    with contextlib.suppress(asyncio.CancelledError):  # a second cancel waits for it too
+                        await asyncio.shield(release)
+                raise
+            log.warning("outbox: job %s was taken over by another worker; this attempt stops", claim.job_id)
+        except LostClaim:
+            log.warning("outbox: job %s was taken over by another worker; this attempt stops", claim.job_id)
         except WaitForChannel as exc:
             await self._retry(claim, exc.reason, WAIT_FOR_CHANNEL, count=False)
         except RetryLater as exc:
@@ -183,6 +314,46 @@ class OutboxWorker:
             await self._retry(claim, "error inesperado; se reintentará", None)
         else:
             await self._finish(claim, "done", None)
+        finally:
+            heartbeat.cancel()
+            running.cancel()
+            await asyncio.gather(heartbeat, running, return_exceptions=True)
+
+    async def _heartbeat(self, claim: Claim, running: asyncio.Future[None]) -> None:
+        """Renews the lease while the job runs; stops the job when another worker owns it now."""
+        while True:
+            await asyncio.sleep(self.settings.heartbeat)
+            try:
+                async with self.db.session() as session, session.begin():
+                    renewed = await session.execute(
+                        update(OutboxJob)
+                        .where(self._owned(claim))
+                        .values(next_attempt_at=utcnow() + self.settings.lease)
+                    )
+            except (SQLAlchemyError, OSError, TimeoutError) as exc:
+                log.warning("outbox: could not renew the lease of job %s (%s)", claim.job_id, type(exc).__name__)
+                continue
+            if renewed.rowcount != 1:  # type: ignore[attr-defined]
+                running.cancel()
+                return
+
+    async def _release(self, claim: Claim) -> None:
+        """Back to pending and due now, the attempt not counted: the next worker runs it at once."""
+        try:
+            async with asyncio.timeout(RELEASE_TIMEOUT):
+                async with self.db.session() as session, session.begin():
+                    await session.execute(
+                        update(OutboxJob)
+                        .where(self._owned(claim))
+                        .values(
+                            status="pending", attempts=claim.attempts - 1, next_attempt_at=utcnow(), claimed_by=None
+                        )
+                    )
+            log.info("outbox: job %s handed back on shutdown", claim.job_id)
+        except (SQLAlchemyError, OSError, TimeoutError) as exc:
+            log.warning(
+                "outbox: could not hand back job %s (%s); its lease will run out", claim.job_id, type(exc).__name__
+            )
 
     def _prepare(self, job: OutboxJob, client: Client | None, claim: Claim) -> Callable[[], Awaitable[None]] | str:
         """The platform call to make, or the final status when there is nothing left to do."""
@@ -202,18 +373,23 @@ class OutboxWorker:
                 return not_yet
             messenger = self.messengers[job.platform]
             text = str(job.payload.get("text") or "")
-            return lambda: messenger.post(channel_id, text)
+            steps = self._steps(job, claim, f"{job.platform} {channel_id}")
+
+            async def post() -> None:
+                await steps.once(
+                    "message",
+                    lambda key: messenger.post(channel_id, text, key),
+                    lambda key: messenger.find(channel_id, key),
+                )
+
+            return post
         if job.kind != PROVISION:
             return "cancelled"
         name = str(job.payload.get("name") or "")
         if getattr(client, field) != name:
             return "superseded"  # the client names another channel now; that job does the work
-        progress = dict(job.payload.get("progress") or {})
-
-        async def save_progress(steps: dict[str, str]) -> None:
-            await self._save_progress(claim, steps)
-
-        request = ProvisionRequest(job.platform, name, cards.card(client), progress, save_progress)
+        steps = self._steps(job, claim, "")
+        request = ProvisionRequest(job.platform, name, cards.card(client), steps.progress, steps.save, steps.intents)
         provisioner = self.provisioners[job.platform]
 
         async def provision() -> None:
@@ -222,17 +398,33 @@ class OutboxWorker:
 
         return provision
 
-    @staticmethod
-    def _owned(claim: Claim) -> ColumnElement[bool]:
-        """Still this worker's: a job whose lease ran out may have been claimed again meanwhile."""
-        return and_(OutboxJob.id == claim.job_id, OutboxJob.status == "running", OutboxJob.attempts == claim.attempts)
+    def _steps(self, job: OutboxJob, claim: Claim, label: str) -> JobSteps:
+        """The job's stored record of its steps, saved back while this worker still owns the job."""
 
-    async def _save_progress(self, claim: Claim, steps: dict[str, str]) -> None:
-        """Stored at once, in its own transaction: a crash right after a post must not forget it."""
+        async def save(progress: dict[str, str], intents: dict[str, str]) -> None:
+            await self._save_progress(claim, progress, intents)
+
+        return JobSteps(dict(job.payload.get("progress") or {}), dict(job.payload.get("intents") or {}), save, label)
+
+    def _owned(self, claim: Claim) -> ColumnElement[bool]:
+        """Still this worker's: a job whose lease ran out may have been claimed again meanwhile."""
+        return and_(
+            OutboxJob.id == claim.job_id,
+            OutboxJob.status == "running",
+            OutboxJob.attempts == claim.attempts,
+            OutboxJob.claimed_by == self.worker_id,
+        )
+
+    async def _save_progress(self, claim: Claim, steps: dict[str, str], intents: dict[str, str]) -> None:
+        """Stored at once, in its own transaction: a crash right after a post must not forget it, and an
+        intent must be on disk before the call it announces. Not ours any more: stop (LostClaim)."""
         async with self.db.session() as session, session.begin():
-            job = (await session.execute(select(OutboxJob).where(self._owned(claim)))).scalar_one_or_none()
-            if job is not None:
-                job.payload = {**job.payload, "progress": steps}
+            job = (
+                await session.execute(select(OutboxJob).where(self._owned(claim)).with_for_update())
+            ).scalar_one_or_none()
+            if job is None:
+                raise LostClaim(f"job {claim.job_id}")
+            job.payload = {**job.payload, "progress": steps, "intents": intents}
 
     async def _link(self, request: ProvisionRequest, channel_id: str) -> None:
         """Links the channel to the client without bumping its version (open forms stay valid)."""
@@ -248,12 +440,13 @@ class OutboxWorker:
 
     async def _retry(self, claim: Claim, reason: str, retry_after: float | None, *, count: bool = True) -> None:
         """Back to pending after a delay; `count=False` (waiting for a channel) does not use up attempts."""
-        values: dict[str, Any] = {"status": "pending", "last_error": reason}
+        values: dict[str, Any] = {"status": "pending", "last_error": reason, "claimed_by": None}
         if count and claim.attempts >= self.settings.max_attempts:
             values = {
-                "status": "failed",
-                "last_error": f"{reason} (tras {claim.attempts} intentos)",
+                "status": "failed",  # no "se reintentará" on a job that will not be retried
+                "last_error": f"{reason.removesuffix('; se reintentará')} (tras {claim.attempts} intentos)",
                 "done_at": utcnow(),
+                "claimed_by": None,
             }
         else:
             delay = backoff(claim.attempts, self.settings, retry_after) if count else (retry_after or 0.0)
@@ -266,5 +459,7 @@ class OutboxWorker:
     async def _finish(self, claim: Claim, status: str, error: str | None) -> None:
         async with self.db.session() as session, session.begin():
             await session.execute(
-                update(OutboxJob).where(self._owned(claim)).values(status=status, last_error=error, done_at=utcnow())
+                update(OutboxJob)
+                .where(self._owned(claim))
+                .values(status=status, last_error=error, done_at=utcnow(), claimed_by=None)
             )

@@ -7,17 +7,18 @@ side effects (outbox jobs) together, then return a neutral view.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.exc import StaleDataError
 
-from commands import cards
+from commands import cards, outbox
 from commands.access import AccessPolicy, Actor, Permission
 from commands.drafts import FormDrafts
 from commands.errors import (
@@ -34,7 +35,7 @@ from commands.views import ClientCard, ClientPage, ClientSummary, Notice
 from storage import repository
 from storage.crypto import SecretBox
 from storage.db import Database
-from storage.models import Address, AuditEntry, Client, OutboxJob, Server, utcnow
+from storage.models import Address, AuditEntry, Client, OutboxJob, Server, as_utc, utcnow
 from storage.textfold import fold
 
 log = logging.getLogger(__name__)
@@ -99,7 +100,25 @@ class ClientService(FormDrafts):
                 .limit(20)
             )
             jobs = list((await session.execute(stmt)).scalars().all())
-        return cards.card(client, jobs)
+        card = cards.card(client, jobs)
+        if not jobs:
+            return card
+        live, now = self.live_platforms(), utcnow()
+        timed = []
+        for status in card.channels:
+            job = next(
+                (j for j in jobs if j.platform == status.platform and j.payload.get("name") == status.name), None
+            )
+            when = outbox.next_step(job, live, now) if status.state == "pendiente" else None
+            timed.append(dataclasses.replace(status, when=when))
+        return dataclasses.replace(card, channels=tuple(timed))
+
+    def live_platforms(self) -> frozenset[str]:
+        """The platforms whose channel jobs a worker of this process runs now, so `canales` promises "en
+        unos segundos" only when that is true. The launcher hands the service its worker's `notify`;
+        a process without a worker (the console) knows of none."""
+        served = getattr(getattr(self.on_outbox, "__self__", None), "served", None)
+        return frozenset(served()) if callable(served) else frozenset()
 
     async def _check_version(self, client: Client, expected: int | None) -> None:
         if expected is not None and client.version != expected:
@@ -511,15 +530,18 @@ class ClientService(FormDrafts):
             return await self._saved(session, client, actor, "remove_server", changes)
 
     async def retry_channels(self, actor: Actor, client_id: int) -> ClientCard:
-        """Queues again the client's channels that are not ready and have no attempt under way."""
+        """Queues again the client's channels that are not ready and have no attempt under way; an
+        attempt whose worker is gone (lease run out, or its process on this host died) is handed back
+        now, due at once, instead of waiting for its lease."""
         async with self._editing(actor, client_id, None) as (session, client):
             queued: dict[str, str] = {}
+            now = utcnow()
             for field, platform in _CHANNEL_FIELDS.items():
                 name = getattr(client, field)
                 if not name or getattr(client, f"{field}_id"):
                     continue
                 stmt = (
-                    select(OutboxJob.status)
+                    select(OutboxJob)
                     .where(
                         OutboxJob.client_id == client.id, OutboxJob.platform == platform, OutboxJob.kind == PROVISION
                     )
@@ -527,8 +549,21 @@ class ClientService(FormDrafts):
                     .limit(1)
                 )
                 latest = (await session.execute(stmt)).scalar_one_or_none()
-                if latest not in ("pending", "running"):
+                if latest is None or latest.status not in ("pending", "running"):
                     queued[field] = name
+                elif latest.status == "running" and (
+                    (as_utc(latest.next_attempt_at) or now) <= now or outbox.owner_gone(latest.claimed_by)
+                ):
+                    handed = await session.execute(
+                        update(OutboxJob)
+                        .where(OutboxJob.id == latest.id, OutboxJob.attempts == latest.attempts)
+                        .where(OutboxJob.status == "running", OutboxJob.claimed_by == latest.claimed_by)
+                        .values(status="pending", next_attempt_at=now, claimed_by=None)
+                        .execution_options(synchronize_session=False)
+                    )
+                    if handed.rowcount == 1:  # type: ignore[attr-defined]  # else a worker just took it
+                        session.info["outbox"] = True
+                    await session.refresh(latest)
             if queued:
                 self._enqueue_channels(session, client, queued)
                 self._audit(session, actor, "retry_channels", client.id, {k: [None, v] for k, v in queued.items()})

@@ -81,6 +81,9 @@ class ChannelStatus:
     name: str
     state: str
     detail: str | None = None
+    #: What happens next to a channel not ready yet ("en curso ahora", "se intentará en unos segundos",
+    #: "próximo intento a las 14:05 UTC (en 3 min)"); only what will really happen.
+    when: str | None = None
 
     @property
     def text(self) -> str:

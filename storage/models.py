@@ -189,6 +189,9 @@ class OutboxJob(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     done_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # The worker running it ("host:pid:nonce"), so a restarted process on that host can tell its
+    # predecessor is gone and take the job over at once instead of waiting out the lease.
+    claimed_by: Mapped[str | None] = mapped_column(String(160))
 
     __table_args__ = (Index("ix_outbox_jobs_due", "status", "next_attempt_at"),)
 

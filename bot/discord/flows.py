@@ -77,9 +77,13 @@ def channels_text(card: ClientCard) -> str:
     if not card.channels:
         return f"«{md(card.name)}» no tiene canal de Slack ni de Discord (se indican en «Datos Servidor»)."
     lines = [f"Canales de «{md(card.name)}»:"]
-    lines += [f"• {PLATFORM_NAMES.get(c.platform, c.platform)}: {md(c.text)}" for c in card.channels]
-    if any(c.state != "listo" for c in card.channels):
-        lines.append("Los que no están listos se volvieron a poner en cola; pulse «Canales» para ver cómo van.")
+    for c in card.channels:
+        line = f"• {PLATFORM_NAMES.get(c.platform, c.platform)}: {md(c.text)}"
+        if c.when:  # what happens next, as the core knows it: "en unos segundos" only with a worker there
+            line += f" — {md(c.when)}"
+        if c.state == "pendiente" and c.detail:
+            line += f" — último intento: {md(c.detail)}"
+        lines.append(line)
     return "\n".join(lines)
 
 

@@ -1,5 +1,11 @@
 """Posts onboarding flows' messages (queued by the HTTP API) in a client's Discord channel for the
-outbox worker: the `ChannelMessenger` of Discord, with the provisioner's error mapping."""
+outbox worker: the `ChannelMessenger` of Discord, with the provisioner's error mapping.
+
+The job's key is the message's `nonce` (discord.py sends `enforce_nonce` with it): a job retried
+after a crash — within seconds now that a dead worker's job is taken over at once — gets Discord's
+earlier message back instead of a second one. A plain message has no marker to look for in the
+history, so beyond Discord's few minutes of nonce memory `find` cannot tell (it answers "not found").
+"""
 
 from __future__ import annotations
 
@@ -20,7 +26,11 @@ class DiscordMessenger:
     def __init__(self, bot: discord.Client) -> None:
         self.bot = bot
 
-    async def post(self, channel_id: str, text: str) -> None:
+    async def post(self, channel_id: str, text: str, key: str) -> str:
         """Plain text, no mentions: a flow's message can never ping @everyone or a role."""
         channel = self.bot.get_partial_messageable(int(channel_id))
-        await at_step(POST, channel.send(content=text[:2000], allowed_mentions=NO_MENTIONS))
+        message = await at_step(POST, channel.send(content=text[:2000], allowed_mentions=NO_MENTIONS, nonce=key))
+        return str(message.id)
+
+    async def find(self, channel_id: str, key: str) -> str | None:
+        return None  # the nonce sent again with the post is what dedupes it

@@ -1,10 +1,13 @@
 """The messages a new client's channel gets: the onboarding card in the channel and the announcement in
 ONBOARDING_DISCORD_CHANNEL_ID, each posted at most once per client and channel.
 
-Why the history check: a provisioning job is retried after any passing failure, possibly after one of
-these messages was already posted. Each message carries the card embed, whose footer starts with
-"#<client id> ·"; before posting, the bot looks for its own message with that footer among the
-channel's latest messages (needs Read Message History) and skips the post when it is there.
+Exactly once goes through the job's stored progress, like Slack (`ProvisionRequest.once`): the intent
+and its key are stored before the post and the message id right after. The key travels as the
+message's `nonce` with `enforce_nonce` (discord.py sets it with any nonce), so Discord itself returns
+the earlier message instead of creating a second one for a few minutes; a retry after longer looks
+for the bot's own message with this client's card footer ("#<id> ·") among the channel's latest
+messages (needs Read Message History) before posting again. Only an attempt whose outcome is unknown
+reads the history: one that finished is known from the job.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ import discord
 
 from bot.discord.embeds import card_embed
 from bot.discord.escape import NO_MENTIONS, md
+from commands.channels import Unverifiable
 from commands.views import ChannelStatus, ClientCard
 
 log = logging.getLogger(__name__)
@@ -59,22 +63,22 @@ def announcement_text(card: ClientCard, channel_id: int) -> str:
     return f"Nuevo cliente: **{md(card.name)}** ({md(card.document)}) — canal <#{channel_id}>."
 
 
-async def already_posted(channel: discord.abc.Messageable, bot_id: int, card: ClientCard) -> bool:
-    """Whether the bot already posted this client's card here (False when history cannot be read)."""
+async def find_posted(channel: discord.abc.Messageable, bot_id: int, card: ClientCard) -> str | None:
+    """The id of the bot's message with this client's card here (None: not among the latest)."""
     marker = footer_marker(card)
     try:
         async for message in channel.history(limit=HISTORY):
             if message.author.id == bot_id and any((e.footer.text or "").startswith(marker) for e in message.embeds):
-                return True
-    except discord.Forbidden:
-        log.warning("cannot read history of channel %s: an earlier post of client %s may repeat", channel, card.id)
-    return False
+                return str(message.id)
+    except discord.Forbidden as exc:
+        raise Unverifiable(f"no se puede leer el historial de {channel} (Leer el historial de mensajes)") from exc
+    return None
 
 
-async def post_once(
-    channel: discord.abc.Messageable, bot_id: int, card: ClientCard, content: str
-) -> discord.Message | None:
-    """Posts `content` with the shareable card (no servers, no mentions) unless it is already there."""
-    if await already_posted(channel, bot_id, card):
-        return None
-    return await channel.send(content=content, embed=card_embed(card, shared=True), allowed_mentions=NO_MENTIONS)
+async def post_card(channel: discord.abc.Messageable, card: ClientCard, content: str, key: str) -> str:
+    """Posts `content` with the shareable card (no servers, no mentions); `key` is the nonce Discord
+    dedupes on. Returns the message id."""
+    message = await channel.send(
+        content=content, embed=card_embed(card, shared=True), allowed_mentions=NO_MENTIONS, nonce=key
+    )
+    return str(message.id)

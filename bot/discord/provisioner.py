@@ -5,8 +5,10 @@ ready, and without the `members` intent the cache would not know the client's us
 
 Every step can be repeated by a retried job without effect: an existing text channel of that name is
 linked instead of creating a second one (only inside DISCORD_CLIENTS_CATEGORY_ID, or without it only the
-bot's own channel for that client: see `_linkable`), permission overwrites are PUTs, and each message is only
-posted when the bot's own copy is not already there (see `onboarding`). The announcement comes last.
+bot's own channel for that client: see `_linkable`), permission overwrites are PUTs, and the channel's
+creation and each message go through the job's stored progress (`ProvisionRequest.once`, the same
+mechanism as Slack's; see `onboarding` for how a post whose outcome is unknown is found again). The
+announcement comes last.
 
 Errors: a missing permission, a wrong id in the settings or a request Discord refuses (400) cannot be
 fixed by retrying → `ProvisionFailed` with a Spanish sentence the card shows; 429, 5xx, network errors
@@ -25,7 +27,7 @@ import discord
 
 from bot.config import Settings
 from bot.discord.members import find_member
-from bot.discord.onboarding import ClientUser, announcement_text, post_once, ready_card, welcome_text
+from bot.discord.onboarding import ClientUser, announcement_text, find_posted, post_card, ready_card, welcome_text
 from commands.channels import ProvisionFailed, ProvisionRequest, ProvisionResult, RetryLater, discord_channel_name
 from commands.views import ClientCard
 
@@ -154,19 +156,25 @@ class DiscordProvisioner:
             user = ClientUser(
                 card.discord_user, await at_step(lookup, find_member(self.bot, guild.id, card.discord_user))
             )
-        channel, created = await self._channel(guild, category, name, card_topic(card), role, user)
+        channel, created = await self._channel(request, guild, category, name, card_topic(card), role, user)
         bot_id = self.bot.user.id if self.bot.user else 0
         shown = ready_card(card, channel.id)
         posting = Step(
             f"el bot no puede publicar en #{name} (permisos Enviar mensajes, Insertar enlaces y Leer el historial)"
         )
-        await at_step(posting, post_once(channel, bot_id, shown, welcome_text(shown, user)))
-        await self._announce(bot_id, shown, channel.id)
+        welcome = welcome_text(shown, user)
+        await request.once(
+            "card",
+            lambda key: at_step(posting, post_card(channel, shown, welcome, key)),
+            lambda key: at_step(posting, find_posted(channel, bot_id, shown)),
+        )
+        await self._announce(request, bot_id, shown, channel.id)
         log.info("discord channel #%s %s for client %s", name, "created" if created else "linked", card.id)
         return ProvisionResult(str(channel.id), created)
 
     async def _channel(
         self,
+        request: ProvisionRequest,
         guild: discord.Guild,
         category: discord.CategoryChannel | None,
         name: str,
@@ -188,12 +196,17 @@ class DiscordProvisioner:
                 "(o defina DISCORD_CLIENTS_CATEGORY_ID para vincular los canales de esa categoría)"
             )
         member = discord.Object(user.member_id, type=discord.Member) if user and user.member_id else None
+        earlier = request.intended("created")
         if existing:
             channel = existing[0]
             if member is not None:
                 granting = Step(f"el bot no tiene el permiso Gestionar roles en #{name} para dar acceso al cliente")
                 await at_step(granting, self._let_in(channel, member.id))
-            return channel, False
+            created = request.done("created") == str(channel.id)
+            if not created and earlier is not None:  # made by an attempt that died before hearing back
+                await request.remember("created", str(channel.id))
+                created = True
+            return channel, created
         me = discord.Object(self.bot.user.id if self.bot.user else 0, type=discord.Member)
         overwrites: dict[discord.Role | discord.Member | discord.Object, discord.PermissionOverwrite] = {
             guild.default_role: HIDDEN,
@@ -208,10 +221,12 @@ class DiscordProvisioner:
             f"«{guild.name}»",
             "la categoría DISCORD_CLIENTS_CATEGORY_ID ya no existe en Discord; corrija la configuración.",
         )
+        await request.intend("created")
         channel = await at_step(
             creating,
             guild.create_text_channel(name, category=category, topic=topic, overwrites=overwrites, reason=REASON),
         )
+        await request.remember("created", str(channel.id))
         return channel, True
 
     async def _let_in(self, channel: discord.TextChannel, member_id: int) -> None:
@@ -222,7 +237,7 @@ class DiscordProvisioner:
             channel.id, member_id, str(allow.value), str(deny.value), MEMBER_OVERWRITE, reason=REASON
         )
 
-    async def _announce(self, bot_id: int, card: ClientCard, channel_id: int) -> None:
+    async def _announce(self, request: ProvisionRequest, bot_id: int, card: ClientCard, channel_id: int) -> None:
         raw = self.settings.onboarding_discord_channel_id
         if not raw:
             return
@@ -235,7 +250,12 @@ class DiscordProvisioner:
             f"el canal de altas {setting} no existe en Discord; corrija la configuración.",
         )
         target = self.bot.get_partial_messageable(int(raw))
-        await at_step(step, post_once(target, bot_id, card, announcement_text(card, channel_id)))
+        text = announcement_text(card, channel_id)
+        await request.once(
+            "announcement",
+            lambda key: at_step(step, post_card(target, card, text, key)),
+            lambda key: at_step(step, find_posted(target, bot_id, card)),
+        )
 
 
 def _linkable(

@@ -1,5 +1,8 @@
 """Posts onboarding flows' messages (queued by the HTTP API) in a client's Slack channel for the outbox
-worker: the :class:`~commands.channels.ChannelMessenger` of Slack, with the provisioner's error mapping."""
+worker: the :class:`~commands.channels.ChannelMessenger` of Slack, with the provisioner's error mapping.
+
+Like the provisioner's posts, each message carries its job's key in its metadata, so a job retried
+after a crash finds the message it already posted instead of posting it twice."""
 
 from __future__ import annotations
 
@@ -8,6 +11,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.slack.escape import mrkdwn
 from bot.slack.provision_errors import NETWORK_ERRORS, failure, network_failure
+from bot.slack.provisioner import find_post, post_metadata
 
 
 class SlackMessenger:
@@ -16,11 +20,17 @@ class SlackMessenger:
     def __init__(self, client: AsyncWebClient) -> None:
         self.client = client
 
-    async def post(self, channel_id: str, text: str) -> None:
+    async def post(self, channel_id: str, text: str, key: str) -> str:
         """Plain text: ``<``, ``>`` and ``&`` are escaped, so a message cannot ping ``@channel``."""
         try:
-            await self.client.chat_postMessage(channel=channel_id, text=mrkdwn(text))
+            answer = await self.client.chat_postMessage(
+                channel=channel_id, text=mrkdwn(text), metadata=post_metadata(key)
+            )
         except SlackApiError as exc:
             raise failure(exc, action="publicar un mensaje en el canal", channel_name=channel_id) from exc
         except NETWORK_ERRORS as exc:
             raise network_failure(exc) from exc
+        return str(answer.get("ts") or "ok")
+
+    async def find(self, channel_id: str, key: str) -> str | None:
+        return await find_post(self.client, channel_id, key, channel_id)

@@ -14,11 +14,14 @@ Steps, in order, for one job (the worker calls :meth:`SlackProvisioner.provision
    ``is_shared``, ``is_org_shared``: Slack Connect or other workspaces) gets only a one-line note with
    the client's name: phones, e-mails and addresses must not reach people outside the company.
 
-Retry semantics: steps 1–3 are idempotent, so a retried attempt simply redoes them (a channel this job
-created comes back as ``name_taken`` and is linked, still counted as created: the job's stored
-progress says it made it). The two posts are the last steps and each is recorded in the job's progress
-(stored in the database) as soon as Slack accepted it: an attempt retried after the card was posted —
-say the announcement got a 5xx, or the bot restarted — posts only what is missing.
+Retry semantics: steps 1–3 are idempotent, so a retried attempt simply redoes them. The channel's
+creation and the two posts go through the job's stored progress (``ProvisionRequest.once``): the intent
+is stored before the call and the result right after, so a retry — after a 5xx, or after the bot was
+killed mid-call — never repeats what Slack already did. A channel whose creation was intended but not
+confirmed comes back as ``name_taken`` and still counts as created when the bot created it (its
+``creator``). A post whose outcome is unknown is looked for in ``conversations.history`` by the key
+carried in its message metadata (needs ``channels:history`` / ``groups:history``; without them the
+post is made again and a warning logged).
 """
 
 from __future__ import annotations
@@ -34,8 +37,7 @@ from slack_sdk.web.async_slack_response import AsyncSlackResponse
 from bot.config import Settings
 from bot.slack.blocks.channels import announcement, as_ready, linked_note, onboarding_message, topic
 from bot.slack.provision_errors import NETWORK_ERRORS, failure, network_failure
-from commands.channels import ProvisionFailed, ProvisionRequest, ProvisionResult
-from commands.views import ClientCard
+from commands.channels import ProvisionFailed, ProvisionRequest, ProvisionResult, Unverifiable, key_time
 
 log = logging.getLogger("bot.slack")
 
@@ -59,6 +61,35 @@ INVITE_SKIPPED = frozenset(
 ANNOUNCE_SKIPPED = frozenset({"channel_not_found", "not_in_channel", "is_archived"})
 #: conversations.* flags of a channel people outside the workspace can read.
 SHARED_FLAGS = ("is_ext_shared", "is_shared", "is_org_shared")
+#: Message metadata on every post of a provisioning job: its key finds the post again after a crash.
+POST_EVENT = "clientes_bot_post"
+CLOCK_SKEW = 60  # seconds between our clock and Slack's tolerated when dating a channel
+HISTORY_LIMIT = 100  # latest messages looked at for a post whose outcome is unknown
+#: conversations.history errors meaning "cannot look", not "something is wrong with the channel".
+UNVERIFIABLE = frozenset({"missing_scope", "not_in_channel", "channel_not_found"})
+
+
+def post_metadata(key: str) -> dict[str, Any]:
+    """What every post of the outbox carries, so a retry can find it in the channel's history."""
+    return {"event_type": POST_EVENT, "event_payload": {"key": key}}
+
+
+async def find_post(client: AsyncWebClient, channel_id: str, key: str, name: str) -> str | None:
+    """The ts of the bot's post carrying ``key`` among the channel's latest messages (None: not there)."""
+    try:
+        page = await client.conversations_history(channel=channel_id, limit=HISTORY_LIMIT, include_all_metadata=True)
+    except SlackApiError as exc:
+        error = str(exc.response.get("error") or "")
+        if error in UNVERIFIABLE:
+            raise Unverifiable(f"conversations.history: {error}") from exc
+        raise failure(exc, action="leer el historial de", channel_name=name) from exc
+    except NETWORK_ERRORS as exc:
+        raise network_failure(exc) from exc
+    for message in page.get("messages") or []:
+        metadata = message.get("metadata") or {}
+        if metadata.get("event_type") == POST_EVENT and (metadata.get("event_payload") or {}).get("key") == key:
+            return str(message.get("ts") or "ok")
+    return None
 
 
 def is_shared(channel: dict[str, Any]) -> bool:
@@ -74,14 +105,12 @@ class SlackProvisioner:
         self.client = client
         self.settings = settings
         self.list_page = LIST_PAGE
+        self._user_id: str | None = None
 
     async def provision(self, request: ProvisionRequest) -> ProvisionResult:
         name, card = request.channel_name, request.card
-        channel, created = await self._ensure_channel(name)
+        channel, created = await self._ensure_channel(name, request)
         channel_id = str(channel["id"])
-        if created:
-            await request.remember("created", channel_id)
-        created = request.done("created") == channel_id
         if created and (channel.get("topic") or {}).get("value") != topic(card):
             await self._api(
                 "poner el tema del canal",
@@ -93,28 +122,43 @@ class SlackProvisioner:
         await self._invite(channel_id, name)
         if card.slack_channel_id != channel_id:  # a first link: welcome the client
             ready = as_ready(card, channel_id)
-            if not request.done("card"):
-                if not created and is_shared(channel):
-                    log.warning(
-                        "Slack: #%s está compartido fuera del espacio de trabajo; se vincula sin publicar la ficha",
-                        name,
-                    )
-                    text, blocks = linked_note(ready)
-                else:
-                    text, blocks = onboarding_message(ready)
-                await self._api(
-                    "publicar la ficha en",
-                    name,
-                    self.client.chat_postMessage,
-                    channel=channel_id,
-                    text=text,
-                    blocks=blocks,
+            if not created and is_shared(channel) and not request.done("card"):
+                log.warning(
+                    "Slack: #%s está compartido fuera del espacio de trabajo; se vincula sin publicar la ficha", name
                 )
-                await request.remember("card")
-            if not request.done("announcement"):
-                await self._announce(ready, channel_id, name, created=created)
-                await request.remember("announcement")
+                text, blocks = linked_note(ready)
+            else:
+                text, blocks = onboarding_message(ready)
+            await request.once(
+                "card",
+                lambda key: self._post("publicar la ficha en", name, channel_id, text, blocks, key),
+                lambda key: self._find_post(channel_id, key, name),
+            )
+            target = (self.settings.onboarding_slack_channel or "").strip()
+            if target:
+                text, blocks = announcement(ready, channel_id, created=created)
+                await request.once(
+                    "announcement",
+                    lambda key: self._announce(target, text, blocks, key, name),
+                    lambda key: self._find_post(target, key, name),
+                )
         return ProvisionResult(channel_id, created)
+
+    async def _post(self, action: str, name: str, channel_id: str, text: str, blocks: list[Any], key: str) -> str:
+        """chat.postMessage carrying ``key`` in its metadata; returns the message's ts."""
+        answer = await self._api_ok(
+            action,
+            name,
+            self.client.chat_postMessage,
+            channel=channel_id,
+            text=text,
+            blocks=blocks,
+            metadata=post_metadata(key),
+        )
+        return str(answer.get("ts") or "ok")
+
+    async def _find_post(self, channel_id: str, key: str, name: str) -> str | None:
+        return await find_post(self.client, channel_id, key, name)
 
     async def _api(
         self,
@@ -147,13 +191,22 @@ class SlackProvisioner:
             raise ProvisionFailed(f"Slack no respondió al {action} #{name}")
         return answer
 
-    async def _ensure_channel(self, name: str) -> tuple[dict[str, Any], bool]:
-        """The channel called ``name`` and whether this call created it (else an existing one, joined)."""
-        created = await self._api(
+    async def _ensure_channel(self, name: str, request: ProvisionRequest) -> tuple[dict[str, Any], bool]:
+        """The channel called ``name`` and whether this job created it (else an existing one, joined).
+
+        An earlier attempt that meant to create it but died before hearing back left an intent: the
+        channel it finds then is this job's own when the bot is its creator.
+        """
+        earlier = request.intended("created")
+        if request.done("created") is None:
+            await request.intend("created")
+        made = await self._api(
             "crear el canal", name, self.client.conversations_create, tolerate={"name_taken"}, name=name
         )
-        if created is not None:
-            return dict(created["channel"]), True
+        if made is not None:
+            channel = dict(made["channel"])
+            await request.remember("created", str(channel["id"]))
+            return channel, True
         channel = await self._find(name, exclude_archived=True)
         if channel is None:
             if await self._find(name, exclude_archived=False) is not None:
@@ -165,10 +218,30 @@ class SlackProvisioner:
                 f"ya existe en Slack un canal #{name} que la app no puede ver (probablemente privado); "
                 "invite a la app a ese canal o elija otro nombre, y luego use «canales»"
             )
+        channel_id = str(channel["id"])
+        created = request.done("created") == channel_id
+        if not created and earlier is not None and await self._made_since(channel, earlier):
+            await request.remember("created", channel_id)
+            created = True
         if not channel.get("is_member") and not channel.get("is_private"):
             await self._api("unirse al canal", name, self.client.conversations_join, channel=channel["id"])
             channel["is_member"] = True
-        return channel, False
+        return channel, created
+
+    async def _made_since(self, channel: dict[str, Any], key: str) -> bool:
+        """Whether the bot created `channel` no earlier than the intent `key` (a minute's clock skew
+        allowed): the channel an attempt that died made, not another client's of the same name."""
+        since = key_time(key)
+        made = channel.get("created")
+        if since is None or not isinstance(made, (int, float)) or made < since - CLOCK_SKEW:
+            return False
+        return channel.get("creator") == await self._bot_user_id()
+
+    async def _bot_user_id(self) -> str:
+        if self._user_id is None:
+            answer = await self._api_ok("identificar al bot para", "", self.client.auth_test)
+            self._user_id = str(answer.get("user_id") or "")
+        return self._user_id
 
     async def _find(self, name: str, *, exclude_archived: bool) -> dict[str, Any] | None:
         """Pages through conversations.list for ``name`` (archived ones only when ``exclude_archived`` is off)."""
@@ -204,11 +277,8 @@ class SlackProvisioner:
             force=True,  # invite the others when one of them cannot be invited
         )
 
-    async def _announce(self, card: ClientCard, channel_id: str, name: str, *, created: bool) -> None:
-        target = (self.settings.onboarding_slack_channel or "").strip()
-        if not target:
-            return
-        text, blocks = announcement(card, channel_id, created=created)
+    async def _announce(self, target: str, text: str, blocks: list[Any], key: str, name: str) -> str:
+        """The announcement in ONBOARDING_SLACK_CHANNEL; a wrong setting is logged, not the client's fault."""
         answer = await self._api(
             "anunciar el cliente del canal",
             name,
@@ -217,6 +287,9 @@ class SlackProvisioner:
             channel=target,
             text=text,
             blocks=blocks,
+            metadata=post_metadata(key),
         )
         if answer is None:
             log.warning("Slack: no se pudo anunciar en ONBOARDING_SLACK_CHANNEL=%s; revise la variable", target)
+            return "skipped"
+        return str(answer.get("ts") or "ok")

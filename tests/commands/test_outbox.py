@@ -6,6 +6,11 @@ platform is a script (create, rate-limit, refuse) so every branch of the worker'
 
 from __future__ import annotations
 
+import asyncio
+import os
+import re
+import subprocess
+import sys
 from datetime import timedelta
 
 import pytest
@@ -14,9 +19,9 @@ from sqlalchemy import select, update
 from commands.access import Actor
 from commands.channels import ProvisionFailed, ProvisionRequest, ProvisionResult, RetryLater
 from commands.errors import FieldErrors, NotFound
-from commands.outbox import OutboxSettings, OutboxWorker, backoff
+from commands.outbox import OutboxSettings, OutboxWorker, backoff, new_worker_id
 from commands.service import ClientService
-from storage.models import OutboxJob, utcnow
+from storage.models import OutboxJob, as_utc, utcnow
 
 RUC = {"doc_type": "6", "doc_number": "20100070970", "name": "Empresa SAC"}
 
@@ -191,11 +196,15 @@ class ScriptedMessenger:
         self.outcomes = list(outcomes)
         self.posted: list[tuple[str, str]] = []
 
-    async def post(self, channel_id: str, text: str) -> None:
+    async def post(self, channel_id: str, text: str, key: str) -> str:
         outcome = self.outcomes.pop(0) if self.outcomes else None
         if outcome is not None:
             raise outcome
         self.posted.append((channel_id, text))
+        return str(len(self.posted))
+
+    async def find(self, channel_id: str, key: str) -> str | None:
+        return None
 
 
 async def test_messages_wait_for_the_channel_then_are_delivered(service: ClientService, ana: Actor) -> None:
@@ -257,3 +266,150 @@ async def test_progress_survives_a_restart(service: ClientService, ana: Actor) -
     await OutboxWorker(service.db, {"slack": restarted}).run_once()
     assert (first.posts, restarted.posts) == (1, 0)
     assert (await jobs(service))[0].status == "done"
+
+
+# ------------------------------------------------------------------ leases, takeover, shutdown
+def dead_pid() -> int:
+    """A pid that just ended on this host (reaped), as a worker killed with -9 leaves behind."""
+    process = subprocess.Popen([sys.executable, "-c", "pass"])
+    process.wait()
+    return process.pid
+
+
+def owner_on_this_host(pid: int) -> str:
+    host = new_worker_id().rsplit(":", 2)[0]
+    return f"{host}:{pid}:deadbeef"
+
+
+async def claim_as(service: ClientService, owner: str, *, lease: timedelta = timedelta(seconds=30)) -> None:
+    """The job as a worker that claimed it leaves it: running, one attempt, its lease still live."""
+    async with service.db.session() as session, session.begin():
+        await session.execute(
+            update(OutboxJob).values(status="running", attempts=1, claimed_by=owner, next_attempt_at=utcnow() + lease)
+        )
+
+
+class Blocking:
+    """A platform whose provision waits until released (a slow Slack); records each start."""
+
+    platform = "slack"
+
+    def __init__(self) -> None:
+        self.started = asyncio.Event()
+        self.release = asyncio.Event()
+        self.calls = 0
+
+    async def provision(self, request: ProvisionRequest) -> ProvisionResult:
+        self.calls += 1
+        self.started.set()
+        await self.release.wait()
+        return ProvisionResult("C1", True)
+
+
+async def test_a_dead_workers_job_is_taken_over_at_once_not_after_its_lease(service: ClientService, ana: Actor) -> None:
+    await service.create(ana, RUC, integrations={"slack_channel": "acme"})
+    await claim_as(service, owner_on_this_host(dead_pid()))
+    slack = ScriptedPlatform("slack", ProvisionResult("C1", True))
+
+    assert await OutboxWorker(service.db, {"slack": slack}).run_once() == 1
+
+    (job,) = await jobs(service)
+    assert (job.status, job.attempts, job.claimed_by) == ("done", 2, None)
+
+
+async def test_a_live_workers_job_is_left_alone_until_its_lease_runs_out(service: ClientService, ana: Actor) -> None:
+    await service.create(ana, RUC, integrations={"slack_channel": "acme"})
+    worker = OutboxWorker(service.db, {"slack": ScriptedPlatform("slack", ProvisionResult("C1", True))})
+    for owner in (owner_on_this_host(os.getppid()), "otro-host:1:abcd"):  # alive here; on a host we cannot see
+        await claim_as(service, owner)
+        assert await worker.run_once() == 0
+    await make_due(service)  # the lease ran out: nobody renewed it
+    assert await worker.run_once() == 1
+
+
+async def test_the_lease_is_renewed_while_the_job_runs(service: ClientService, ana: Actor) -> None:
+    await service.create(ana, RUC, integrations={"slack_channel": "acme"})
+    slack = Blocking()
+    worker = OutboxWorker(service.db, {"slack": slack}, OutboxSettings(lease=timedelta(seconds=0.6)))
+    running = asyncio.create_task(worker.run_once())
+    await asyncio.wait_for(slack.started.wait(), 5)
+    (claimed,) = await jobs(service)
+    first = claimed.next_attempt_at
+
+    async def renewed() -> bool:
+        (job,) = await jobs(service)
+        return job.next_attempt_at > first
+
+    deadline = asyncio.get_running_loop().time() + 5
+    while not await renewed():
+        assert asyncio.get_running_loop().time() < deadline, "the lease was never renewed"
+        await asyncio.sleep(0.05)
+    assert not await OutboxWorker(service.db, {"slack": ScriptedPlatform("slack")})._claim_one()
+    slack.release.set()
+    assert await running == 1
+    assert (await jobs(service))[0].status == "done"
+
+
+async def test_a_worker_that_lost_its_job_stops_it_and_writes_nothing(service: ClientService, ana: Actor) -> None:
+    await service.create(ana, RUC, integrations={"slack_channel": "acme"})
+    slack = Blocking()
+    worker = OutboxWorker(service.db, {"slack": slack}, OutboxSettings(lease=timedelta(seconds=0.3)))
+    running = asyncio.create_task(worker.run_once())
+    await asyncio.wait_for(slack.started.wait(), 5)
+    await claim_as(service, "otro-host:7:abcd")  # e.g. a database pause outlived the lease
+
+    assert await asyncio.wait_for(running, 5) == 1  # the heartbeat saw it and stopped the job
+
+    (job,) = await jobs(service)
+    assert (job.status, job.claimed_by, job.done_at) == ("running", "otro-host:7:abcd", None)
+
+
+async def test_shutdown_hands_the_job_back_due_now_without_using_an_attempt(service: ClientService, ana: Actor) -> None:
+    await service.create(ana, RUC, integrations={"slack_channel": "acme"})
+    slack = Blocking()
+    worker = OutboxWorker(service.db, {"slack": slack})
+    task = asyncio.create_task(worker.run())
+    await asyncio.wait_for(slack.started.wait(), 5)
+
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+
+    (job,) = await jobs(service)
+    assert (job.status, job.attempts, job.claimed_by) == ("pending", 0, None)
+    assert as_utc(job.next_attempt_at) <= utcnow()
+    assert await OutboxWorker(service.db, {"slack": ScriptedPlatform("slack", ProvisionResult("C", True))}).run_once()
+
+
+async def test_canales_hands_back_a_gone_workers_job_and_says_when_truthfully(
+    service: ClientService, ana: Actor
+) -> None:
+    card = await service.create(ana, RUC, integrations={"slack_channel": "acme"})
+    await claim_as(service, "otro-host:7:abcd")
+    shown = await service.retry_channels(ana, card.id)
+    assert shown.channels[0].when == "en curso ahora"  # a live lease: someone is on it
+
+    await claim_as(service, owner_on_this_host(dead_pid()))  # that worker was killed
+    shown = await service.retry_channels(ana, card.id)
+    (job,) = await jobs(service)
+    assert (job.status, job.claimed_by) == ("pending", None)
+    assert shown.channels[0].when == "se intentará en cuanto el bot esté conectado a Slack"  # no worker here
+
+    worker = OutboxWorker(service.db, {"slack": ScriptedPlatform("slack", ProvisionResult("C1", True))})
+    service.on_outbox = worker.notify  # as `clientes-bot run` wires it
+    assert (await service.get(ana, card.id)).channels[0].when == "se intentará en unos segundos"
+
+    async with service.db.session() as session, session.begin():  # backing off after a rate limit
+        await session.execute(update(OutboxJob).values(next_attempt_at=utcnow() + timedelta(minutes=10)))
+    when = (await service.get(ana, card.id)).channels[0].when or ""
+    assert re.fullmatch(r"próximo intento a las \d\d:\d\d UTC \(en 10 min\)", when), when
+
+
+async def test_a_job_given_up_does_not_say_it_will_be_retried(service: ClientService, ana: Actor) -> None:
+    slack = ScriptedPlatform("slack", RetryLater("Slack tuvo un error interno; se reintentará"))
+    worker = OutboxWorker(service.db, {"slack": slack}, OutboxSettings(max_attempts=1))
+    card = await service.create(ana, RUC, integrations={"slack_channel": "acme"})
+    await worker.run_once()
+    assert (await service.get(ana, card.id)).channels[0].text == (
+        "#acme (error: Slack tuvo un error interno (tras 1 intentos))"
+    )

@@ -6,6 +6,8 @@ No real sleeps: a rescheduled job is made due by moving its `next_attempt_at`, a
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from datetime import timedelta
 from typing import Any
 
@@ -207,8 +209,17 @@ async def test_missing_permission_is_shown_and_canales_command_retries(
     answer, payload = await discord_ui.command("canales", {"cliente": "20100070970"})
     assert answer.ephemeral
     reply = discord_ui.message(payload)
-    assert "Discord: \\#cliente-acme (pendiente)" in reply["content"]
+    # no worker wired to this service: no promise of seconds
+    assert (
+        "Discord: \\#cliente-acme (pendiente) — se intentará en cuanto el bot esté conectado a Discord"
+        in (reply["content"])
+    )
     assert [j.status for j in await jobs(core)] == ["failed", "pending"]
+    core.service.on_outbox = worker.notify  # as `clientes-bot run` wires it: this worker serves Discord
+    _, payload = await discord_ui.command("canales", {"cliente": "20100070970"})
+    assert (
+        "Discord: \\#cliente-acme (pendiente) — se intentará en unos segundos" in discord_ui.message(payload)["content"]
+    )
 
     assert await worker.run_once() == 1
     assert fake.channel_named("cliente-acme") is not None
@@ -432,3 +443,83 @@ async def test_without_category_only_the_bots_own_channel_is_linked(
     await worker.run_once()
     assert (await core.service.get(CONSOLE, 1)).discord_channel_id == staff["id"]
     assert fake.requests_to("POST", CREATE) == []
+
+
+CLIENT_POSTS = rf"^/channels/(?!{ONBOARDING_CHANNEL_ID}/)\d+/messages$"
+
+
+async def run_until_held(worker: OutboxWorker, hold: Any) -> None:
+    """Runs the worker until the fake holds the answer it waits for, then stops it like a shutdown."""
+    task = asyncio.create_task(worker.run_once())
+    await asyncio.wait_for(hold.reached.wait(), 10)
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
+
+
+async def test_a_card_posted_before_the_worker_stopped_is_found_in_the_job_not_posted_again(
+    discord_ui: DiscordUI, fake: FakeDiscord, core: Core, worker: OutboxWorker, bot: ClientesBot, settings: Settings
+) -> None:
+    """The same mechanism as Slack's: the intent (with the nonce sent) is in the job; the next worker
+    looks for the card before posting, and posts only the announcement."""
+    await client_naming_channel(discord_ui)
+    hold = fake.hold_next("POST", CLIENT_POSTS)
+
+    await run_until_held(worker, hold)
+
+    channel = fake.channel_named("cliente-acme")
+    assert channel is not None and len(posts_to(fake, channel["id"])) == 1
+    [job] = await jobs(core)
+    assert (job.status, job.attempts, set(job.payload["intents"])) == ("pending", 0, {"card"})
+    nonce = posts_to(fake, channel["id"])[0]["nonce"]
+    assert job.payload["intents"]["card"] == nonce and posts_to(fake, channel["id"])[0]["enforce_nonce"] is True
+
+    again = OutboxWorker(core.db, {})
+    again.add(DiscordProvisioner(bot, settings))
+    assert await again.run_once() == 1
+
+    assert len(fake.channel_messages(int(channel["id"]))) == 1 and len(posts_to(fake, channel["id"])) == 1
+    assert len(posts_to(fake, ONBOARDING_CHANNEL_ID)) == 1
+    assert len(fake.requests_to("POST", CREATE)) == 1
+    [job] = await jobs(core)
+    assert job.status == "done" and job.payload["progress"]["created"] == str(channel["id"])
+
+
+async def test_without_history_the_nonce_keeps_the_card_single(
+    discord_ui: DiscordUI, fake: FakeDiscord, core: Core, worker: OutboxWorker
+) -> None:
+    """History unreadable (403): the post is made again with the same nonce, and Discord returns the
+    earlier message instead of a second one."""
+    await client_naming_channel(discord_ui)
+    hold = fake.hold_next("POST", CLIENT_POSTS)
+    await run_until_held(worker, hold)
+    fake.fail_next("GET", r"^/channels/\d+/messages$", status=403, code=50001, message="Missing Access")
+
+    assert await worker.run_once() == 1
+
+    channel = fake.channel_named("cliente-acme")
+    assert channel is not None
+    assert len(posts_to(fake, channel["id"])) == 2  # asked twice...
+    assert len(fake.channel_messages(int(channel["id"]))) == 1  # ...created once
+    assert [j.status for j in await jobs(core)] == ["done"]
+
+
+async def test_an_api_message_posted_before_the_worker_stopped_is_not_posted_again(
+    discord_ui: DiscordUI, fake: FakeDiscord, core: Core, worker: OutboxWorker, bot: ClientesBot
+) -> None:
+    """Discord's own dedupe: the job's key went out as the nonce, and goes out again on the retry."""
+    worker.add_messenger(DiscordMessenger(bot))
+    await client_naming_channel(discord_ui)
+    await worker.run_once()
+    channel = fake.channel_named("cliente-acme")
+    assert channel is not None
+    await core.service.post_message(CONSOLE, 1, "Su servidor está listo", ["discord"])
+    hold = fake.hold_next("POST", rf"^/channels/{channel['id']}/messages$")
+
+    await run_until_held(worker, hold)
+    assert await worker.run_once() == 1
+
+    assert len(posts_to(fake, channel["id"])) == 3  # the card, and the message asked twice...
+    contents = [m["content"] for m in fake.channel_messages(int(channel["id"]))]
+    assert contents.count("Su servidor está listo") == 1  # ...created once
+    assert [j.status for j in await jobs(core)] == ["done", "done"]

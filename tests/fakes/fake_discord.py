@@ -372,6 +372,21 @@ class _GatewaySession:
                 await self.ws.send_str(raw.decode())
 
 
+#: How long Discord remembers a message nonce for `enforce_nonce` ("the past few minutes").
+NONCE_WINDOW = 300.0
+
+
+@dataclass
+class _Hold:
+    """One held answer (see :meth:`FakeDiscord.hold_next`)."""
+
+    reached: asyncio.Event = field(default_factory=asyncio.Event)
+    released: asyncio.Event = field(default_factory=asyncio.Event)
+
+    def release(self) -> None:
+        self.released.set()
+
+
 # --------------------------------------------------------------------------------------------------
 # The fake
 # --------------------------------------------------------------------------------------------------
@@ -458,6 +473,10 @@ class FakeDiscord:
         self._acknowledged: dict[str, int] = {}
         self._expired: set[int] = set()
         self._failures: list[_Failure] = []
+        #: hold_next(): requests whose answer waits (effect already applied) until released.
+        self._holds: list[tuple[str, re.Pattern[str], _Hold]] = []
+        #: (channel id, nonce) -> (message, when): what `enforce_nonce` dedupes against.
+        self._nonces: dict[tuple[int, str], tuple[dict[str, Any], float]] = {}
         self._buckets: dict[str, _Bucket] = {}
         self._sessions: list[_GatewaySession] = []
         self._changed = asyncio.Condition()
@@ -480,6 +499,8 @@ class FakeDiscord:
         return self
 
     async def __aexit__(self, exc_type: type[BaseException] | None, *rest: object) -> None:
+        for _, _, hold in self._holds:
+            hold.release()
         for session in list(self._sessions):
             with contextlib.suppress(Exception):
                 await session.ws.close(code=1000, message=b"fake discord shutting down")
@@ -727,6 +748,14 @@ class FakeDiscord:
 
     def clear_failures(self) -> None:
         self._failures.clear()
+
+    def hold_next(self, method: str, path_regex: str) -> _Hold:
+        """The next successful ``method`` request matching ``path_regex`` is carried out, then its answer
+        waits until ``hold.release()`` (or the fake closes): a bot killed meanwhile never learns that
+        Discord did it. ``await hold.reached.wait()`` waits for the request to arrive."""
+        hold = _Hold()
+        self._holds.append((method.upper(), re.compile(path_regex), hold))
+        return hold
 
     def expire_interaction(self, interaction_id: int) -> None:
         """Makes the callback for this interaction fail like one answered after 3 s (10062)."""
@@ -989,6 +1018,12 @@ class FakeDiscord:
         if isinstance(response, web.Response) and response.content_type == "application/json" and response.body:
             rec.response = json.loads(bytes(response.body))  # type: ignore[arg-type]
         await self._notify()
+        held = next(
+            (h for h in self._holds if not h[2].reached.is_set() and h[0] == rec.method and h[1].search(path)), None
+        )
+        if held is not None and rec.ok:
+            held[2].reached.set()
+            await held[2].released.wait()
         return response
 
     async def _notify(self) -> None:
@@ -1644,10 +1679,19 @@ class FakeDiscord:
         if self._is_empty_message(body, rec.files):
             return _error(400, 50006, "Cannot send an empty message")
         channel_id = int(channel["id"])
+        nonce = None if body.get("nonce") is None else str(body["nonce"])
+        if nonce is not None and body.get("enforce_nonce"):
+            # Discord: the same author's message with this nonce in the past few minutes is returned as is.
+            earlier = self._nonces.get((channel_id, nonce))
+            if earlier is not None and time.time() - earlier[1] < NONCE_WINDOW:
+                return _json({**earlier[0], "nonce": nonce})
         message = self._new_message(channel_id=channel_id, body=body, files=rec.files)
         message["guild_id"] = str(self.guild_id)
         self.messages.setdefault(channel_id, []).append(message)
         channel["last_message_id"] = message["id"]
+        if nonce is not None:
+            self._nonces[(channel_id, nonce)] = (message, time.time())
+            return _json({**message, "nonce": nonce})  # only the create answer carries it, not the history
         return _json(message)
 
     async def _put_permission(self, rec: RecordedRequest, params: dict[str, str]) -> web.StreamResponse:

@@ -154,6 +154,17 @@ class FakeChannel:
         }
 
 
+@dataclass
+class _Hold:
+    """One held answer (see :meth:`FakeSlack.hold_next`)."""
+
+    reached: asyncio.Event = field(default_factory=asyncio.Event)
+    released: asyncio.Event = field(default_factory=asyncio.Event)
+
+    def release(self) -> None:
+        self.released.set()
+
+
 @dataclass(frozen=True)
 class _Failure:
     status: int
@@ -192,6 +203,8 @@ class FakeSlack:
         #: Non-ephemeral messages by (channel id, ts); ephemeral ones are only recorded as calls.
         self.messages: dict[tuple[str, str], dict[str, Any]] = {}
         self._failures: defaultdict[str, deque[_Failure]] = defaultdict(deque)
+        #: hold_next(): calls whose answer waits (effect already applied) until released.
+        self._holds: defaultdict[str, list[_Hold]] = defaultdict(list)
         self._used_triggers: set[str] = set()
         self._ids = itertools.count(1)
         self._ts = itertools.count(1)
@@ -209,6 +222,7 @@ class FakeSlack:
             "chat.delete": self._chat_delete,
             "conversations.create": self._conversations_create,
             "conversations.list": self._conversations_list,
+            "conversations.history": self._conversations_history,
             "conversations.info": self._conversations_info,
             "conversations.join": self._conversations_join,
             "conversations.invite": self._conversations_invite,
@@ -242,6 +256,9 @@ class FakeSlack:
 
     async def close(self) -> None:
         """Stop the server; safe to call twice."""
+        for holds in self._holds.values():
+            for hold in holds:
+                hold.release()
         for ws in list(self._sockets):
             await ws.close()
         if self._runner is not None:
@@ -334,6 +351,14 @@ class FakeSlack:
             retry_after = 1
         failure = _Failure(status=status, error=error, retry_after=retry_after, extra=extra, delay=delay)
         self._failures[method].extend([failure] * times)
+
+    def hold_next(self, method: str) -> _Hold:
+        """The next call to ``method`` is carried out, then its answer waits until ``hold.release()``
+        (or the fake closes): a bot killed meanwhile never learns that Slack did it. ``await
+        hold.reached.wait()`` waits for the call to arrive."""
+        hold = _Hold()
+        self._holds[method].append(hold)
+        return hold
 
     # --- workspace setup --------------------------------------------------------------------------
     def add_user(
@@ -458,6 +483,10 @@ class FakeSlack:
             except SlackError as e:
                 body = {"ok": False, "error": e.error, **e.extra}
         self._record(request, method, params, token, status, body)
+        hold = next((h for h in self._holds[method] if not h.reached.is_set()), None)
+        if hold is not None and body.get("ok"):
+            hold.reached.set()
+            await hold.released.wait()
         return web.json_response(body, status=status, headers=headers)
 
     async def _handle_hook(self, request: web.Request) -> web.StreamResponse:
@@ -667,7 +696,7 @@ class FakeSlack:
             raise SlackError("is_archived")
         return channel.id
 
-    def _message(self, text: str, blocks: Any, ts: str) -> dict[str, Any]:
+    def _message(self, text: str, blocks: Any, ts: str, metadata: Any = None) -> dict[str, Any]:
         message: dict[str, Any] = {
             "type": "message",
             "subtype": "bot_message",
@@ -680,6 +709,8 @@ class FakeSlack:
         }
         if blocks:
             message["blocks"] = blocks
+        if isinstance(metadata, dict) and metadata.get("event_type"):
+            message["metadata"] = {"event_type": metadata["event_type"], "event_payload": metadata.get("event_payload")}
         return message
 
     def _check_message_body(self, params: dict[str, Any]) -> None:
@@ -697,7 +728,7 @@ class FakeSlack:
         channel = self._resolve_channel(params.get("channel"))
         self._check_message_body(params)
         ts = self._new_ts()
-        message = self._message(str(params.get("text") or ""), params.get("blocks"), ts)
+        message = self._message(str(params.get("text") or ""), params.get("blocks"), ts, params.get("metadata"))
         self.messages[(channel, ts)] = message
         return {"channel": channel, "ts": ts, "message": message}
 
@@ -775,6 +806,18 @@ class FakeSlack:
         more = start + limit < len(listed)
         next_cursor = base64.b64encode(f"offset:{start + limit}".encode()).decode() if more else ""
         return {"channels": [c.to_api() for c in page], "response_metadata": {"next_cursor": next_cursor}}
+
+    def _conversations_history(self, params: dict[str, Any]) -> dict[str, Any]:
+        """Newest first; ``metadata`` only with ``include_all_metadata``; the bot must be a member."""
+        channel = self._channel(params)
+        if BOT_USER_ID not in channel.members:
+            raise SlackError("not_in_channel")
+        limit = max(1, min(int(params.get("limit") or 100), 999))
+        found = [m for (c, _), m in self.messages.items() if c == channel.id]
+        found.sort(key=lambda m: float(m["ts"]), reverse=True)
+        keep = _truthy(params.get("include_all_metadata"))
+        page = [m if keep else {k: v for k, v in m.items() if k != "metadata"} for m in found[:limit]]
+        return {"messages": page, "has_more": len(found) > limit, "response_metadata": {"next_cursor": ""}}
 
     def _conversations_info(self, params: dict[str, Any]) -> dict[str, Any]:
         return {"channel": self._channel(params).to_api()}

@@ -9,7 +9,10 @@ slack_sdk sleep ``Retry-After`` (0 here) plus a random jitter, patched to 0.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import random
+import time
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
@@ -19,8 +22,10 @@ from sqlalchemy import select, update
 
 from bot.slack import ids
 from bot.slack.app import build_client
+from bot.slack.messenger import SlackMessenger
 from bot.slack.provisioner import SlackProvisioner
 from bot.slack.runner import build
+from commands.channels import new_key
 from commands.outbox import OutboxWorker
 from commands.views import ClientCard
 from storage.models import OutboxJob, utcnow
@@ -209,8 +214,11 @@ async def test_missing_scope_shows_on_the_card_and_canales_retries_it(slack: Sla
 
     again = await slack.command(f"canales {RUC}")  # the scope was added and the app reinstalled
 
-    note = all_text(again["blocks"])
-    assert f"Canales: Slack #{CHANNEL} (pendiente)" in note and "se reintentarán" in note
+    note = all_text(again["blocks"])  # no worker in this process: no promise of seconds
+    assert f"Canales: Slack #{CHANNEL} (pendiente) — se intentará en cuanto el bot esté conectado a Slack." in note
+    slack.service.on_outbox = worker.notify  # wired as `clientes-bot run` does: this worker serves Slack
+    note = all_text((await slack.command(f"canales {RUC}"))["blocks"])
+    assert f"Canales: Slack #{CHANNEL} (pendiente) — se intentará en unos segundos." in note
     assert [j.status for j in await jobs(slack)] == ["failed", "pending"]
     assert await worker.run_once() == 1
     channel = fake.channel_named(CHANNEL)
@@ -332,3 +340,111 @@ async def test_a_linked_channel_shared_outside_gets_a_note_not_the_card(slack: S
     assert "canal vinculado" in posts_to(fake, NEWS)[0].params["text"]  # the internal announcement stays
     after = await slack.service.get(ALICE, card.id)
     assert after.slack_channel_id == existing.id and slack_channel_text(after) == f"#{CHANNEL} (listo)"
+
+
+async def run_until_held(worker: OutboxWorker, hold: Any) -> None:
+    """Runs the worker until the fake holds the answer it is waiting for, then stops it like a shutdown
+    (the effect happened at Slack; the worker never heard back)."""
+    task = asyncio.create_task(worker.run_once())
+    await asyncio.wait_for(hold.reached.wait(), 10)
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
+
+
+async def test_a_card_posted_before_the_worker_stopped_is_found_not_posted_again(slack: Slack) -> None:
+    """Slack posted the card but the worker stopped before the answer came back: the job is handed back
+    (pending, due now, the attempt not counted) with the post's intent stored; the next worker finds
+    the message by the key in its metadata and posts only the announcement."""
+    fake = slack.fake
+    card = await create(slack)
+    hold = fake.hold_next("chat.postMessage")
+
+    await run_until_held(worker_for(slack), hold)
+
+    channel = fake.channel_named(CHANNEL)
+    assert channel is not None and len(posts_to(fake, channel.id)) == 1
+    (job,) = await jobs(slack)
+    assert (job.status, job.attempts, job.claimed_by) == ("pending", 0, None)
+    assert job.next_attempt_at.replace(tzinfo=None) <= utcnow().replace(tzinfo=None)
+    assert set(job.payload["intents"]) == {"card"} and "card" not in job.payload["progress"]
+
+    assert await worker_for(slack).run_once() == 1
+
+    assert len(posts_to(fake, channel.id)) == 1 and len(posts_to(fake, NEWS)) == 1
+    (history,) = fake.calls_to("conversations.history")
+    assert history.params["channel"] == channel.id
+    assert "canal nuevo" in posts_to(fake, NEWS)[0].params["text"]  # still this job's own channel
+    assert (await slack.service.get(ALICE, card.id)).slack_channel_id == channel.id
+    (job,) = await jobs(slack)
+    assert job.status == "done" and job.payload["progress"]["card"] == posts_to(fake, channel.id)[0].response["ts"]
+
+
+async def test_a_channel_created_before_the_worker_stopped_counts_as_created(slack: Slack) -> None:
+    fake = slack.fake
+    await create(slack)
+    hold = fake.hold_next("conversations.create")
+
+    await run_until_held(worker_for(slack), hold)
+    assert await worker_for(slack).run_once() == 1
+
+    channel = fake.channel_named(CHANNEL)
+    assert channel is not None and [c.name for c in fake.channels.values()].count(CHANNEL) == 1
+    assert channel.topic.startswith("Cliente: ")  # created by this job: the topic is set
+    assert len(posts_to(fake, channel.id)) == 1 and "canal nuevo" in posts_to(fake, NEWS)[0].params["text"]
+
+
+async def test_without_history_access_an_unconfirmed_card_is_posted_again_with_a_warning(
+    slack: Slack, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The documented fallback when the app lacks channels:history: at least once, and it says so."""
+    fake = slack.fake
+    await create(slack)
+    hold = fake.hold_next("chat.postMessage")
+    await run_until_held(worker_for(slack), hold)
+    fake.fail_next("conversations.history", error="missing_scope", needed="channels:history")
+
+    assert await worker_for(slack).run_once() == 1
+
+    channel = fake.channel_named(CHANNEL)
+    assert channel is not None and len(posts_to(fake, channel.id)) == 2
+    assert "cannot check whether 'card' was already done" in caplog.text
+    assert [j.status for j in await jobs(slack)] == ["done"]
+
+
+async def test_an_api_message_posted_before_the_worker_stopped_is_not_posted_again(slack: Slack) -> None:
+    fake = slack.fake
+    card = await create(slack)
+    await worker_for(slack).run_once()
+    channel = fake.channel_named(CHANNEL)
+    assert channel is not None
+    await slack.service.post_message(ALICE, card.id, "Su servidor está listo", ["slack"])
+    hold = fake.hold_next("chat.postMessage")
+
+    def with_messenger() -> OutboxWorker:
+        worker = worker_for(slack)
+        worker.add_messenger(SlackMessenger(build_client(slack.core.settings)))
+        return worker
+
+    await run_until_held(with_messenger(), hold)
+    assert await with_messenger().run_once() == 1
+
+    texts = [c.params["text"] for c in posts_to(fake, channel.id)]
+    assert texts.count("Su servidor está listo") == 1
+    assert [j.status for j in await jobs(slack)] == ["done", "done"]
+
+
+async def test_an_unconfirmed_creation_never_claims_an_older_channel_of_that_name(slack: Slack) -> None:
+    """An attempt meant to create the channel and died; the channel of that name the retry finds is an
+    older one of the bot (another client's): linked, its topic kept — not counted as this job's."""
+    fake = slack.fake
+    older = fake.add_channel(CHANNEL)
+    older.topic, older.created = "Cliente: Otro S.A.C.", int(time.time()) - 3600
+    await create(slack)
+    async with slack.core.db.session() as session, session.begin():
+        await session.execute(update(OutboxJob).values(payload={"name": CHANNEL, "intents": {"created": new_key()}}))
+
+    assert await worker_for(slack).run_once() == 1
+
+    assert older.topic == "Cliente: Otro S.A.C." and not fake.calls_to("conversations.setTopic")
+    assert "canal vinculado" in posts_to(fake, NEWS)[0].params["text"]

@@ -62,18 +62,18 @@ def announcement(card: ClientCard, channel_id: str, *, created: bool) -> tuple[s
 def channels_note(card: ClientCard) -> str:
     """The line above the card after ``canales``: where each named channel stands (plain text).
 
-    The service has just queued every channel that was not ready (or left the attempt under way), so
-    anything not "listo" is about to be tried again.
+    The service has just queued every channel that was not ready (or handed back an attempt whose
+    worker is gone); each one not "listo" says what happens next and when, as the core computed it
+    (``ChannelStatus.when``): "en unos segundos" only when a worker is there to do it.
     """
     if not card.channels:
         return "Este cliente no tiene canal de Slack ni de Discord; agréguelos con Editar → Datos Servidor."
     parts = []
     for status in card.channels:
         text = status.text
+        if status.when:
+            text = f"{text} — {status.when}"
         if status.state == "pendiente" and status.detail:
             text = f"{text} — último intento: {status.detail}"
         parts.append(f"{PLATFORM_LABELS.get(status.platform, status.platform)} {text}")
-    note = "Canales: " + " · ".join(parts) + "."
-    if any(status.state != "listo" for status in card.channels):
-        note += " Los que no están listos se reintentarán en unos segundos."
-    return note
+    return "Canales: " + " · ".join(parts) + "."
