@@ -18,7 +18,9 @@ BOT_SCOPES = (
     "channels:manage",
     "channels:read",
     "channels:join",
+    "channels:history",  # a post whose answer a crash lost is looked up before posting again
     "groups:read",
+    "groups:history",
     "groups:write",
     "users:read",
     "usergroups:read",

@@ -57,8 +57,8 @@ DEFAULT_CHANNEL_ID = "C0GENERAL"
 DEFAULT_CHANNEL_NAME = "general"
 #: Returned in the ``x-oauth-scopes`` header of auth.test; Bolt copies it to ``context.authorize_result``.
 BOT_SCOPES = (
-    "commands,chat:write,chat:write.public,channels:read,channels:manage,channels:join,"
-    "groups:read,groups:write,users:read,users:read.email,usergroups:read"
+    "commands,chat:write,chat:write.public,channels:read,channels:manage,channels:join,channels:history,"
+    "groups:read,groups:write,groups:history,users:read,users:read.email,usergroups:read"
 )
 
 #: Fields Slack accepts as JSON-encoded strings in form posts; decoded so tests see Python objects.
