@@ -7,8 +7,11 @@ the command prompt close it.
 
 from __future__ import annotations
 
+import contextlib
 import getpass
+import io
 import logging
+import sys
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any, TextIO
 
@@ -41,8 +44,7 @@ class ConsoleAdapter:
         user: str | None = None,
     ) -> None:
         self.service = service
-        # Defence in depth: everything is printed as Text already, but a stray str must not become markup.
-        self.console = console or Console(highlight=False, markup=False, emoji=False)
+        self.console = console or _terminal_console()
         self.interrupts = Interrupts()
         self.prompt = Prompter(self.console, stream, self.interrupts)
         self.forms = FormAsker(self.console, self.prompt)
@@ -299,6 +301,15 @@ class ConsoleAdapter:
         card = await self.service.restore(self.actor, client.id)
         self.say(f"✓ Cliente «{card.name}» restaurado.", "green")
         self.console.print(render.card(card))
+
+
+def _terminal_console() -> Console:
+    """The terminal's console. A character its encoding cannot show (an ASCII or Latin-1 terminal)
+    becomes "?" instead of ending the session with UnicodeEncodeError; and although everything is
+    printed as Text already, a stray str must not become markup."""
+    with contextlib.suppress(AttributeError, ValueError, io.UnsupportedOperation):
+        sys.stdout.reconfigure(errors="replace")  # type: ignore[union-attr]
+    return Console(highlight=False, markup=False, emoji=False)
 
 
 def _refused_sections(errors: list[FieldError]) -> list[tuple[str, int | None]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import getpass
 import io
@@ -17,7 +18,6 @@ from bot.console.text import has_undecodable, plain
 # whole rather than cut, and reading it never holds more than this in memory.
 MAX_LINE = 2000
 CANCEL_WORDS = frozenset({"cancelar"})
-NOT_TEXT = "La línea no es texto válido (UTF-8); no se leyó, escríbala de nuevo."
 CANCEL_HINT = "«cancelar» o Ctrl-C abandonan el formulario sin guardar."
 
 
@@ -43,6 +43,15 @@ def _lenient_stdin() -> TextIO:
     return stdin
 
 
+def _encoding_name(stream: TextIO) -> str:
+    """The encoding lines are decoded with, as a user would recognise it ("UTF-8", "ascii", "latin-1")."""
+    encoding = getattr(stream, "encoding", None)
+    try:
+        return "UTF-8" if not encoding or codecs.lookup(encoding).name == "utf-8" else str(encoding)
+    except LookupError:
+        return str(encoding)
+
+
 def _isatty(stream: TextIO) -> bool:
     try:
         return stream.isatty()
@@ -56,6 +65,7 @@ class Prompter:
         self.stream = stream if stream is not None else _lenient_stdin()
         self.interactive = _isatty(self.stream)
         self.interrupts = interrupts or Interrupts()
+        self.not_text = f"La línea no es texto válido ({_encoding_name(self.stream)}); no se leyó, escríbala de nuevo."
 
     def _readline(self) -> str:
         """One line without its ending; EndOfInput when the stream is closed."""
@@ -71,9 +81,9 @@ class Prompter:
                         f"La línea es demasiado larga (más de {MAX_LINE} caracteres); no se leyó, escríbala de nuevo."
                     )
         except UnicodeDecodeError:
-            raise _BadLine(NOT_TEXT) from None
+            raise _BadLine(self.not_text) from None
         if has_undecodable(line):
-            raise _BadLine(NOT_TEXT)
+            raise _BadLine(self.not_text)
         return line.rstrip("\r\n")
 
     def _read_secret(self, question: str) -> str:
@@ -83,9 +93,9 @@ class Prompter:
         except EOFError:
             raise EndOfInput() from None
         except UnicodeDecodeError:
-            raise _BadLine(NOT_TEXT) from None
+            raise _BadLine(self.not_text) from None
         if has_undecodable(answer):
-            raise _BadLine(NOT_TEXT)
+            raise _BadLine(self.not_text)
         return answer
 
     def _read(self, question: str, secret: bool) -> str:

@@ -139,3 +139,22 @@ def test_ctrl_c_cancels_a_form_and_a_second_one_leaves(db: Database, tmp_path: P
         assert "Traceback" not in term.seen and "KeyboardInterrupt" not in tail
     finally:
         term.close()
+
+
+@pytest.mark.parametrize("encoding", ["ascii", "latin-1"])
+def test_a_terminal_that_is_not_utf8(db: Database, tmp_path: Path, encoding: str) -> None:
+    """«, ✓ and ñ cannot all be shown: they become "?", the session does not end with UnicodeEncodeError."""
+    env = _env(db) | {"PYTHONIOENCODING": encoding}
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "console"],
+        cwd=tmp_path,
+        env=env,
+        input="ayuda\nnuevo\n1\n12345678\nNunez\n\n\nn\n\n\n\n\n\n\n\nn\nver nunez\n".encode(encoding),
+        capture_output=True,
+        timeout=120,
+    )
+    stdout = result.stdout.decode(encoding)
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in stdout + result.stderr.decode(encoding, "replace")
+    assert "Cliente #1 registrado." in stdout and "#1 Nunez" in stdout
+    assert stdout.rstrip().endswith("Hasta luego.")

@@ -311,3 +311,92 @@ async def test_the_session_restores_sigint_handling(service: ClientService) -> N
     before = signal.getsignal(signal.SIGINT)
     await drive_bytes(service, ["ayuda"])
     assert signal.getsignal(signal.SIGINT) is before
+
+
+async def test_refused_create_asks_again_keeping_every_section(service: ClientService) -> None:
+    await service.create(ACTOR, {"doc_number": "12345678", "name": "Primero"})
+    output = await drive_bytes(
+        service,
+        [
+            "nuevo",
+            "1",
+            "12345678",  # taken: the core refuses the save after the whole form
+            "Segundo",
+            "",
+            "",
+            "s",
+            "",
+            "miraflores lima",
+            "1",
+            "Av. Larco 345",
+            "",
+            "",
+            "n",
+            "Ana Díaz",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "s",
+            "erp.segundo.pe",
+            "",
+            "root",
+            "  clave con espacios  ",
+            "n",
+            # Datos del cliente asked again, the answers as defaults: only the document changes.
+            "",
+            "87654321",
+            "",
+            "",
+            "",
+        ],
+    )
+    assert "✗ Número: ya existe un cliente con DNI 12345678: «Primero» (#1)." in output
+    assert "Nombre [Segundo]:" in output
+    assert "✓ Cliente #2 registrado." in output
+    card = await service.get(ACTOR, 2)
+    assert (card.doc_number, card.name, card.contact_name) == ("87654321", "Segundo", "Ana Díaz")
+    assert [a.line for a in card.addresses] == ["Av. Larco 345"]
+    assert [s.username for s in card.servers] == ["root"]
+    assert "clave con espacios" not in output
+    assert_clean(output)
+
+
+def test_ctrl_c_while_the_core_works_is_held_for_the_next_prompt() -> None:
+    """A real SIGINT: while busy it waits (a save is never cut); while reading, or a second one, it interrupts."""
+    from bot.console.interrupts import Interrupts
+
+    interrupts = Interrupts()
+    with interrupts.installed():
+        signal.raise_signal(signal.SIGINT)  # the core is working: held
+        assert interrupts.pending
+        with pytest.raises(KeyboardInterrupt), interrupts.reading_line():
+            pass  # the next prompt delivers it
+        assert not interrupts.pending
+        signal.raise_signal(signal.SIGINT)
+        with pytest.raises(KeyboardInterrupt):
+            signal.raise_signal(signal.SIGINT)  # a second one while still busy stops the program
+        with pytest.raises(KeyboardInterrupt), interrupts.reading_line():
+            signal.raise_signal(signal.SIGINT)  # while reading: at once
+    assert signal.getsignal(signal.SIGINT) is not interrupts._on_sigint
+
+
+def _core_trims_passwords() -> bool:
+    """True while commands/validation.py trims a Contraseña (issue 12 #2, fixed by the validation change)."""
+    from commands.forms import SERVER
+    from commands.validation import validate_section
+
+    return validate_section(SERVER, {"host": "a.pe", "password": "  x  "})["password"] != "  x  "
+
+
+@pytest.mark.xfail(_core_trims_passwords(), strict=True, reason="core: Contraseña trimmed (issue 12 #2)")
+async def test_a_typed_password_is_kept_exactly(service: ClientService) -> None:
+    """The console's half of «passwords are stored exactly as typed»: the prompt does not trim a secret."""
+    card = await service.create(ACTOR, {"doc_number": "12345678", "name": "Cliente"})
+    output = await drive_bytes(service, ["editar #1", "6", "erp.cliente.pe", "", "root", "  lead and trail  "])
+    assert "✓ Cambios guardados." in output and "lead and trail" not in output
+    final = await service.get(ACTOR, card.id)
+    revealed = await service.reveal_password(Actor("slack", "U0ANA"), card.id, final.servers[0].id)
+    assert revealed == "  lead and trail  "
