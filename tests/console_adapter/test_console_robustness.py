@@ -94,7 +94,8 @@ async def test_control_sequences_in_stored_data_are_neutralised(service: ClientS
     assert "Evil\\x1b[31mRED\\x1b[2J\\u202ereversed\\x07[/bold]:smile:" in output
     assert "[link=x]y" in output
     assert "\u202e" not in output and "\x07" not in output and "😄" not in output
-    assert "No se encontró ningún cliente con «Evil\\x1b[0m»." in output
+    reply = output.split("clientes> ver Evil\\x1b[0m\n")[1].splitlines()[0]  # the typed ESC, echoed escaped
+    assert reply.startswith(("No se encontró ningún cliente con «Evil\\x1b[0m».", "✗ Cliente: contiene caracteres"))
     assert_clean(output)
 
 
