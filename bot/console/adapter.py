@@ -216,6 +216,11 @@ class ConsoleAdapter:
             return await self._save_section(
                 client, SERVER, None, lambda raw, version: service.add_server(actor, client_id, raw, version)
             )
+        items = client.addresses if choice == 2 else client.servers
+        if choice in (2, 6) and not items:
+            what = "direcciones" if choice == 2 else "servidores"
+            self.say(f"«{client.name}» no tiene {what}: use la opción «agregar».", "yellow")
+            return None
         if choice == 2:
             index = self.prompt.pick("¿Qué dirección?", [f"{a.line} — {a.place}" for a in client.addresses])
             if index is None:

@@ -401,3 +401,12 @@ async def test_a_typed_password_is_kept_exactly(service: ClientService) -> None:
     final = await service.get(ACTOR, card.id)
     revealed = await service.reveal_password(Actor("slack", "U0ANA"), card.id, final.servers[0].id)
     assert revealed == "  lead and trail  "
+
+
+async def test_editing_addresses_or_servers_of_a_client_without_them(service: ClientService) -> None:
+    await service.create(ACTOR, {"doc_number": "12345678", "name": "Sin Nada"})
+    output = await drive_bytes(service, ["editar #1", "3", "editar #1", "7", "lista"])
+    assert "«Sin Nada» no tiene direcciones: use la opción «agregar»." in output
+    assert "«Sin Nada» no tiene servidores: use la opción «agregar»." in output
+    assert "1 cliente(s)" in output
+    assert_clean(output)
