@@ -158,3 +158,22 @@ def test_a_terminal_that_is_not_utf8(db: Database, tmp_path: Path, encoding: str
     assert "Traceback" not in stdout + result.stderr.decode(encoding, "replace")
     assert "Cliente #1 registrado." in stdout and "#1 Nunez" in stdout
     assert stdout.rstrip().endswith("Hasta luego.")
+
+
+def test_ctrl_d_abandons_a_form_and_then_leaves(db: Database, tmp_path: Path) -> None:
+    term = _Terminal(db, tmp_path)
+    try:
+        term.expect("clientes>")
+        term.send(b"nuevo\n1\n")
+        term.expect("Número:")
+        term.send(b"\x04")  # end of input in the form: only the form ends
+        term.expect(CANCELLED)
+        term.send(b"lista\n")
+        term.expect("0 cliente(s)")
+        term.expect("clientes>")
+        term.send(b"\x04")  # at the command prompt: the session ends
+        term.expect("Hasta luego.")
+        assert term.proc.wait(timeout=30) == 0
+        assert "Traceback" not in term.seen
+    finally:
+        term.close()
