@@ -1,24 +1,37 @@
-"""The console adapter: reads `/clientes …` commands and renders the core's answers with rich."""
+"""The console adapter: reads `/clientes …` commands and renders the core's answers with rich.
+
+No line typed (or piped) ends the session: every command's failure is a Spanish sentence, a form is
+abandoned with «cancelar», Ctrl-C or the end of input, and only `salir`, Ctrl-C or the end of input at
+the command prompt close it.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import getpass
+import io
+import logging
+import sys
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any, TextIO
 
 from rich.console import Console
-from rich.text import Text
 
 from bot.console import render
 from bot.console.forms import FormAsker
-from bot.console.prompt import EndOfInput, Prompter
+from bot.console.interrupts import Interrupts
+from bot.console.prompt import CANCEL_HINT, CANCEL_WORDS, Cancelled, EndOfInput, Prompter
+from bot.console.text import plain
 from commands import router
 from commands.access import Actor
-from commands.errors import Ambiguous, CoreError, FieldErrors
-from commands.forms import ADDRESS, CLIENT, CONTACT, INTEGRATIONS, SERVER
+from commands.errors import Ambiguous, Conflict, CoreError, FieldError, FieldErrors, StorageUnavailable
+from commands.forms import ADDRESS, CLIENT, CONTACT, INTEGRATIONS, SERVER, Section
 from commands.service import ClientService
 from commands.views import ClientCard, ClientPage
 
 EXIT_WORDS = {"salir", "exit", "quit", "q"}
+CANCELLED = "Cancelado; no se guardó nada."
+log = logging.getLogger(__name__)
 
 
 class ConsoleAdapter:
@@ -31,32 +44,39 @@ class ConsoleAdapter:
         user: str | None = None,
     ) -> None:
         self.service = service
-        self.console = console or Console(highlight=False)
-        self.prompt = Prompter(self.console, stream)
+        self.console = console or _terminal_console()
+        self.interrupts = Interrupts()
+        self.prompt = Prompter(self.console, stream, self.interrupts)
         self.forms = FormAsker(self.console, self.prompt)
         name = user or getpass.getuser()
         self.actor = Actor("console", name, name)
         self.last_page: ClientPage | None = None
 
+    def say(self, message: object, style: str = "") -> None:
+        self.console.print(plain(message, style))
+
     async def run(self) -> None:
-        self.console.print(
-            Text("clientes-bot · consola. Escriba «ayuda» para ver los comandos, «salir» para terminar.", style="bold")
-        )
-        while True:
-            try:
-                line = self.prompt.ask("clientes>", sep=" ")
-            except EndOfInput:
-                break
-            if line.strip().lower() in EXIT_WORDS:
-                break
-            if not line.strip():
-                continue
-            try:
+        self.say("clientes-bot · consola. Escriba «ayuda» para ver los comandos, «salir» para terminar.", "bold")
+        with self.interrupts.installed():
+            while True:
+                try:
+                    line = self.prompt.ask("clientes>", sep=" ", command_prompt=True)
+                except (EndOfInput, KeyboardInterrupt):
+                    self.console.print()
+                    break
+                word = line.strip().casefold()
+                if word in EXIT_WORDS:
+                    break
+                if not word:
+                    continue
+                if word in CANCEL_WORDS:
+                    self.say("No hay ningún formulario abierto que cancelar.", "yellow")
+                    continue
                 await self.handle(line)
-            except EndOfInput:
-                break
+        self.say("Hasta luego.")
 
     async def handle(self, line: str) -> None:
+        """One command; whatever happens in it, the session goes on at the next prompt."""
         word = line.strip().lower()
         try:
             if word in ("siguiente", "next", "anterior", "prev", "previous"):
@@ -65,18 +85,26 @@ class ConsoleAdapter:
             parsed = router.parse(line)
             handler = getattr(self, f"_cmd_{parsed.command}")
             if parsed.unknown:
-                self.console.print(Text(f"No conozco «{parsed.unknown}».", style="yellow"))
+                self.say(f"No conozco «{parsed.unknown}».", "yellow")
             await handler(parsed.argument)
+        except (Cancelled, EndOfInput, KeyboardInterrupt) as exc:
+            if not isinstance(exc, Cancelled):  # the cursor is still on the prompt's line (after ^C)
+                self.console.print()
+            self.say(CANCELLED, "yellow")
         except FieldErrors as exc:
             render.errors(self.console, exc)
         except CoreError as exc:
-            self.console.print(Text(str(exc), style="red"))
+            self.say(exc, "red")
+        except Exception as exc:
+            # A bug of ours must not cost the operator the session; the log keeps it for whoever fixes it.
+            log.debug("Error inesperado en la consola", exc_info=True)
+            self.say(f"Error inesperado ({type(exc).__name__}); la consola sigue abierta.", "red")
 
     async def _resolve(self, text: str, *, deleted: bool = False) -> ClientCard | None:
         try:
             return await self.service.find(self.actor, text, deleted=deleted)
         except Ambiguous as exc:
-            self.console.print(Text(str(exc), style="yellow"))
+            self.say(exc, "yellow")
             index = self.prompt.pick("Número del cliente (Enter cancela)", render.choices(exc.choices))
             if index is None:
                 return None
@@ -93,7 +121,7 @@ class ConsoleAdapter:
         page = self.last_page
         cursor = (page.next_cursor if forward else page.prev_cursor) if page else None
         if page is None or cursor is None:
-            self.console.print(Text("No hay más páginas en esa dirección.", style="yellow"))
+            self.say("No hay más páginas en esa dirección.", "yellow")
             return
         self.last_page = await self.service.list_page(self.actor, page.query, cursor)
         self.console.print(render.page(self.last_page))
@@ -104,6 +132,7 @@ class ConsoleAdapter:
             self.console.print(render.card(client))
 
     async def _cmd_nuevo(self, _argument: str) -> None:
+        self.say(f"Cliente nuevo: {CANCEL_HINT}", "dim")
         client = self.forms.ask_section(CLIENT)
         addresses: list[dict[str, Any]] = []
         while self.prompt.confirm(ADDRESS.add_label or "Agregar dirección", default=not addresses):
@@ -121,11 +150,27 @@ class ConsoleAdapter:
                 break
             except FieldErrors as exc:
                 render.errors(self.console, exc)
-                if not any(e.section == "client" for e in exc.errors):
+                refused = _refused_sections(exc.errors)
+                if not refused:
                     return
-                self.console.print("Corrija los Datos del cliente:")
-                client = self.forms.ask_section(CLIENT, client)
-        self.console.print(Text(f"✓ Cliente #{card.id} registrado.", style="green"))
+                self.say("No se guardó: corrija lo indicado (Enter conserva lo que escribió).", "yellow")
+                for key, index in refused:
+                    if key == CLIENT.key:
+                        client = self.forms.ask_section(CLIENT, client)
+                    elif key == CONTACT.key:
+                        contact = self.forms.ask_section(CONTACT, contact)
+                    elif key == INTEGRATIONS.key:
+                        integrations = self.forms.ask_section(INTEGRATIONS, integrations)
+                    elif key == ADDRESS.key and index is not None and index < len(addresses):
+                        addresses[index] = self.forms.ask_section(ADDRESS, addresses[index], index=index)
+                    elif key == SERVER.key and index is not None and index < len(servers):
+                        servers[index] = self.forms.ask_section(SERVER, servers[index], index=index)
+            except StorageUnavailable as exc:
+                self.say(exc, "red")
+                if not self.prompt.confirm("¿Intentar guardar de nuevo?", default=True):
+                    self.say(CANCELLED, "yellow")
+                    return
+        self.say(f"✓ Cliente #{card.id} registrado.", "green")
         self.console.print(render.card(card))
 
     async def _cmd_editar(self, argument: str) -> None:
@@ -142,53 +187,105 @@ class ConsoleAdapter:
             f"{SERVER.title}: agregar",
             f"{SERVER.title}: editar o eliminar",
         ]
+        self.say(CANCEL_HINT, "dim")
         choice = self.prompt.pick("¿Qué sección? (número, Enter cancela)", options)
         if choice is None:
             return
         card = await self._edit(client, choice)
         if card is not None:
-            self.console.print(Text("✓ Cambios guardados.", style="green"))
+            self.say("✓ Cambios guardados.", "green")
             self.console.print(render.card(card))
 
     async def _edit(self, client: ClientCard, choice: int) -> ClientCard | None:
-        service, actor, version = self.service, self.actor, client.version
+        service, actor, client_id = self.service, self.actor, client.id
         if choice in (0, 3, 4):
             section = (CLIENT, None, None, CONTACT, INTEGRATIONS)[choice]
             assert section is not None
-            raw = self.forms.ask_section(section, client.section_values(section.key))
-            return await service.edit_section(actor, client.id, section.key, raw, version)
+            key = section.key
+            return await self._save_section(
+                client,
+                section,
+                client.section_values(key),
+                lambda raw, version: service.edit_section(actor, client_id, key, raw, version),
+            )
         if choice == 1:
-            return await service.add_address(actor, client.id, self.forms.ask_section(ADDRESS), version)
+            return await self._save_section(
+                client, ADDRESS, None, lambda raw, version: service.add_address(actor, client_id, raw, version)
+            )
         if choice == 5:
-            return await service.add_server(actor, client.id, self.forms.ask_section(SERVER), version)
+            return await self._save_section(
+                client, SERVER, None, lambda raw, version: service.add_server(actor, client_id, raw, version)
+            )
+        items = client.addresses if choice == 2 else client.servers
+        if choice in (2, 6) and not items:
+            what = "direcciones" if choice == 2 else "servidores"
+            self.say(f"«{client.name}» no tiene {what}: use la opción «agregar».", "yellow")
+            return None
         if choice == 2:
             index = self.prompt.pick("¿Qué dirección?", [f"{a.line} — {a.place}" for a in client.addresses])
             if index is None:
                 return None
             address = client.addresses[index]
             if self.prompt.confirm("¿Eliminar esta dirección?"):
-                return await service.remove_address(actor, client.id, address.id, version)
-            raw = self.forms.ask_section(ADDRESS, address.values())
-            main = not address.is_main and self.prompt.confirm("¿Marcar como dirección principal?")
-            return await service.edit_address(actor, client.id, address.id, raw, version, main=main)
+                return await service.remove_address(actor, client_id, address.id, client.version)
+            main: list[bool] = []
+
+            async def save_address(raw: dict[str, Any], version: int) -> ClientCard:
+                if not main:  # asked once, after the first answers, and kept when the section is asked again
+                    main.append(not address.is_main and self.prompt.confirm("¿Marcar como dirección principal?"))
+                return await service.edit_address(actor, client_id, address.id, raw, version, main=main[0])
+
+            return await self._save_section(client, ADDRESS, address.values(), save_address)
         index = self.prompt.pick("¿Qué servidor?", [s.title for s in client.servers])
         if index is None:
             return None
         server = client.servers[index]
         if self.prompt.confirm("¿Eliminar este servidor?"):
-            return await service.remove_server(actor, client.id, server.id, version)
-        raw = self.forms.ask_section(SERVER, server.values(), editing=True)
-        return await service.edit_server(actor, client.id, server.id, raw, version)
+            return await service.remove_server(actor, client_id, server.id, client.version)
+        return await self._save_section(
+            client,
+            SERVER,
+            server.values(),
+            lambda raw, version: service.edit_server(actor, client_id, server.id, raw, version),
+            editing=True,
+        )
+
+    async def _save_section(
+        self,
+        client: ClientCard,
+        section: Section,
+        current: Mapping[str, Any] | None,
+        save: Callable[[dict[str, Any], int], Awaitable[ClientCard]],
+        *,
+        editing: bool = False,
+    ) -> ClientCard:
+        """Asks the section and saves it; a save the core refuses asks the section again with the
+        user's answers as defaults (a stale version takes the current one, shown first)."""
+        raw = self.forms.ask_section(section, current, editing=editing)
+        version = client.version
+        while True:
+            try:
+                return await save(raw, version)
+            except FieldErrors as exc:
+                render.errors(self.console, exc)
+            except Conflict as exc:
+                self.say(exc, "red")
+                self.console.print(render.card(exc.current))
+                version = exc.current.version
+            except StorageUnavailable as exc:
+                self.say(exc, "red")
+            self.say("No se guardó: revise la sección (Enter conserva lo que escribió).", "yellow")
+            raw = self.forms.ask_section(section, raw, editing=editing)
 
     async def _cmd_eliminar(self, argument: str) -> None:
         client = await self._resolve(argument)
         if client is None:
             return
         if not self.prompt.confirm(f"¿Eliminar a «{client.name}» ({client.document})?"):
-            self.console.print("Cancelado.")
+            self.say("Cancelado.")
             return
         notice = await self.service.delete(self.actor, client.id, client.version)
-        self.console.print(Text(f"✓ {notice.text} Para deshacer: restaurar #{client.id}", style="green"))
+        self.say(f"✓ {notice.text} Para deshacer: restaurar #{client.id}", "green")
 
     async def _cmd_canales(self, argument: str) -> None:
         client = await self._resolve(argument)
@@ -196,16 +293,32 @@ class ConsoleAdapter:
             return
         card = await self.service.retry_channels(self.actor, client.id)
         if not card.channels:
-            self.console.print(Text(f"«{card.name}» no indica canales de Slack ni de Discord.", style="yellow"))
+            self.say(f"«{card.name}» no indica canales de Slack ni de Discord.", "yellow")
             return
         for status in card.channels:
             platform = "Slack" if status.platform == "slack" else "Discord"
-            self.console.print(Text(f"Canal {platform}: {status.text}"))
+            self.say(f"Canal {platform}: {status.text}")
 
     async def _cmd_restaurar(self, argument: str) -> None:
         client = await self._resolve(argument, deleted=True)
         if client is None:
             return
         card = await self.service.restore(self.actor, client.id)
-        self.console.print(Text(f"✓ Cliente «{card.name}» restaurado.", style="green"))
+        self.say(f"✓ Cliente «{card.name}» restaurado.", "green")
         self.console.print(render.card(card))
+
+
+def _terminal_console() -> Console:
+    """The terminal's console. A character its encoding cannot show (an ASCII or Latin-1 terminal)
+    becomes "?" instead of ending the session with UnicodeEncodeError; and although everything is
+    printed as Text already, a stray str must not become markup."""
+    with contextlib.suppress(AttributeError, ValueError, io.UnsupportedOperation):
+        sys.stdout.reconfigure(errors="replace")  # type: ignore[union-attr]
+    return Console(highlight=False, markup=False, emoji=False)
+
+
+def _refused_sections(errors: list[FieldError]) -> list[tuple[str, int | None]]:
+    """The (section, index) pairs a refused create names, in the form's order, each once."""
+    order = {section.key: position for position, section in enumerate((CLIENT, ADDRESS, CONTACT, INTEGRATIONS, SERVER))}
+    found = {(error.section, error.index) for error in errors if error.section in order}
+    return sorted(found, key=lambda pair: (order[pair[0]], pair[1] if pair[1] is not None else -1))

@@ -1,4 +1,5 @@
-"""Asks a form section field by field with the manual's labels, re-asking only the fields in error."""
+"""Asks a form section field by field with the manual's labels, re-asking the fields in error (and the
+fields their error depends on)."""
 
 from __future__ import annotations
 
@@ -6,14 +7,23 @@ from collections.abc import Mapping
 from typing import Any
 
 from rich.console import Console
-from rich.text import Text
 
 from bot.console.prompt import Prompter
+from bot.console.text import plain
 from commands import countries, ubigeo
 from commands.errors import FieldErrors
 from commands.forms import Field, Kind, Section
 from commands.validation import validate_section
 from storage.textfold import fold
+
+# An error on the key can be the other fields' fault: Número is refused *because* Tipo Doc. is DNI, a
+# district is missing *because* the country is Perú, a server needs a Host *or* an IP. Those fields are
+# asked again together, so the user can fix whichever one was wrong.
+RELATED_FIELDS: dict[str, tuple[str, ...]] = {
+    "doc_number": ("doc_type",),
+    "ubigeo": ("country",),
+    "host": ("ip",),
+}
 
 
 class FormAsker:
@@ -25,13 +35,24 @@ class FormAsker:
         label = spec.label if spec.required else f"{spec.label} (opcional)"
         if spec.kind == Kind.CHOICE:
             options = ", ".join(f"{c.value}={c.label}" for c in spec.choices)
-            shown = next((c.label for c in spec.choices if c.value == (current or spec.default)), None)
+            # `current` is a stored value ("6") or, asked again, what the user typed ("ruc", "RUC", "6").
+            wanted = (current or spec.default or "").casefold()
+            shown = next(
+                (
+                    c.label
+                    for c in spec.choices
+                    if wanted in (c.value.casefold(), c.label.casefold(), c.short.casefold())
+                ),
+                None,
+            )
             return self.prompt.ask(f"{spec.label} [{options}]", shown)
         if spec.kind == Kind.UBIGEO:
             return self._ask_district(current)
         if spec.kind == Kind.COUNTRY:
             return self.prompt.ask(spec.label, countries.name(current or spec.default or "PE"))
         if spec.kind == Kind.PASSWORD:
+            if current:  # asked again after a refused save: what was typed is kept, never shown
+                return self.prompt.ask(spec.label + " (en blanco conserva la que escribió)", secret=True) or current
             hint = " (en blanco conserva la actual)" if editing else " (opcional)"
             return self.prompt.ask(spec.label + hint, secret=True)
         answer = self.prompt.ask(label, current)
@@ -53,14 +74,14 @@ class FormAsker:
             same_name = [d for d in found if fold(d.distrito) == fold(typed)]
             if len(found) == 1 or len(same_name) == 1:
                 found = same_name or found
-                self.console.print(Text(f"  → {found[0].label} ({found[0].code})", style="green"))
+                self.console.print(plain(f"  → {found[0].label} ({found[0].code})", "green"))
                 return found[0].code
             if not found:
-                self.console.print(Text(f"✗ Distrito: no se encontró «{typed}» en el ubigeo INEI.", style="red"))
+                self.console.print(plain(f"✗ Distrito: no se encontró «{typed}» en el ubigeo INEI.", "red"))
                 continue
             index = self.prompt.pick("Elija el distrito (número)", [f"{d.label} ({d.code})" for d in found])
             if index is not None:
-                self.console.print(Text(f"  → {found[index].label} ({found[index].code})", style="green"))
+                self.console.print(plain(f"  → {found[index].label} ({found[index].code})", "green"))
                 return found[index].code
 
     def ask_section(
@@ -71,8 +92,12 @@ class FormAsker:
         index: int | None = None,
         editing: bool = False,
     ) -> dict[str, Any]:
-        """Raw answers that pass validation; bad fields are asked again with their message shown."""
-        self.console.print(Text(section.title, style="bold cyan"))
+        """Raw answers that pass validation; bad fields are asked again with their message shown.
+
+        `current` pre-fills (Enter keeps it): the stored values when editing, the user's own answers
+        when a save was refused and the section is asked again.
+        """
+        self.console.print(plain(section.title, "bold cyan"))
         raw: dict[str, Any] = {}
         pending = list(section.fields)
         values = dict(current or {})
@@ -85,7 +110,8 @@ class FormAsker:
                 return raw
             except FieldErrors as exc:
                 for error in exc.errors:
-                    self.console.print(Text(f"✗ {error.text}", style="red"))
+                    self.console.print(plain(f"✗ {error.text}", "red"))
                 bad = {error.field for error in exc.errors}
                 values.update({k: v for k, v in raw.items() if k not in bad})
-                pending = [spec for spec in section.fields if spec.key in bad]
+                again = bad | {key for field in bad for key in RELATED_FIELDS.get(field, ())}
+                pending = [spec for spec in section.fields if spec.key in again]

@@ -1,39 +1,141 @@
-"""Line input that works the same typed at a terminal or piped from a script."""
+"""Line input that works the same typed at a terminal or piped from a script, whatever bytes arrive."""
 
 from __future__ import annotations
 
+import codecs
+import contextlib
 import getpass
+import io
 import sys
 from typing import TextIO
 
 from rich.console import Console
 
+from bot.console.interrupts import Interrupts
+from bot.console.text import has_undecodable, plain
+
+# Longer than any field (255) with room for a command and its argument; a longer line is refused
+# whole rather than cut, and reading it never holds more than this in memory.
+MAX_LINE = 2000
+CANCEL_WORDS = frozenset({"cancelar"})
+CANCEL_HINT = "«cancelar» o Ctrl-C abandonan el formulario sin guardar."
+
 
 class EndOfInput(Exception):
-    """Standard input closed: the session ends quietly."""
+    """Standard input closed: a form is abandoned, at the command prompt the session ends."""
+
+
+class Cancelled(Exception):
+    """The user typed «cancelar» in a form: back to the command prompt, nothing saved."""
+
+
+class _BadLine(Exception):
+    """A line that cannot be used as text; the message says why, in Spanish."""
+
+
+def _lenient_stdin() -> TextIO:
+    """sys.stdin, reading bytes that are not UTF-8 as surrogates instead of raising UnicodeDecodeError."""
+    stdin = sys.stdin
+    if stdin is None:  # started with stdin closed: behave as an empty script
+        return io.StringIO("")
+    with contextlib.suppress(AttributeError, ValueError, io.UnsupportedOperation):
+        stdin.reconfigure(errors="surrogateescape")  # type: ignore[attr-defined]
+    return stdin
+
+
+def _encoding_name(stream: TextIO) -> str:
+    """The encoding lines are decoded with, as a user would recognise it ("UTF-8", "ascii", "latin-1")."""
+    encoding = getattr(stream, "encoding", None)
+    try:
+        return "UTF-8" if not encoding or codecs.lookup(encoding).name == "utf-8" else str(encoding)
+    except LookupError:
+        return str(encoding)
+
+
+def _isatty(stream: TextIO) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError, OSError):
+        return False
 
 
 class Prompter:
-    def __init__(self, console: Console, stream: TextIO | None = None) -> None:
+    def __init__(self, console: Console, stream: TextIO | None = None, interrupts: Interrupts | None = None) -> None:
         self.console = console
-        self.stream = stream or sys.stdin
-        self.interactive = self.stream.isatty()
+        self.stream = stream if stream is not None else _lenient_stdin()
+        self.interactive = _isatty(self.stream)
+        self.interrupts = interrupts or Interrupts()
+        self.not_text = f"La línea no es texto válido ({_encoding_name(self.stream)}); no se leyó, escríbala de nuevo."
 
-    def ask(self, label: str, default: str | None = None, *, secret: bool = False, sep: str = ": ") -> str:
-        """One answer; Enter takes the default shown in brackets."""
+    def _readline(self) -> str:
+        """One line without its ending; EndOfInput when the stream is closed."""
+        try:
+            with self.interrupts.reading_line():
+                line = self.stream.readline(MAX_LINE + 1)
+                if not line:
+                    raise EndOfInput()
+                if len(line) > MAX_LINE and not line.endswith("\n"):
+                    while (rest := self.stream.readline(MAX_LINE + 1)) and not rest.endswith("\n"):
+                        pass  # the rest of an over-long line is read and dropped, a piece at a time
+                    raise _BadLine(
+                        f"La línea es demasiado larga (más de {MAX_LINE} caracteres); no se leyó, escríbala de nuevo."
+                    )
+        except UnicodeDecodeError:
+            raise _BadLine(self.not_text) from None
+        if has_undecodable(line):
+            raise _BadLine(self.not_text)
+        return line.rstrip("\r\n")
+
+    def _read_secret(self, question: str) -> str:
+        try:
+            with self.interrupts.reading_line():
+                answer = getpass.getpass(question)
+        except EOFError:
+            raise EndOfInput() from None
+        except UnicodeDecodeError:
+            raise _BadLine(self.not_text) from None
+        if has_undecodable(answer):
+            raise _BadLine(self.not_text)
+        return answer
+
+    def _read(self, question: str, secret: bool) -> str:
+        """One usable line; an undecodable or over-long one is refused in Spanish and asked again."""
+        while True:
+            try:
+                if secret and self.interactive:
+                    answer = self._read_secret(question)
+                else:
+                    self.console.print(plain(question), end="")
+                    answer = self._readline()
+                    if not self.interactive:  # a script's transcript shows what was answered
+                        self.console.print(plain("******" if secret and answer else answer))
+                return answer
+            except _BadLine as exc:
+                if not self.interactive:
+                    self.console.print()
+                self.console.print(plain(f"✗ {exc}", "red"))
+
+    def ask(
+        self,
+        label: str,
+        default: str | None = None,
+        *,
+        secret: bool = False,
+        sep: str = ": ",
+        command_prompt: bool = False,
+    ) -> str:
+        """One answer; Enter takes the default shown in brackets; «cancelar» abandons the form.
+
+        A secret comes back exactly as typed (a password may begin or end with spaces).
+        """
         suffix = f" [{default}]" if default else ""
-        question = f"{label}{suffix}{sep}"
-        if secret and self.interactive:
-            answer = getpass.getpass(question, stream=None)
-        else:
-            self.console.print(question, end="", markup=False, highlight=False)
-            line = self.stream.readline()
-            if not line:
-                raise EndOfInput()
-            answer = line.rstrip("\r\n")
-            if not self.interactive:
-                self.console.print("******" if secret and answer else answer, markup=False, highlight=False)
-        answer = answer.strip()
+        if command_prompt:
+            self.interrupts.discard()
+        answer = self._read(f"{label}{suffix}{sep}", secret)
+        if not command_prompt and answer.strip().casefold() in CANCEL_WORDS:
+            raise Cancelled()
+        if not secret:
+            answer = answer.strip()
         return answer if answer else (default or "")
 
     def confirm(self, question: str, default: bool = False) -> bool:
@@ -43,11 +145,11 @@ class Prompter:
     def pick(self, question: str, options: list[str]) -> int | None:
         """Index of the chosen option (1-based on screen), or None when left blank."""
         for number, option in enumerate(options, start=1):
-            self.console.print(f"  {number}) {option}", markup=False, highlight=False)
+            self.console.print(plain(f"  {number}) {option}"))
         while True:
             answer = self.ask(question)
             if not answer:
                 return None
-            if answer.isdigit() and 1 <= int(answer) <= len(options):
+            if answer.isdecimal() and answer.isascii() and 1 <= int(answer) <= len(options):
                 return int(answer) - 1
-            self.console.print(f"[red]Elija un número del 1 al {len(options)}.[/red]")
+            self.console.print(plain(f"Elija un número del 1 al {len(options)}.", "red"))

@@ -22,7 +22,8 @@ NEW_CLIENT = [
     'Supermercados "Peruanos" S.A.',
     "",
     "",
-    "20100070970",  # only the bad field is asked again
+    "",  # Número was refused for the RUC type: Tipo Doc. is asked again with it (Enter keeps RUC)
+    "20100070970",  # ...and Número; Nombre and the rest are kept
     "s",
     "",
     "miraflores lima",
