@@ -6,6 +6,7 @@ its async driver rather than failing on a technicality.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +36,26 @@ def is_sqlite(url: URL) -> bool:
     return url.get_backend_name() == "sqlite"
 
 
+def create_private_file(database: str) -> None:
+    """Creates the SQLite file 0600 (owner only) before SQLite opens it, when it does not exist yet.
+
+    The file holds every client's data and the password tokens. SQLite creates its -wal, -shm and
+    -journal files with the database file's own mode (and fchmods them to it, whatever the umask), so
+    a private main file is enough for all of them. Creating the file here, with O_EXCL and an explicit
+    mode, needs no process-wide umask change (racy with other threads) and no chmod after the fact
+    (a window during which the file is readable). An empty file is a valid empty SQLite database.
+    An existing file keeps the mode its owner gave it.
+    """
+    path = Path(database)
+    if not path.parent.exists():
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return
+    os.close(fd)
+
+
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     """Foreign keys for cascades, WAL so readers never block the writer, and a busy wait."""
     cursor = dbapi_connection.cursor()
@@ -54,8 +75,8 @@ class Database:
         kwargs: dict[str, Any] = {"echo": echo, "hide_parameters": True}
         if is_sqlite(self.url):
             database = self.url.database
-            if database and database != ":memory:":
-                Path(database).parent.mkdir(parents=True, exist_ok=True)
+            if database and database != ":memory:" and not database.startswith("file:"):
+                create_private_file(database)
         else:
             kwargs.update(pool_pre_ping=True, pool_size=5, max_overflow=5)
         self.engine: AsyncEngine = create_async_engine(self.url, **kwargs)
