@@ -158,6 +158,8 @@ class Settings(BaseSettings):
             raise ValueError(f"no es una URL de base de datos válida ({expected}).") from None
         if url.drivername not in _ASYNC_DRIVERS:
             raise ValueError(f"el motor «{url.drivername}» no está soportado ({expected}).")
+        if url.port is not None and not 1 <= url.port <= 65535:
+            raise ValueError(f"el puerto no está entre 1 y 65535 ({expected}).")
         return value.strip()
 
     @field_validator("slack_api_url", "discord_api_base_url", mode="before")

@@ -166,7 +166,7 @@ def test_key_file_is_not_replaced_when_passwords_are_stored(tmp_path: Path, monk
         await _client(core.service, Actor("console", "op"), "20100070970", "X", "pw")
         await core.close()
         (tmp_path / "data" / "secret.key").unlink()
-        with pytest.raises(SecretKeyError, match="Falta el archivo de claves data/secret.key y la base de datos"):
+        with pytest.raises(SecretKeyError, match=r"Falta el archivo de claves data/secret\.key y la base de datos"):
             await build_core(settings)
 
     asyncio.run(first_run_then_lose_the_key())
