@@ -8,6 +8,7 @@ read the others' passwords.
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
@@ -90,7 +91,8 @@ def generate_key() -> str:
 
 
 def parse_keys(raw: str | None) -> list[str]:
-    return [part.strip() for part in (raw or "").split(",") if part.strip()]
+    """Keys separated by commas or whitespace (one a line in the key file): base64url has neither."""
+    return [part for part in re.split(r"[,\s]+", raw or "") if part]
 
 
 def read_key_file(path: Path) -> list[str] | None:

@@ -171,3 +171,11 @@ def test_key_file_is_not_replaced_when_passwords_are_stored(tmp_path: Path, monk
 
     asyncio.run(first_run_then_lose_the_key())
     assert not (tmp_path / "data" / "secret.key").exists()
+
+
+def test_keys_may_be_separated_by_commas_or_lines() -> None:
+    from storage.crypto import parse_keys
+
+    assert parse_keys(" k1, k2 ,,k3 ") == ["k1", "k2", "k3"]
+    assert parse_keys("k1\nk2\n") == ["k1", "k2"]
+    assert parse_keys(None) == [] and parse_keys("  ") == []
