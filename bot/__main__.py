@@ -8,6 +8,7 @@ import logging
 import os
 import sys
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import Any
 
 import typer
@@ -162,7 +163,23 @@ def keys_check() -> None:
 
     Sale con código 1 si alguna contraseña guardada no se puede descifrar, 2 si una clave está mal escrita.
     """
+    from bot.runtime import configured_keys
+    from storage.crypto import SecretBox
+    from storage.db import async_url, is_sqlite
+
     settings = _settings()
+    url = async_url(settings.database_url)
+    local = is_sqlite(url) and url.database and not url.database.startswith(("file:", ":memory:"))
+    if local and not Path(str(url.database)).exists():  # a check must not create the database it checks
+        try:
+            keys = configured_keys(settings)
+            if keys:
+                SecretBox(keys)  # still refuse a malformed key
+        except SecretKeyError as exc:
+            err.print(Text(str(exc), style="red"))
+            raise typer.Exit(2) from None
+        err.print(f"La base de datos {url.database} no existe todavía: no hay contraseñas guardadas que probar.")
+        return
     if _run(lambda: _check_keys(settings)):
         raise typer.Exit(1)
 

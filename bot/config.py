@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from sqlalchemy.exc import ArgumentError
 
@@ -138,6 +138,19 @@ class Settings(BaseSettings):
                 _refused(bad, "un ID de usuario de Slack", "IDs de usuario de Slack") + " (U… o W…, en mayúsculas)."
             )
         return value
+
+    @field_validator("slack_bot_token", "slack_app_token", mode="before")
+    @classmethod
+    def _slack_token(cls, value: object, info: ValidationInfo) -> object:
+        """A token pasted in the other's place only fails later, at Slack: say so at start (not echoed)."""
+        raw = value.get_secret_value() if isinstance(value, SecretStr) else value
+        if not isinstance(raw, str):
+            return value
+        prefix = "xoxb-" if info.field_name == "slack_bot_token" else "xapp-"
+        if raw.strip() and not raw.strip().startswith(prefix):
+            kind = "de bot" if prefix == "xoxb-" else "de la app (Socket Mode)"
+            raise ValueError(f"se espera el token {kind}, que empieza por {prefix} (el valor no se muestra).")
+        return raw.strip()
 
     @field_validator("slack_port", "api_port", mode="before")
     @classmethod

@@ -167,3 +167,30 @@ async def test_a_partly_readable_database_starts_with_a_counted_warning(
     )
     assert "Vieja SAC" in result.stdout
     no_traceback(result)
+
+
+def test_keys_check_before_the_first_run_creates_nothing(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DISCORD_", "CLIENTES_"))}
+    env.pop("DATABASE_URL", None)
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "keys", "check"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "no existe todavía" in result.stderr
+    env["CLIENTES_SECRET_KEYS"] = "notakey"
+    malformed = subprocess.run(
+        [sys.executable, "-m", "bot", "keys", "check"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert malformed.returncode == 2 and "clave inválida" in malformed.stderr
+    no_traceback(malformed)
+    assert list(tmp_path.iterdir()) == []

@@ -59,6 +59,8 @@ def clean_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         ("SLACK_API_URL", "slack.com/api", "no es una URL válida (se espera http:// o https://)"),
         ("DISCORD_API_BASE_URL", "ftp://proxy", "no es una URL válida"),
         ("DISCORD_GATEWAY_URL", "wss://gw:70000", "no es una URL válida"),
+        ("SLACK_BOT_TOKEN", "xapp-1-s3cr3t", "se espera el token de bot, que empieza por xoxb-"),
+        ("SLACK_APP_TOKEN", "xoxb-s3cr3t", "se espera el token de la app (Socket Mode), que empieza por xapp-"),
     ],
 )
 def test_a_bad_setting_is_named_in_spanish(
@@ -71,7 +73,7 @@ def test_a_bad_setting_is_named_in_spanish(
         assert "Configuración no válida:" in result.output
         assert f"{variable}: {expected}" in " ".join(result.output.split())
         assert result.exception is None or isinstance(result.exception, SystemExit)
-        assert "s3cr3t" not in result.output  # a database URL's password is never echoed
+        assert "s3cr3t" not in result.output  # a token or a database URL's password is never echoed
     assert not (Path.cwd() / "data").exists()  # refused before anything was created
 
 
