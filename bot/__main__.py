@@ -285,6 +285,15 @@ def import_(path: typer.FileText = typer.Argument(..., help="Archivo JSON de `cl
     except json.JSONDecodeError as exc:
         err.print(f"[red]El archivo no es JSON válido: línea {exc.lineno}, columna {exc.colno}.[/red]")
         raise typer.Exit(2) from None
+    except UnicodeDecodeError:
+        err.print("[red]El archivo no está en UTF-8: expórtelo de nuevo con `clientes-bot export`.[/red]")
+        raise typer.Exit(2) from None
+    except RecursionError:  # '[[[[…' nested deeper than the parser's stack: no list of clients is
+        err.print("[red]El archivo no es una lista de clientes: tiene demasiados niveles anidados.[/red]")
+        raise typer.Exit(2) from None
+    except ValueError:  # e.g. an integer beyond Python's 4,300-digit conversion limit
+        err.print("[red]El archivo no es JSON válido: contiene un número demasiado largo.[/red]")
+        raise typer.Exit(2) from None
     if not isinstance(records, list):
         err.print("[red]Se esperaba una lista de clientes.[/red]")
         raise typer.Exit(2)
