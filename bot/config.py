@@ -53,9 +53,14 @@ def _bad(entries: frozenset[str], good: Any) -> list[str]:
     return sorted(entry for entry in entries if not good(entry))
 
 
+def _shown(raw: str) -> str:
+    """An echoed value, with control characters escaped so the message stays one readable line."""
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in raw)
+
+
 def _refused(entries: list[str], singular: str, plural: str) -> str:
-    """ "«abc» no es un ID…" or "«abc» y «x» no son IDs…": the operator sees every bad entry at once."""
-    quoted = [f"«{entry}»" for entry in entries]
+    """Names every bad entry at once: «abc» no es un ID…, or «abc» y «x» no son IDs…"""
+    quoted = [f"«{_shown(entry)}»" for entry in entries]
     if len(quoted) == 1:
         return f"{quoted[0]} no es {singular}"
     return f"{', '.join(quoted[:-1])} y {quoted[-1]} no son {plural}"
@@ -98,6 +103,16 @@ class Settings(BaseSettings):
     # command names and descriptions in English through app-command localisations.
     bot_locale: Literal["es"] = "es"
 
+    @field_validator("*", mode="before")
+    @classmethod
+    def _utf8(cls, value: object) -> object:
+        """Bytes that are not UTF-8 in the environment arrive as lone surrogates: refuse them by name
+        here (later they would fail inside an HTTP header or a log line, far from their cause)."""
+        raw = value.get_secret_value() if isinstance(value, SecretStr) else value
+        if isinstance(raw, str) and any("\ud800" <= c <= "\udfff" for c in raw):
+            raise ValueError("no es texto UTF-8 válido (el valor no se muestra).")
+        return value
+
     _split = field_validator(*DISCORD_ID_LISTS, *ACCESS_LISTS, *SLACK_USER_LISTS, mode="before")(_split_ids)
 
     @field_validator(*DISCORD_ID_LISTS)
@@ -116,7 +131,7 @@ class Settings(BaseSettings):
         if not raw:
             return None
         if not _is_discord_id(raw):
-            raise ValueError(f"«{raw}» no es un ID de Discord (solo dígitos).")
+            raise ValueError(f"«{_shown(raw)}» no es un ID de Discord (solo dígitos).")
         return raw
 
     @field_validator(*ACCESS_LISTS)
@@ -157,7 +172,7 @@ class Settings(BaseSettings):
     def _port(cls, value: object) -> int:
         raw = str(value).strip()
         if _PORT.fullmatch(raw) is None or not 1 <= int(raw) <= 65535:
-            raise ValueError(f"«{raw}» no es un puerto (un número entre 1 y 65535).")
+            raise ValueError(f"«{_shown(raw)}» no es un puerto (un número entre 1 y 65535).")
         return int(raw)
 
     @field_validator("database_url")

@@ -59,6 +59,9 @@ def clean_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         ("SLACK_API_URL", "slack.com/api", "no es una URL válida (se espera http:// o https://)"),
         ("DISCORD_API_BASE_URL", "ftp://proxy", "no es una URL válida"),
         ("DISCORD_GATEWAY_URL", "wss://gw:70000", "no es una URL válida"),
+        ("DISCORD_GUILD_IDS", "\udcff1", "«\\udcff1» no es un ID de servidor"),  # a non-UTF-8 byte, escaped
+        ("CLIENTES_ADMINS", "a\x1bb", "«a\\x1bb» no es un ID de Slack"),  # a control character, escaped
+        ("SLACK_SIGNING_SECRET", "s3cr3t-\udcff", "no es texto UTF-8 válido (el valor no se muestra)"),
         ("SLACK_BOT_TOKEN", "xapp-1-s3cr3t", "se espera el token de bot, que empieza por xoxb-"),
         ("SLACK_APP_TOKEN", "xoxb-s3cr3t", "se espera el token de la app (Socket Mode), que empieza por xapp-"),
     ],
@@ -83,6 +86,13 @@ def test_every_bad_variable_is_listed_at_once(monkeypatch: pytest.MonkeyPatch) -
     result = runner.invoke(app, ["run"])
     assert result.exit_code == 2
     assert "DISCORD_GUILD_IDS: «abc»" in result.output and "API_PORT: «ochenta»" in result.output
+
+
+def test_a_dotenv_file_that_is_not_utf8_is_named(tmp_path: Path) -> None:
+    (tmp_path / ".env").write_bytes("CLIENTES_ADMINS=Peña\n".encode("latin-1"))
+    result = runner.invoke(app, ["run"])
+    assert result.exit_code == 2
+    assert "el archivo .env no está en UTF-8" in result.output
 
 
 def test_secret_settings_are_never_echoed(monkeypatch: pytest.MonkeyPatch) -> None:
