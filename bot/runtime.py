@@ -61,6 +61,8 @@ async def local_keys(db: Database, *, create: bool = True) -> list[str]:
     a key nobody else has: the file must be restored instead.
     """
     keys = read_key_file(KEY_FILE)
+    if keys == []:
+        raise SecretKeyError(f"El archivo de claves {KEY_FILE} está vacío: restáurelo o defina {KEYS_VARIABLE}.")
     if keys is not None:
         return keys
     async with db.session() as session:

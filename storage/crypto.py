@@ -101,23 +101,23 @@ def read_key_file(path: Path) -> list[str] | None:
         return parse_keys(path.read_text())
     except FileNotFoundError:
         return None
-    except (OSError, UnicodeError) as exc:
-        raise SecretKeyError(f"No se pudo leer el archivo de claves {path} ({type(exc).__name__}).") from exc
+    except PermissionError as exc:
+        raise SecretKeyError(f"No se pudo leer el archivo de claves {path}: sin permiso de lectura.") from exc
+    except UnicodeError as exc:
+        raise SecretKeyError(f"El archivo de claves {path} no es texto: debe contener claves Fernet.") from exc
+    except OSError as exc:
+        raise SecretKeyError(f"No se pudo leer el archivo de claves {path} (error del sistema {exc.errno}).") from exc
 
 
 def create_key_file(path: Path) -> list[str]:
-    """A new key in a new file created 0600 (O_EXCL: never overwrites a key someone else just wrote)."""
+    """A new key in a new file created 0600 (O_EXCL: never overwrites a key someone else just wrote;
+    if another process won that race, its key is the one to use)."""
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     key = generate_key()
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return read_key_file(path) or []
     with os.fdopen(fd, "w") as handle:
         handle.write(key + "\n")
     return [key]
-
-
-def load_or_create_key_file(path: Path) -> tuple[list[str], bool]:
-    """Keys from the local key file, creating it (mode 0600) when missing; says whether it created."""
-    keys = read_key_file(path)
-    if keys is not None:
-        return keys, False
-    return create_key_file(path), True

@@ -194,3 +194,23 @@ def test_keys_check_before_the_first_run_creates_nothing(tmp_path: Path) -> None
     assert malformed.returncode == 2 and "clave inválida" in malformed.stderr
     no_traceback(malformed)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_an_empty_key_file_is_named_not_replaced(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DISCORD_", "CLIENTES_"))}
+    env.pop("DATABASE_URL", None)
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "secret.key").write_text("")
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "console"],
+        cwd=tmp_path,
+        env=env,
+        input="",
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 2
+    assert "El archivo de claves data/secret.key está vacío" in " ".join(result.stderr.split())
+    assert (tmp_path / "data" / "secret.key").read_text() == ""
+    no_traceback(result)

@@ -179,3 +179,15 @@ def test_keys_may_be_separated_by_commas_or_lines() -> None:
     assert parse_keys(" k1, k2 ,,k3 ") == ["k1", "k2", "k3"]
     assert parse_keys("k1\nk2\n") == ["k1", "k2"]
     assert parse_keys(None) == [] and parse_keys("  ") == []
+
+
+def test_an_unreadable_key_file_is_a_spanish_message(tmp_path: Path) -> None:
+    from storage.crypto import read_key_file
+
+    binary = tmp_path / "secret.key"
+    binary.write_bytes(b"\xff\xfe\x00")
+    with pytest.raises(SecretKeyError, match="no es texto"):
+        read_key_file(binary)
+    with pytest.raises(SecretKeyError, match="error del sistema"):
+        read_key_file(tmp_path)  # a directory where the file should be
+    assert read_key_file(tmp_path / "missing.key") is None
