@@ -53,19 +53,61 @@ def _settings() -> Settings:
 
 
 def _run(main: Callable[[], Awaitable[Any]]) -> Any:
+    from commands.errors import CoreError, StorageUnavailable
+    from storage.migrate import MigrationError
+
     try:
         return asyncio.run(main())
     except SecretKeyError as exc:
         err.print(Text(str(exc), style="red"))
         raise typer.Exit(2) from None
+    except (MigrationError, StorageUnavailable) as exc:
+        err.print(Text(str(exc), style="red"))
+        raise typer.Exit(3) from None
+    except CoreError as exc:  # e.g. a command's own use of the core refused: its Spanish sentence
+        err.print(Text(str(exc), style="red"))
+        raise typer.Exit(1) from None
     except KeyboardInterrupt:
         raise typer.Exit(130) from None
+
+
+# Why the database could not be opened, by the driver's own error: a wrong DATABASE_URL is not fixed by
+# "trying again in a few seconds".
+_OPEN_FAILURES = {
+    "InvalidCatalogNameError": "la base de datos indicada no existe en el servidor",
+    "InvalidAuthorizationSpecificationError": "el servidor rechazó el usuario",
+    "InvalidPasswordError": "el servidor rechazó el usuario o la contraseña",
+    "ConnectionRefusedError": "el servidor no acepta conexiones en ese host y puerto",
+    "gaierror": "no se encontró el host",
+    "TimeoutError": "el servidor no respondió a tiempo",
+    "PermissionError": "sin permiso para abrir el archivo o su carpeta",
+    "IsADirectoryError": "la ruta es una carpeta",
+}
+
+
+def _open_failure(exc: BaseException) -> str:
+    seen: BaseException | None = exc
+    while seen is not None:
+        reason = _OPEN_FAILURES.get(type(seen).__name__)
+        if reason:
+            return reason
+        text = str(seen)
+        if "file is not a database" in text or "malformed" in text:
+            return "el archivo no es una base de datos SQLite (o está dañado)"
+        if "unable to open database file" in text:
+            return "no se pudo abrir el archivo (revise la carpeta y los permisos)"
+        seen = getattr(seen, "orig", None) or seen.__cause__
+    return ""
 
 
 def _storage_unavailable(exc: BaseException) -> typer.Exit:
     from commands.errors import StorageUnavailable
 
-    err.print(Text(f"{StorageUnavailable()} ({type(exc).__name__})", style="red"))
+    reason = _open_failure(exc)
+    if reason:
+        err.print(Text(f"No se pudo abrir la base de datos de DATABASE_URL: {reason}.", style="red"))
+    else:
+        err.print(Text(f"{StorageUnavailable()} ({type(exc).__name__})", style="red"))
     return typer.Exit(3)
 
 
