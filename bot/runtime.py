@@ -11,7 +11,7 @@ from commands.access import AccessPolicy
 from commands.service import ClientService
 from storage import keycheck, migrate
 from storage.crypto import KEYS_VARIABLE, SecretBox, SecretKeyError, create_key_file, parse_keys, read_key_file
-from storage.db import DEFAULT_DATABASE_URL, Database, async_url
+from storage.db import DEFAULT_DATABASE_URL, Database, async_url, loose_mode
 
 log = logging.getLogger(__name__)
 
@@ -107,6 +107,21 @@ async def verify_keys(db: Database, box: SecretBox, source: str) -> None:
         )
 
 
+def warn_loose_files(db: Database, settings: Settings) -> None:
+    """Warns about a database or key file others may read (made by a version that did not create them
+    private, or copied with a loose mode): it holds every client's data, or the key to the passwords."""
+    files = [db.file] + ([KEY_FILE] if uses_local_key_file(settings) else [])
+    for path in files:
+        mode = loose_mode(path) if path is not None else None
+        if mode is not None:
+            log.warning(
+                "%s tiene permisos %s: otros usuarios del sistema pueden leerlo. Corríjalo con `chmod 600 %s`.",
+                path,
+                f"{mode:04o}",
+                path,
+            )
+
+
 def policy_from(settings: Settings) -> AccessPolicy:
     return AccessPolicy(
         viewers=settings.clientes_viewers,
@@ -128,6 +143,7 @@ async def build_core(settings: Settings, *, upgrade: bool = True, check_keys: bo
             box = SecretBox(await local_keys(db))
         if check_keys:
             await verify_keys(db, box, key_source(settings))
+        warn_loose_files(db, settings)
     except BaseException:
         await db.dispose()
         raise

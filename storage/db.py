@@ -7,6 +7,7 @@ its async driver rather than failing on a technicality.
 from __future__ import annotations
 
 import os
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -56,6 +57,18 @@ def create_private_file(database: str) -> None:
     os.close(fd)
 
 
+def loose_mode(path: Path) -> int | None:
+    """The file's mode when others than its owner may read or write it (None when private or absent).
+
+    Files created before the database was created private keep the mode they had; the start-up
+    warning built on this tells the operator, rather than changing modes behind their back."""
+    try:
+        mode = stat.S_IMODE(path.stat().st_mode)
+    except OSError:
+        return None
+    return mode if mode & 0o077 else None
+
+
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     """Foreign keys for cascades, WAL so readers never block the writer, and a busy wait."""
     cursor = dbapi_connection.cursor()
@@ -73,11 +86,9 @@ class Database:
         self.url = async_url(str(url) if isinstance(url, str) else url.render_as_string(False))
         # hide_parameters: SQL errors and logs never carry client data or password tokens.
         kwargs: dict[str, Any] = {"echo": echo, "hide_parameters": True}
-        if is_sqlite(self.url):
-            database = self.url.database
-            if database and database != ":memory:" and not database.startswith("file:"):
-                create_private_file(database)
-        else:
+        if self.file is not None:
+            create_private_file(str(self.file))
+        if not is_sqlite(self.url):
             kwargs.update(pool_pre_ping=True, pool_size=5, max_overflow=5)
         self.engine: AsyncEngine = create_async_engine(self.url, **kwargs)
         if is_sqlite(self.url):
@@ -87,6 +98,14 @@ class Database:
     @property
     def is_sqlite(self) -> bool:
         return is_sqlite(self.url)
+
+    @property
+    def file(self) -> Path | None:
+        """The SQLite database file, when there is one on disk."""
+        database = self.url.database if self.is_sqlite else None
+        if not database or database == ":memory:" or database.startswith("file:"):
+            return None
+        return Path(database)
 
     def session(self) -> AsyncSession:
         return self.sessions()

@@ -93,3 +93,15 @@ def test_export_file_is_created_0600(tmp_path: Path) -> None:
     missing = run(tmp_path, "-m", "bot", "export", "-o", "no/existe/respaldo.json")
     assert missing.returncode == 2
     assert "No se pudo escribir «no/existe/respaldo.json»: la carpeta no existe." in missing.stderr
+
+
+def test_an_existing_loose_database_is_reported_at_start(tmp_path: Path) -> None:
+    first = run(tmp_path, "-m", "bot", "console")
+    assert first.returncode == 0, first.stderr
+    (tmp_path / "data" / "clientes.db").chmod(0o644)
+    again = run(tmp_path, "-m", "bot", "console")
+    assert again.returncode == 0, again.stderr
+    out = " ".join(again.stderr.split())
+    assert "data/clientes.db tiene permisos 0644: otros usuarios del sistema pueden leerlo." in out
+    assert "chmod 600 data/clientes.db" in out and "secret.key tiene permisos" not in out
+    assert mode(tmp_path / "data" / "clientes.db") == 0o644  # reported, not changed behind the owner's back
