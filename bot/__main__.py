@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import asyncio
+import errno
 import logging
+import os
 import sys
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import Any
 
 import typer
 from rich.console import Console
 from rich.text import Text
 
-from bot.config import Settings
-from bot.runtime import Core, build_core, secret_keys
-from storage.crypto import SecretBox, SecretKeyError, generate_key
+from bot.config import Settings, SettingsError, load_settings
+from bot.runtime import Core, build_core
+from storage.crypto import SecretKeyError, generate_key
 
 app = typer.Typer(
     help="clientes-bot: el registro de Clientes en Slack y Discord.", no_args_is_help=False, add_completion=False
@@ -39,26 +42,84 @@ def _setup_logging() -> None:
         register_settings(Settings())
 
 
+def _settings() -> Settings:
+    """The settings, or the Spanish list of bad variables and exit code 2 (never a traceback)."""
+    try:
+        return load_settings()
+    except SettingsError as exc:
+        err.print(Text(str(exc), style="red"))
+        raise typer.Exit(2) from None
+
+
 def _run(main: Callable[[], Awaitable[Any]]) -> Any:
+    from commands.errors import CoreError, StorageUnavailable
+    from storage.migrate import MigrationError
+
     try:
         return asyncio.run(main())
     except SecretKeyError as exc:
-        err.print(f"[red]{exc}[/red]")
+        err.print(Text(str(exc), style="red"))
         raise typer.Exit(2) from None
+    except (MigrationError, StorageUnavailable) as exc:
+        err.print(Text(str(exc), style="red"))
+        raise typer.Exit(3) from None
+    except CoreError as exc:  # e.g. a command's own use of the core refused: its Spanish sentence
+        err.print(Text(str(exc), style="red"))
+        raise typer.Exit(1) from None
     except KeyboardInterrupt:
         raise typer.Exit(130) from None
 
 
-async def _with_core(body: Callable[[Core], Awaitable[Any]], *, upgrade: bool = True) -> Any:
-    from sqlalchemy.exc import SQLAlchemyError
+# Why the database could not be opened, by the driver's own error: a wrong DATABASE_URL is not fixed by
+# "trying again in a few seconds".
+_OPEN_FAILURES = {
+    "InvalidCatalogNameError": "la base de datos indicada no existe en el servidor",
+    "InvalidAuthorizationSpecificationError": "el servidor rechazó el usuario",
+    "InvalidPasswordError": "el servidor rechazó el usuario o la contraseña",
+    "ConnectionRefusedError": "el servidor no acepta conexiones en ese host y puerto",
+    "gaierror": "no se encontró el host",
+    "TimeoutError": "el servidor no respondió a tiempo",
+    "PermissionError": "sin permiso para abrir el archivo o su carpeta",
+    "IsADirectoryError": "la ruta es una carpeta",
+}
 
+
+def _open_failure(exc: BaseException) -> str:
+    seen: BaseException | None = exc
+    while seen is not None:
+        reason = _OPEN_FAILURES.get(type(seen).__name__)
+        if reason:
+            return reason
+        text = str(seen)
+        if "file is not a database" in text or "malformed" in text:
+            return "el archivo no es una base de datos SQLite (o está dañado)"
+        if "unable to open database file" in text:
+            return "no se pudo abrir el archivo (revise la carpeta y los permisos)"
+        seen = getattr(seen, "orig", None) or seen.__cause__
+    return ""
+
+
+def _storage_unavailable(exc: BaseException) -> typer.Exit:
     from commands.errors import StorageUnavailable
 
+    reason = _open_failure(exc)
+    if reason:
+        err.print(Text(f"No se pudo abrir la base de datos de DATABASE_URL: {reason}.", style="red"))
+    else:
+        err.print(Text(f"{StorageUnavailable()} ({type(exc).__name__})", style="red"))
+    return typer.Exit(3)
+
+
+async def _with_core(
+    body: Callable[[Core], Awaitable[Any]], *, settings: Settings | None = None, check_keys: bool = True
+) -> Any:
+    """Runs `body` with the core; `check_keys` refuses keys that open none of the stored passwords."""
+    from sqlalchemy.exc import SQLAlchemyError
+
     try:
-        core = await build_core(Settings(), upgrade=upgrade)
+        core = await build_core(settings or _settings(), check_keys=check_keys)
     except (SQLAlchemyError, OSError) as exc:
-        err.print(f"[red]{StorageUnavailable()}[/red] ({type(exc).__name__})")
-        raise typer.Exit(3) from None
+        raise _storage_unavailable(exc) from None
     try:
         return await body(core)
     finally:
@@ -69,7 +130,7 @@ async def _with_core(body: Callable[[Core], Awaitable[Any]], *, upgrade: bool = 
 def run() -> None:
     """Inicia Slack y/o Discord según las credenciales presentes; sin ninguna, la consola."""
     _setup_logging()
-    settings = Settings()
+    settings = _settings()
 
     async def body(core: Core) -> None:
         from bot.launcher import AdaptersStopped, run_adapters
@@ -82,7 +143,7 @@ def run() -> None:
 
     if not settings.slack_enabled and not settings.discord_enabled:
         log.info("Sin credenciales de Slack ni Discord: se abre la consola.")
-    _run(lambda: _with_core(body))
+    _run(lambda: _with_core(body, settings=settings))
 
 
 @app.command()
@@ -106,7 +167,7 @@ def db_upgrade() -> None:
     async def body(core: Core) -> None:
         err.print(f"Base de datos en la versión {await migrate.current_revision(core.db)}.")
 
-    _run(lambda: _with_core(body))
+    _run(lambda: _with_core(body, check_keys=False))
 
 
 @keys_app.command("generate")
@@ -117,26 +178,98 @@ def keys_generate() -> None:
 
 @keys_app.command("rotate")
 def keys_rotate() -> None:
-    """Vuelve a cifrar todas las contraseñas con la clave más nueva (la primera de la lista)."""
-    from storage.rotation import rotate_secrets
+    """Vuelve a cifrar todas las contraseñas con la clave más nueva (la primera de la lista).
+
+    Si alguna contraseña guardada no se puede descifrar, no cambia nada y dice cuáles son.
+    """
+    from storage.rotation import UnreadableSecrets, rotate_secrets
 
     async def body(core: Core) -> None:
-        count = await rotate_secrets(core.db, core.box)
+        try:
+            count = await rotate_secrets(core.db, core.box)
+        except UnreadableSecrets as exc:
+            err.print(Text(str(exc), style="red"))
+            for label in exc.labels:
+                err.print(Text(f"  - {label}"))
+            raise typer.Exit(1) from None
         err.print(f"{count} contraseña(s) cifradas de nuevo con la clave más reciente.")
 
-    _run(lambda: _with_core(body))
+    # The rotation reads every stored token itself, so the sampled start-up check would only repeat it.
+    _run(lambda: _with_core(body, check_keys=False))
 
 
 @keys_app.command("check")
 def keys_check() -> None:
-    """Comprueba que las claves configuradas son válidas (sin mostrarlas)."""
-    box = SecretBox(secret_keys(Settings()))
-    err.print(f"{box.key_count} clave(s) válidas.")
+    """Prueba las claves configuradas con todas las contraseñas guardadas (sin mostrar claves ni contraseñas).
+
+    Sale con código 1 si alguna contraseña guardada no se puede descifrar, 2 si una clave está mal escrita.
+    """
+    from bot.runtime import configured_keys
+    from storage.crypto import SecretBox
+    from storage.db import async_url, is_sqlite
+
+    settings = _settings()
+    url = async_url(settings.database_url)
+    local = is_sqlite(url) and url.database and not url.database.startswith(("file:", ":memory:"))
+    if local and not Path(str(url.database)).exists():  # a check must not create the database it checks
+        try:
+            keys = configured_keys(settings)
+            if keys:
+                SecretBox(keys)  # still refuse a malformed key
+        except SecretKeyError as exc:
+            err.print(Text(str(exc), style="red"))
+            raise typer.Exit(2) from None
+        err.print(f"La base de datos {url.database} no existe todavía: no hay contraseñas guardadas que probar.")
+        return
+    if _run(lambda: _check_keys(settings)):
+        raise typer.Exit(1)
+
+
+async def _check_keys(settings: Settings) -> bool:
+    """Prints how many stored passwords each key opens; True when some open with none."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from bot.runtime import configured_keys, key_source, local_keys
+    from storage import keycheck, migrate
+    from storage.crypto import SecretBox
+    from storage.db import Database
+
+    keys = configured_keys(settings)
+    box = SecretBox(keys) if keys else None
+    db = Database(settings.database_url)
+    try:
+        if await migrate.current_revision(db) is None:
+            err.print("La base de datos aún no tiene tablas: no hay contraseñas guardadas que probar.")
+            return False
+        box = box or SecretBox(await local_keys(db, create=False))
+        async with db.session() as session:
+            report = await keycheck.scan(session, box)
+    except (SQLAlchemyError, OSError) as exc:
+        raise _storage_unavailable(exc) from None
+    finally:
+        await db.dispose()
+    err.print(f"{box.key_count} clave(s) en {key_source(settings)}; {report.checked} contraseña(s) guardadas.")
+    for position, opened in enumerate(report.opened, start=1):
+        newest = " (la más nueva: cifra las contraseñas nuevas)" if position == 1 else ""
+        err.print(f"  Clave {position}{newest}: descifra {opened}.")
+    if report.unreadable:
+        err.print(
+            Text(
+                f"{len(report.unreadable)} contraseña(s) no se pueden descifrar con ninguna clave: agregue a "
+                f"{key_source(settings)} la clave con la que se cifraron.",
+                style="red",
+            )
+        )
+        for label in report.unreadable:
+            err.print(Text(f"  - {label}"))
+        return True
+    err.print("Todas las contraseñas guardadas se pueden descifrar.")
+    return False
 
 
 @app.command("export")
 def export(
-    output: typer.FileTextWrite = typer.Option("-", "--output", "-o", help="Archivo JSON (por defecto, la salida)."),
+    output: str = typer.Option("-", "--output", "-o", help="Archivo JSON (por defecto, la salida)."),
 ) -> None:
     """Exporta los clientes vivos a JSON (sin contraseñas)."""
     import json
@@ -147,11 +280,35 @@ def export(
     async def body(core: Core) -> None:
         actor = Actor("console", "export")
         records = [record async for record in export_records(core.service, actor)]
-        json.dump(records, output, ensure_ascii=False, indent=2)
-        output.write("\n")
+        _write_private(output, json.dumps(records, ensure_ascii=False, indent=2) + "\n")
         err.print(f"{len(records)} cliente(s) exportados.")
 
-    _run(lambda: _with_core(body))
+    # Exporting needs no password, so a key problem must not stand between an operator and a backup.
+    _run(lambda: _with_core(body, check_keys=False))
+
+
+_OS_ERRORS = {
+    errno.ENOENT: "la carpeta no existe",
+    errno.EACCES: "sin permiso de escritura",
+    errno.EISDIR: "es una carpeta",
+    errno.ENOSPC: "no queda espacio en el disco",
+}
+
+
+def _write_private(path: str, text: str) -> None:
+    """Writes the export; a new file is created 0600 like the database: it holds the clients' personal
+    data (documents, phones, emails), if no passwords."""
+    if path == "-":
+        sys.stdout.write(text)
+        return
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+    except OSError as exc:
+        reason = _OS_ERRORS.get(exc.errno or 0, f"error del sistema {exc.errno}")
+        err.print(Text(f"No se pudo escribir «{path}»: {reason}.", style="red"))
+        raise typer.Exit(2) from None
 
 
 @app.command("import")
@@ -168,6 +325,15 @@ def import_(path: typer.FileText = typer.Argument(..., help="Archivo JSON de `cl
         records = json.load(path)
     except json.JSONDecodeError as exc:
         err.print(f"[red]El archivo no es JSON válido: línea {exc.lineno}, columna {exc.colno}.[/red]")
+        raise typer.Exit(2) from None
+    except UnicodeDecodeError:
+        err.print("[red]El archivo no está en UTF-8: expórtelo de nuevo con `clientes-bot export`.[/red]")
+        raise typer.Exit(2) from None
+    except RecursionError:  # '[[[[…' nested deeper than the parser's stack: no list of clients is
+        err.print("[red]El archivo no es una lista de clientes: tiene demasiados niveles anidados.[/red]")
+        raise typer.Exit(2) from None
+    except ValueError:  # e.g. an integer beyond Python's 4,300-digit conversion limit
+        err.print("[red]El archivo no es JSON válido: contiene un número demasiado largo.[/red]")
         raise typer.Exit(2) from None
     if not isinstance(records, list):
         err.print("[red]Se esperaba una lista de clientes.[/red]")
@@ -215,7 +381,7 @@ def discord_invite(
     """Imprime la URL OAuth2 para invitar el bot a un servidor con los permisos justos."""
     from bot.discord.invite import invite_url
 
-    resolved = client_id or _application_id_from_token(Settings())
+    resolved = client_id or _application_id_from_token(_settings())
     if not resolved:
         err.print("[red]Indique --client-id o defina DISCORD_BOT_TOKEN.[/red]")
         raise typer.Exit(2)

@@ -1,15 +1,37 @@
-"""Settings from the environment or `.env` (pydantic-settings); `.env.example` lists every one."""
+"""Settings from the environment or `.env` (pydantic-settings); `.env.example` lists every one.
+
+A setting the bot cannot use stops it at start with a Spanish message naming the variable: a typo in
+`DISCORD_GUILD_IDS` used to be dropped silently, leaving the list empty and every Discord server
+served. Values of secret settings (tokens, keys, the database URL's password) are never echoed.
+"""
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+import re
+from typing import Annotated, Any, Literal
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from sqlalchemy.exc import ArgumentError
 
-from storage.db import DEFAULT_DATABASE_URL
+from storage.db import DEFAULT_DATABASE_URL, async_url
 
 IdList = Annotated[frozenset[str], NoDecode]
+
+_DISCORD_ID = re.compile(r"[0-9]{1,20}")
+_SLACK_ID = re.compile(r"[A-Z][A-Z0-9]{2,20}")
+_SLACK_USER_ID = re.compile(r"[UW][A-Z0-9]{2,20}")
+_PORT = re.compile(r"[0-9]{1,5}")
+_ASYNC_DRIVERS = frozenset({"sqlite+aiosqlite", "postgresql+asyncpg"})
+
+DISCORD_ID_LISTS = ("discord_guild_ids",)
+DISCORD_ID_FIELDS = ("onboarding_discord_channel_id", "discord_onboarding_role_id", "discord_clients_category_id")
+ACCESS_LISTS = ("clientes_viewers", "clientes_editors", "clientes_admins", "clientes_secret_viewers")
+SLACK_USER_LISTS = ("slack_onboarding_users",)
+
+
+class SettingsError(Exception):
+    """The configuration cannot be used; `str()` is the Spanish message for the operator."""
 
 
 def _split_ids(value: object) -> frozenset[str]:
@@ -17,11 +39,37 @@ def _split_ids(value: object) -> frozenset[str]:
         return frozenset()
     if isinstance(value, str):
         return frozenset(part.strip() for part in value.split(",") if part.strip())
-    return frozenset(str(v) for v in value)  # type: ignore[union-attr]
+    if isinstance(value, int):
+        return frozenset({str(value)})
+    return frozenset(str(v).strip() for v in value)  # type: ignore[union-attr]
+
+
+def _is_discord_id(raw: str) -> bool:
+    """A snowflake: digits only (ASCII: `isdigit` also accepts "²" and full-width digits), 64-bit."""
+    return _DISCORD_ID.fullmatch(raw) is not None and 0 < int(raw) < 2**64
+
+
+def _bad(entries: frozenset[str], good: Any) -> list[str]:
+    return sorted(entry for entry in entries if not good(entry))
+
+
+def _shown(raw: str) -> str:
+    """An echoed value, with control characters escaped so the message stays one readable line."""
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in raw)
+
+
+def _refused(entries: list[str], singular: str, plural: str) -> str:
+    """Names every bad entry at once: «abc» no es un ID…, or «abc» y «x» no son IDs…"""
+    quoted = [f"«{_shown(entry)}»" for entry in entries]
+    if len(quoted) == 1:
+        return f"{quoted[0]} no es {singular}"
+    return f"{', '.join(quoted[:-1])} y {quoted[-1]} no son {plural}"
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+    # env_ignore_empty: `.env.example` copied as is leaves `DISCORD_BOT_TOKEN=` and `API_PORT=` empty;
+    # empty means "not set" (an empty token used to count as Discord being configured).
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore", env_ignore_empty=True)
 
     database_url: str = Field(DEFAULT_DATABASE_URL, repr=False)  # may carry a password
     clientes_secret_keys: SecretStr | None = None
@@ -55,15 +103,102 @@ class Settings(BaseSettings):
     # command names and descriptions in English through app-command localisations.
     bot_locale: Literal["es"] = "es"
 
-    _split = field_validator(
-        "discord_guild_ids",
-        "clientes_viewers",
-        "clientes_editors",
-        "clientes_admins",
-        "clientes_secret_viewers",
-        "slack_onboarding_users",
-        mode="before",
-    )(_split_ids)
+    @field_validator("*", mode="before")
+    @classmethod
+    def _utf8(cls, value: object) -> object:
+        """Bytes that are not UTF-8 in the environment arrive as lone surrogates: refuse them by name
+        here (later they would fail inside an HTTP header or a log line, far from their cause)."""
+        raw = value.get_secret_value() if isinstance(value, SecretStr) else value
+        if isinstance(raw, str) and any("\ud800" <= c <= "\udfff" for c in raw):
+            raise ValueError("no es texto UTF-8 válido (el valor no se muestra).")
+        return value
+
+    _split = field_validator(*DISCORD_ID_LISTS, *ACCESS_LISTS, *SLACK_USER_LISTS, mode="before")(_split_ids)
+
+    @field_validator(*DISCORD_ID_LISTS)
+    @classmethod
+    def _discord_ids(cls, value: frozenset[str]) -> frozenset[str]:
+        if bad := _bad(value, _is_discord_id):
+            raise ValueError(
+                _refused(bad, "un ID de servidor de Discord", "IDs de servidor de Discord") + " (solo dígitos)."
+            )
+        return value
+
+    @field_validator(*DISCORD_ID_FIELDS, mode="before")
+    @classmethod
+    def _discord_id(cls, value: object) -> str | None:
+        raw = str(value).strip() if value is not None else ""
+        if not raw:
+            return None
+        if not _is_discord_id(raw):
+            raise ValueError(f"«{_shown(raw)}» no es un ID de Discord (solo dígitos).")
+        return raw
+
+    @field_validator(*ACCESS_LISTS)
+    @classmethod
+    def _access_ids(cls, value: frozenset[str]) -> frozenset[str]:
+        if bad := _bad(value, lambda e: _is_discord_id(e) or _SLACK_ID.fullmatch(e) is not None):
+            raise ValueError(
+                _refused(bad, "un ID de Slack ni de Discord", "IDs de Slack ni de Discord")
+                + ": se esperan IDs de Slack (U…, W…, o S… de un grupo de usuarios, en mayúsculas) o de Discord "
+                "(solo dígitos); el ID, no el nombre ni la mención."
+            )
+        return value
+
+    @field_validator(*SLACK_USER_LISTS)
+    @classmethod
+    def _slack_user_ids(cls, value: frozenset[str]) -> frozenset[str]:
+        if bad := _bad(value, lambda e: _SLACK_USER_ID.fullmatch(e) is not None):
+            raise ValueError(
+                _refused(bad, "un ID de usuario de Slack", "IDs de usuario de Slack") + " (U… o W…, en mayúsculas)."
+            )
+        return value
+
+    @field_validator("slack_bot_token", "slack_app_token", mode="before")
+    @classmethod
+    def _slack_token(cls, value: object, info: ValidationInfo) -> object:
+        """A token pasted in the other's place only fails later, at Slack: say so at start (not echoed)."""
+        raw = value.get_secret_value() if isinstance(value, SecretStr) else value
+        if not isinstance(raw, str):
+            return value
+        prefix = "xoxb-" if info.field_name == "slack_bot_token" else "xapp-"
+        if raw.strip() and not raw.strip().startswith(prefix):
+            kind = "de bot" if prefix == "xoxb-" else "de la app (Socket Mode)"
+            raise ValueError(f"se espera el token {kind}, que empieza por {prefix} (el valor no se muestra).")
+        return raw.strip()
+
+    @field_validator("slack_port", "api_port", mode="before")
+    @classmethod
+    def _port(cls, value: object) -> int:
+        raw = str(value).strip()
+        if _PORT.fullmatch(raw) is None or not 1 <= int(raw) <= 65535:
+            raise ValueError(f"«{_shown(raw)}» no es un puerto (un número entre 1 y 65535).")
+        return int(raw)
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_url(cls, value: str) -> str:
+        # Never echo the value: it may carry the database password.
+        expected = "se espera sqlite:///ruta/archivo.db o postgresql://usuario:clave@host:5432/base"
+        try:
+            url = async_url(value.strip())
+        except (ArgumentError, ValueError):
+            raise ValueError(f"no es una URL de base de datos válida ({expected}).") from None
+        if url.drivername not in _ASYNC_DRIVERS:
+            raise ValueError(f"el motor «{url.drivername}» no está soportado ({expected}).")
+        if url.port is not None and not 1 <= url.port <= 65535:
+            raise ValueError(f"el puerto no está entre 1 y 65535 ({expected}).")
+        return value.strip()
+
+    @field_validator("slack_api_url", "discord_api_base_url", mode="before")
+    @classmethod
+    def _http_url(cls, value: object) -> str | None:
+        return _url(value, ("http", "https"))
+
+    @field_validator("discord_gateway_url", mode="before")
+    @classmethod
+    def _gateway_url(cls, value: object) -> str | None:
+        return _url(value, ("ws", "wss", "http", "https"))
 
     @property
     def slack_enabled(self) -> bool:
@@ -74,3 +209,53 @@ class Settings(BaseSettings):
     @property
     def discord_enabled(self) -> bool:
         return self.discord_bot_token is not None
+
+
+def _url(value: object, schemes: tuple[str, ...]) -> str | None:
+    from urllib.parse import urlsplit
+
+    raw = str(value).strip() if value is not None else ""
+    if not raw:
+        return None
+    try:
+        parts = urlsplit(raw)
+        ok = parts.scheme in schemes and bool(parts.hostname)
+        parts.port  # noqa: B018 - raises ValueError for a port out of range
+    except ValueError:
+        ok = False
+    if not ok:  # not echoed: a proxy URL may carry credentials
+        shown = [scheme + "://" for scheme in schemes]
+        raise ValueError(f"no es una URL válida (se espera {', '.join(shown[:-1])} o {shown[-1]}).")
+    return raw
+
+
+_MESSAGES = {
+    "int_parsing": "debe ser un número entero.",
+    "int_type": "debe ser un número entero.",
+    "string_type": "debe ser un texto.",
+    "string_unicode": "no es texto UTF-8 válido.",
+}
+
+
+def _describe(error: Any) -> str:
+    """One Spanish line per bad setting, naming the environment variable (never a secret's value)."""
+    variable = str(error["loc"][0]).upper() if error.get("loc") else "Configuración"
+    kind = error.get("type", "")
+    if kind == "value_error":
+        message = str(error["ctx"]["error"])
+    elif kind == "literal_error":
+        message = f"debe ser {error['ctx']['expected'].replace(' or ', ' o ')}."
+    else:
+        message = _MESSAGES.get(kind, "valor no válido.")
+    return f"{variable}: {message}"
+
+
+def load_settings(**values: Any) -> Settings:
+    """The settings, or a `SettingsError` listing every bad variable in Spanish."""
+    try:
+        return Settings(**values)
+    except ValidationError as exc:
+        lines = [_describe(error) for error in exc.errors(include_url=False, include_input=False)]
+        raise SettingsError("Configuración no válida:\n" + "\n".join(f"  {line}" for line in lines)) from None
+    except UnicodeDecodeError:
+        raise SettingsError("Configuración no válida: el archivo .env no está en UTF-8.") from None

@@ -599,12 +599,17 @@ class ClientService(FormDrafts):
 
     async def reveal_password(self, actor: Actor, client_id: int, server_id: int) -> str:
         """The only way a password leaves the database; every reveal is audited."""
+        from commands.secrets_errors import open_secret  # imported here: this method is all that needs it
+
         async with self._editing(actor, client_id, None, Permission.REVEAL) as (session, client):
             server = self._server(client, server_id)
             if not server.password_token:
                 raise NotFound(f"El servidor {server.host or server.ip} no tiene contraseña guardada.")
+            # Decrypt first: a password the keys cannot open is a SecretUnreadable (Spanish, on every
+            # adapter) and the transaction rolls back, so no reveal is audited that revealed nothing.
+            password = open_secret(self.box, server.password_token)
             self._audit(session, actor, "reveal_password", client.id, {"server_id": server_id})
-            return self.box.decrypt(server.password_token)
+            return password
 
     # ----------------------------------------------------------------- delete / restore
     async def delete(self, actor: Actor, client_id: int, expected_version: int | None = None) -> Notice:

@@ -6,6 +6,8 @@ its async driver rather than failing on a technicality.
 
 from __future__ import annotations
 
+import os
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +37,38 @@ def is_sqlite(url: URL) -> bool:
     return url.get_backend_name() == "sqlite"
 
 
+def create_private_file(database: str) -> None:
+    """Creates the SQLite file 0600 (owner only) before SQLite opens it, when it does not exist yet.
+
+    The file holds every client's data and the password tokens. SQLite creates its -wal, -shm and
+    -journal files with the database file's own mode (and fchmods them to it, whatever the umask), so
+    a private main file is enough for all of them. Creating the file here, with O_EXCL and an explicit
+    mode, needs no process-wide umask change (racy with other threads) and no chmod after the fact
+    (a window during which the file is readable). An empty file is a valid empty SQLite database.
+    An existing file keeps the mode its owner gave it.
+    """
+    path = Path(database)
+    if not path.parent.exists():
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return
+    os.close(fd)
+
+
+def loose_mode(path: Path) -> int | None:
+    """The file's mode when others than its owner may read or write it (None when private or absent).
+
+    Files created before the database was created private keep the mode they had; the start-up
+    warning built on this tells the operator, rather than changing modes behind their back."""
+    try:
+        mode = stat.S_IMODE(path.stat().st_mode)
+    except OSError:
+        return None
+    return mode if mode & 0o077 else None
+
+
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     """Foreign keys for cascades, WAL so readers never block the writer, and a busy wait."""
     cursor = dbapi_connection.cursor()
@@ -52,11 +86,9 @@ class Database:
         self.url = async_url(str(url) if isinstance(url, str) else url.render_as_string(False))
         # hide_parameters: SQL errors and logs never carry client data or password tokens.
         kwargs: dict[str, Any] = {"echo": echo, "hide_parameters": True}
-        if is_sqlite(self.url):
-            database = self.url.database
-            if database and database != ":memory:":
-                Path(database).parent.mkdir(parents=True, exist_ok=True)
-        else:
+        if self.file is not None:
+            create_private_file(str(self.file))
+        if not is_sqlite(self.url):
             kwargs.update(pool_pre_ping=True, pool_size=5, max_overflow=5)
         self.engine: AsyncEngine = create_async_engine(self.url, **kwargs)
         if is_sqlite(self.url):
@@ -66,6 +98,14 @@ class Database:
     @property
     def is_sqlite(self) -> bool:
         return is_sqlite(self.url)
+
+    @property
+    def file(self) -> Path | None:
+        """The SQLite database file, when there is one on disk."""
+        database = self.url.database if self.is_sqlite else None
+        if not database or database == ":memory:" or database.startswith("file:"):
+            return None
+        return Path(database)
 
     def session(self) -> AsyncSession:
         return self.sessions()

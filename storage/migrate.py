@@ -9,8 +9,13 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from alembic.util.exc import CommandError
 
 from storage.db import Database
+
+
+class MigrationError(RuntimeError):
+    """The schema cannot be brought to this version's head; the message is Spanish, for the operator."""
 
 
 def alembic_config() -> Config:
@@ -30,8 +35,22 @@ def _downgrade(connection: Any, config: Config, revision: str) -> None:
 
 
 async def upgrade(db: Database, revision: str = "head") -> None:
-    async with db.engine.begin() as connection:
-        await connection.run_sync(_upgrade, alembic_config(), revision)
+    """Applies pending migrations. A database stamped with a revision this code does not know was
+    migrated by a newer clientes-bot: refuse plainly rather than guess at its schema."""
+    try:
+        async with db.engine.begin() as connection:
+            await connection.run_sync(_upgrade, alembic_config(), revision)
+    except CommandError as exc:
+        current = await current_revision(db)
+        known = {script.revision for script in ScriptDirectory.from_config(alembic_config()).walk_revisions()}
+        if current is not None and current not in known:
+            raise MigrationError(
+                f"La base de datos está en la versión «{current}», que esta versión de clientes-bot no conoce "
+                "(¿la actualizó una versión más nueva?). Use esa versión o una posterior; no se cambió nada."
+            ) from exc
+        raise MigrationError(
+            f"No se pudo actualizar el esquema de la base de datos; no se cambió nada. Detalle técnico: {exc}"
+        ) from exc
 
 
 async def downgrade(db: Database, revision: str) -> None:
