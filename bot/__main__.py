@@ -42,6 +42,12 @@ def _setup_logging() -> None:
         register_settings(Settings())
 
 
+@app.callback()
+def _every_command() -> None:
+    """Logging is set up before any command runs, so `import`, `keys` and `db` log masked lines too."""
+    _setup_logging()
+
+
 def _settings() -> Settings:
     """The settings, or the Spanish list of bad variables and exit code 2 (never a traceback)."""
     try:
@@ -129,7 +135,6 @@ async def _with_core(
 @app.command()
 def run() -> None:
     """Inicia Slack y/o Discord según las credenciales presentes; sin ninguna, la consola."""
-    _setup_logging()
     settings = _settings()
 
     async def body(core: Core) -> None:
@@ -149,7 +154,6 @@ def run() -> None:
 @app.command()
 def console() -> None:
     """Abre la consola: los mismos comandos y formularios que en el chat."""
-    _setup_logging()
 
     async def body(core: Core) -> None:
         from bot.console.adapter import ConsoleAdapter

@@ -83,8 +83,9 @@ _PERCENT = re.compile(r"%[0-9A-Fa-f]{2}")
 _SHAPES: tuple[tuple[re.Pattern[str], str], ...] = (
     # Slack tokens (bot, user, refresh, app-level).
     (re.compile(r"\b(xox[a-z]|xoxe\.xox[a-z]|xapp)-[A-Za-z0-9-]+"), rf"\1-{MASK}"),
-    # Authorization header schemes.
-    (re.compile(r"(?i)\b(Bearer|Bot|Basic)\s+[A-Za-z0-9._~+/=-]{6,}"), rf"\1 {MASK}"),
+    # Authorization header schemes, when what follows looks like a credential (has a digit or a symbol:
+    # "el bot responde" is Spanish, not a header; configured secrets are masked by value anyway).
+    (re.compile(r"(?i)\b(Bearer|Bot|Basic)\s+(?=[A-Za-z]*[0-9._~+/=-])[A-Za-z0-9._~+/=-]{6,}"), rf"\1 {MASK}"),
     # Discord bot tokens: base64(user id) . timestamp . HMAC.
     (re.compile(r"(?<![A-Za-z0-9_-])[A-Za-z0-9_-]{18,40}\.[A-Za-z0-9_-]{5,7}\.[A-Za-z0-9_-]{20,80}"), MASK),
     # Fernet tokens (version byte 0x80 → "gAAAAA") and keys (32 bytes → 43 chars and "=").

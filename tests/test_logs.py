@@ -125,8 +125,11 @@ def test_ordinary_lines_are_left_alone() -> None:
         "Clientes: 3 (página 1 de 1) 50% done",
         "SLACK_BOT_TOKEN está definido pero falta SLACK_SIGNING_SECRET: Slack no se inicia.",
         "Se generó una clave de cifrado nueva en data/secret.key (permisos 0600).",
+        "DISCORD_GUILD_IDS está vacío: /clientes se registra globalmente y el bot responde en CUALQUIER servidor",
+        "Bot conectado como clientes#1234",
     ):
         assert REDACT(line) == line
+    assert REDACT("sent Bot MTIzNDU2Nzg5MDEyMzQ1Njc4 to the gateway") == f"sent Bot {MASK} to the gateway"
 
 
 def test_configured_secrets_are_masked_in_every_encoding() -> None:
