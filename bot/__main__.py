@@ -156,23 +156,18 @@ def export(
 
 
 @app.command("import")
-def import_(path: typer.FileText = typer.Argument(..., help="Archivo JSON de `clientes-bot export`.")) -> None:
+def import_(path: typer.FileBinaryRead = typer.Argument(..., help="Archivo JSON de `clientes-bot export`.")) -> None:
     """Importa clientes desde JSON; cada registro se valida como un formulario y los errores se listan."""
-    import json
-
     from rich.progress import Progress
 
     from commands.access import Actor
-    from commands.transfer import import_records
+    from commands.transfer import ImportFileError, import_records, load_records
 
     try:
-        records = json.load(path)
-    except json.JSONDecodeError as exc:
-        err.print(f"[red]El archivo no es JSON válido: línea {exc.lineno}, columna {exc.colno}.[/red]")
+        records = load_records(path)
+    except ImportFileError as exc:
+        err.print(Text(str(exc), style="red"))
         raise typer.Exit(2) from None
-    if not isinstance(records, list):
-        err.print("[red]Se esperaba una lista de clientes.[/red]")
-        raise typer.Exit(2)
 
     async def body(core: Core) -> None:
         with Progress(console=err, transient=True) as progress:
