@@ -18,6 +18,7 @@ from functools import partial
 from typing import Any, Literal
 
 from aiohttp import web
+from aiohttp.http_exceptions import HttpProcessingError
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from commands.access import Actor
@@ -38,6 +39,28 @@ _HTTP_MESSAGES = {
     405: "Método no permitido en esta ruta.",
     413: f"El cuerpo supera el máximo de {MAX_BODY // 1024} KiB.",
 }
+
+
+class _MalformedHttp(logging.Filter):
+    """aiohttp answers a request it cannot parse (a request line over 8 KiB, a bad header) with its own
+    400 before any route runs, and logs it with a traceback at ERROR: make that one warning line.
+
+    The parser's message quotes the request, so only the error's class is kept.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        exc = record.exc_info[1] if record.exc_info else None
+        if isinstance(exc, HttpProcessingError):
+            record.msg, record.args = (
+                "API: petición HTTP mal formada rechazada (%s, %s)",
+                (type(exc).__name__, exc.code),
+            )
+            record.exc_info = record.exc_text = None
+            record.levelno, record.levelname = logging.WARNING, "WARNING"
+        return True
+
+
+_MALFORMED_HTTP = _MalformedHttp()
 
 
 class MessageBody(BaseModel):
@@ -180,6 +203,7 @@ async def health(_request: web.Request) -> web.Response:
 def build_api(service: ClientService, token: str) -> web.Application:
     if not token:
         raise ValueError("API_TOKEN vacío: la API no se inicia sin token")
+    logging.getLogger("aiohttp.server").addFilter(_MALFORMED_HTTP)  # once: the same filter object
     app = web.Application(middlewares=[_spanish_errors, _bearer], client_max_size=MAX_BODY)
     app[SERVICE_KEY] = service
     app[TOKEN_KEY] = token
