@@ -25,6 +25,7 @@ from commands.drafts import FormDrafts
 from commands.errors import (
     Ambiguous,
     Conflict,
+    DraftExpired,
     FieldError,
     FieldErrors,
     NotFound,
@@ -51,6 +52,9 @@ MESSAGE_MAX = 3000
 PLATFORMS = ("slack", "discord")
 ID_MAX = 2**31 - 1  # ids are 32-bit INTEGER columns: a bigger number would be a DBAPIError, not "not found"
 _ID_TEXT = re.compile(r"[0-9]{1,9}")  # ASCII digits only: "²".isdigit() is True and int("²") fails
+# Origin keys are built from platform ids ("discord:<form id>") that travel in custom_ids a client can
+# forge: printable ASCII that fits the column, or the form is treated as gone.
+_ORIGIN_KEY = re.compile(r"[!-~]{1,100}")
 
 
 def _client_ref(text: object) -> str:
@@ -203,6 +207,8 @@ class ClientService(FormDrafts):
         client instead of creating another.
         """
         self.policy.require(actor, Permission.EDIT)
+        if origin_key is not None and not _ORIGIN_KEY.fullmatch(origin_key):
+            raise DraftExpired()
         values, address_values, server_values = self._validate_all(client, addresses, contact, integrations, servers)
         try:
             async with self._tx() as session:
@@ -311,6 +317,8 @@ class ClientService(FormDrafts):
     async def by_origin(self, actor: Actor, origin_key: str) -> ClientCard | None:
         """The client a submission (or an imported record) already created, if any."""
         self.policy.require(actor, Permission.VIEW)
+        if not _ORIGIN_KEY.fullmatch(origin_key):
+            return None
         async with self._tx() as session:
             row = await repository.by_origin(session, origin_key)
             return await self._card(session, row) if row is not None else None

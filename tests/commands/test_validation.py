@@ -471,3 +471,19 @@ async def test_password_survives_every_path_byte_exact(service: ClientService, a
     assert await service.reveal_password(ana, card.id, second) == " new "  # blank keeps the stored one
     draft = await service.save_draft(ana, "create", {"servers": [{"host": "x.pe", "password": PASSWORD}]})
     assert (await service.load_draft(ana, draft)).data["servers"][0]["password"] == PASSWORD
+
+
+async def test_forged_form_ids_are_forms_that_do_not_exist(service: ClientService, ana: Actor) -> None:
+    """Discord custom_ids carry draft ids and origin keys; a forged one never reaches the database as is."""
+    from commands.errors import DraftExpired
+
+    for forged in ("a\x00b", "\ud800", "x" * 33, "../../x", ""):
+        with pytest.raises(DraftExpired):
+            await service.load_draft(ana, forged)
+        await service.discard_draft(forged)
+        assert len(await service.save_draft(ana, "create", {"q": "x"}, draft_id=forged)) == 32
+    for key in ("discord:a\x00b", "discord:" + "x" * 100, "discord:\ud800", "discord: x"):
+        assert await service.by_origin(ana, key) is None
+        with pytest.raises(DraftExpired):
+            await service.create(ana, {"doc_number": "12345678", "name": "E"}, origin_key=key)
+    assert (await service.list_page(ana)).total == 0
