@@ -394,8 +394,8 @@ class ClientService(FormDrafts):
         self, actor: Actor, client_id: int, section: str, raw: Mapping[str, Any], expected_version: int | None
     ) -> ClientCard:
         """Saves one of the client-row sections (Datos del cliente, Otros Datos, Datos Servidor)."""
-        if section not in CLIENT_ROW_SECTIONS:
-            raise ValueError(f"not a client-row section: {section}")
+        if section not in CLIENT_ROW_SECTIONS:  # it travels in custom_ids: a forged one is an answer, not a crash
+            raise NotFound("Esa sección del formulario no existe; abra el formulario de nuevo.")
         values = validate_section(SECTION_BY_KEY[section], raw)
         async with self._editing(actor, client_id, expected_version) as (session, client):
             if section == "client":

@@ -3,6 +3,8 @@
 Each validator returns the value to store (normalised) or raises `_Invalid` with the message; the
 section validator collects every problem of a form at once so the user fixes them in one go.
 Libraries do the hard parts: python-stdnum (RUC, DNI), phonenumbers, email-validator, pycountry.
+Text outside a form (searches, `ver` arguments, API messages) goes through `user_text` at the core's
+entry points.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ class _Invalid(Exception):
     """A field's value is wrong; the message completes "<Label>: ..."."""
 
 
-# ASCII-only classes: with Unicode matching `\\d` takes Arabic-Indic digits and IGNORECASE lets "ſ" and
+# ASCII-only classes: with Unicode matching `\d` takes Arabic-Indic digits and IGNORECASE lets "ſ" and
 # the Kelvin sign pass as "s" and "k".
 _OTHER_DOC = re.compile(r"[A-Z0-9-]{4,20}", re.ASCII)
 _NON_DOMICILED_DOC = re.compile(r"[A-Z0-9-]{1,15}", re.ASCII)
@@ -39,7 +41,10 @@ _GITLAB_USER = re.compile(r"[A-Za-z0-9_.][A-Za-z0-9_.-]{0,254}", re.ASCII)
 _DISCORD_USER = re.compile(r"[a-z0-9_.]{2,32}|[0-9]{17,20}|\w[\w .-]{0,30}\w#[0-9]{4}")
 # Separators people type inside RUC and DNI numbers ("20-10007097-0", "20.100.070.970").
 _DOC_SEPARATORS = re.compile(r"[\s.\-‐-―−]")
-RUC_PREFIXES = ("10", "15", "17", "20")  # python-stdnum's pe.ruc and SUNAT: 10/15/17 persons, 20 companies
+# The prefixes python-stdnum's pe.ruc accepts: 10 persona natural (with DNI), 15 and 17 personas naturales
+# with other documents, 20 persona jurídica. 16 is not among them, so the message no longer offers it:
+# the rule and the sentence are built from this one tuple.
+RUC_PREFIXES = ("10", "15", "17", "20")
 
 # Letters and symbols that render as nothing: Hangul fillers and the blank braille pattern are used to
 # fake a blank or a look-alike name, so they are refused wherever they appear.

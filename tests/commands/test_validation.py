@@ -487,3 +487,10 @@ async def test_forged_form_ids_are_forms_that_do_not_exist(service: ClientServic
         with pytest.raises(DraftExpired):
             await service.create(ana, {"doc_number": "12345678", "name": "E"}, origin_key=key)
     assert (await service.list_page(ana)).total == 0
+
+
+async def test_unknown_section_is_an_answer(service: ClientService, ana: Actor) -> None:
+    card = await service.create(ana, {"doc_number": "12345678", "name": "E"})
+    for section in ("address", "server", "x\x00", ""):
+        with pytest.raises(NotFound, match="Esa sección del formulario no existe"):
+            await service.edit_section(ana, card.id, section, {}, card.version)
