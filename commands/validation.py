@@ -313,6 +313,15 @@ _BY_KIND: dict[Kind, Callable[[str], str]] = {
 }
 
 
+def _fits(spec: Field, value: str) -> str:
+    """The normalised value must fit the column too: a phone formatted with its "Anexo", an e-mail or a
+    channel name can grow past what was typed (the database would refuse it with an error, not a field).
+    """
+    if spec.kind != Kind.COUNTRY and len(value) > spec.max_length:
+        raise _Invalid(f"admite como máximo {spec.max_length} caracteres y, normalizado, tendría {len(value)}.")
+    return value
+
+
 def _choice(spec: Field, raw: str) -> str:
     for choice in spec.choices:
         if raw.casefold() in (choice.value.casefold(), choice.label.casefold(), choice.short.casefold()):
@@ -359,7 +368,7 @@ def validate_section(
             elif spec.kind == Kind.DOCUMENT:
                 out[spec.key] = text  # checked below, once the document type is known
             elif spec.kind in _BY_KIND:
-                out[spec.key] = _BY_KIND[spec.kind](text)
+                out[spec.key] = _fits(spec, _BY_KIND[spec.kind](text))
             else:
                 out[spec.key] = text
         except _Invalid as exc:

@@ -201,6 +201,7 @@ _ANY_TEXT = st.lists(st.one_of(st.text(st.characters(exclude_categories=()), max
 @example(CLIENT, {"doc_type": "6", "doc_number": "\ud800", "name": "\ud800"})
 @example(SERVER, {"host": "a.pe", "password": "\udcff"})
 @example(INTEGRATIONS, {"discord_user": "١٢٣٤٥٦٧٨٩٠١٢٣٤٥٦٧٨"})
+@example(CONTACT, {"contact_phone": "987654321;ext=1234567890123456"})
 @settings(max_examples=300, deadline=None)
 @given(
     st.sampled_from(SECTIONS),
@@ -219,8 +220,9 @@ def test_no_input_raises_anything_but_field_errors(section, raw) -> None:  # typ
             assert error.text.startswith(section.field(error.field).label + ": ")
     else:
         assert set(values) == {f.key for f in section.fields}
-        for value in values.values():  # whatever is accepted can be stored by any engine
+        for key, value in values.items():  # whatever is accepted can be stored by any engine, in its column
             assert value is None or ("\x00" not in value and value.encode("utf-8"))
+            assert value is None or key == "country" or len(value) <= section.field(key).max_length
 
 
 def test_district_search_ranks_own_names_first() -> None:
@@ -494,3 +496,18 @@ async def test_unknown_section_is_an_answer(service: ClientService, ana: Actor) 
     for section in ("address", "server", "x\x00", ""):
         with pytest.raises(NotFound, match="Esa sección del formulario no existe"):
             await service.edit_section(ana, card.id, section, {}, card.version)
+
+
+async def test_normalised_values_must_fit_their_column(service: ClientService, ana: Actor) -> None:
+    """A phone typed in 30 characters is stored formatted with "Anexo" (38): refused by field, on PostgreSQL too."""
+    raw = "987654321;ext=1234567890123456"
+    message = "Teléfono: admite como máximo 32 caracteres y, normalizado, tendría 38."
+    assert errors_of(CONTACT, {"contact_phone": raw}) == {"contact_phone": message}
+    with pytest.raises(FieldErrors) as caught:
+        await service.create(
+            ana, {"doc_number": "12345678", "name": "E"}, addresses=[{"country": "CL", "line": "x", "phone": raw}]
+        )
+    assert caught.value.by_path() == {"address.0.phone": message}
+    assert validate_section(CONTACT, {"contact_phone": "987654321;ext=12345"})["contact_phone"] == (
+        "+51 987 654 321 Anexo 12345"
+    )
