@@ -168,7 +168,15 @@ async def get_client(request: web.Request) -> web.Response:
 
 async def _message_body(request: web.Request) -> MessageBody | web.Response:
     """The parsed body, or the Spanish answer saying why it is not one (whatever the Content-Type)."""
-    raw = await request.read()  # over MAX_BODY: HTTPRequestEntityTooLarge, answered by the middleware
+    try:
+        raw = await request.read()  # over MAX_BODY: HTTPRequestEntityTooLarge, answered by the middleware
+    except (HttpProcessingError, web.RequestPayloadError):  # "Content-Encoding: gzip" over bytes that are not gzip
+        # The rest of the body cannot be read either: end it here and close the connection, or aiohttp
+        # would try to drain it after the answer, fail again and drop the connection with a traceback.
+        request.content.feed_eof()
+        response = _error(400, "No se pudo leer el cuerpo (¿Content-Encoding incorrecto?): envíe JSON sin comprimir.")
+        response.force_close()
+        return response
     try:
         body = json.loads(raw.decode("utf-8"))
     except UnicodeDecodeError:

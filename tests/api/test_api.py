@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import logging
 from collections.abc import AsyncIterator
 
@@ -142,7 +143,9 @@ async def test_message_body_shape_is_checked_before_anything(
     assert await _queued_texts(service) == []  # nothing bad was queued for posting
 
 
-async def test_transport_oddities_get_spanish_json(http: TestClient, service: ClientService, ana: Actor) -> None:
+async def test_transport_oddities_get_spanish_json(
+    http: TestClient, service: ClientService, ana: Actor, caplog: pytest.LogCaptureFixture
+) -> None:
     await service.create(ana, RUC, integrations={"slack_channel": "empresa"})
     url = "/api/v1/clients/20100070970/messages"
 
@@ -159,12 +162,19 @@ async def test_transport_oddities_get_spanish_json(http: TestClient, service: Cl
     plain = {**AUTH, "Content-Type": "text/plain; charset=klingon"}  # an unknown charset is not a LookupError
     status = (await http.post(url, data=b'{"text": "hola"}', headers=plain)).status
     assert status == 202
+    gzipped = {**AUTH, "Content-Encoding": "gzip"}
+    status, error = await answer(await http.post(url, data=b"not gzip", headers=gzipped))
+    assert status == 400 and error.startswith("No se pudo leer el cuerpo")
+    bomb = gzip.compress(b'{"text": "' + b"a" * 200_000 + b'"}')  # 64 KiB counts after decompressing
+    status, error = await answer(await http.post(url, data=bomb, headers=gzipped))
+    assert (status, error) == (413, "El cuerpo supera el máximo de 64 KiB.")
     status, error = await answer(await http.get("/api/v1/nada", headers=AUTH))
     assert status == 404 and error.startswith("No existe esa ruta")
     status, error = await answer(await http.delete("/api/v1/clients/20100070970", headers=AUTH))
     assert (status, error) == (405, "Método no permitido en esta ruta.")
     status, error = await answer(await http.get("/api/v1/clients/x", headers={"Authorization": "Bearer \xff\xfe"}))
     assert (status, error) == (401, "Falta el token o no es válido.")
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]  # no traceback in the log either
 
 
 async def test_request_line_over_8k_is_refused_without_a_traceback(
