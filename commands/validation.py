@@ -32,8 +32,9 @@ class _Invalid(Exception):
 
 # ASCII-only classes: with Unicode matching `\d` takes Arabic-Indic digits and IGNORECASE lets "ſ" and
 # the Kelvin sign pass as "s" and "k".
-_OTHER_DOC = re.compile(r"[A-Z0-9-]{4,20}", re.ASCII)
-_NON_DOMICILED_DOC = re.compile(r"[A-Z0-9-]{1,15}", re.ASCII)
+# Documents other than DNI/RUC: letters, digits and hyphens, at least one letter or digit ("----" is none).
+_OTHER_DOC = re.compile(r"(?=.*[A-Z0-9])[A-Z0-9-]{4,20}", re.ASCII)
+_NON_DOMICILED_DOC = re.compile(r"(?=.*[A-Z0-9])[A-Z0-9-]{1,15}", re.ASCII)
 _HOST_LABEL = re.compile(r"(?!-)[a-z0-9-]{1,63}(?<!-)", re.IGNORECASE | re.ASCII)
 _GITLAB_USER = re.compile(r"[A-Za-z0-9_.][A-Za-z0-9_.-]{0,254}", re.ASCII)
 # Today's usernames, a user id, or a legacy "name#1234" whose name is letters, digits, space, "_", "." or

@@ -294,7 +294,7 @@ def test_website_with_port_and_path_is_kept() -> None:
     )
 
 
-@pytest.mark.parametrize("raw", ["<!channel>", "@EVERYONE", "<@U0ALICE>", "A_B", "Ñ1", "1.2"])
+@pytest.mark.parametrize("raw", ["<!channel>", "@EVERYONE", "<@U0ALICE>", "A_B", "Ñ1", "1.2", "-", "---"])
 def test_non_domiciled_document_is_letters_digits_and_hyphens(raw: str) -> None:
     errors = errors_of(CLIENT, {"doc_type": "0", "doc_number": raw, "name": "X"})
     assert errors["doc_number"] == "Número: debe tener de 1 a 15 letras (A-Z), números o guiones."
