@@ -60,6 +60,15 @@ def load_records(stream: IO[str] | IO[bytes]) -> list[Any]:
     return records
 
 
+def _pick(record: Mapping[str, Any], keys: Iterable[str]) -> dict[str, Any]:
+    return {key: record.get(key) for key in keys}
+
+
+_CLIENT_KEYS = tuple(f.key for section in (CLIENT, CONTACT, INTEGRATIONS) for f in section.fields)
+_ADDRESS_KEYS = tuple(f.key for f in ADDRESS.fields)
+_SERVER_KEYS = tuple(f.key for f in SERVER.fields if f.key != "password")
+
+
 def origin_key(record: Mapping[str, Any]) -> str:
     """The import's idempotency key: a SHA-256 of the record's fields, servers' passwords left out.
 
@@ -77,7 +86,9 @@ def origin_key(record: Mapping[str, Any]) -> str:
     }
     try:
         encoded = json.dumps(canonical, sort_keys=True, ensure_ascii=False, default=repr)
-    except (RecursionError, ValueError):  # a field holding a structure nested too deep to encode
+    except (RecursionError, ValueError):
+        # A field holding a structure nested too deep to encode: validation refuses such a record, so
+        # this key is never stored and only has to be computed without a crash.
         encoded = repr(sorted(canonical))
     return "import:" + hashlib.sha256(encoded.encode("utf-8", "surrogatepass")).hexdigest()[:40]
 
@@ -99,15 +110,6 @@ def _shape_problem(record: object) -> str | None:
         if items is not None and (not isinstance(items, list) or not all(isinstance(i, Mapping) for i in items)):
             return f"«{key}» debe ser una lista de objetos."
     return None
-
-
-def _pick(record: Mapping[str, Any], keys: Iterable[str]) -> dict[str, Any]:
-    return {key: record.get(key) for key in keys}
-
-
-_CLIENT_KEYS = tuple(f.key for section in (CLIENT, CONTACT, INTEGRATIONS) for f in section.fields)
-_ADDRESS_KEYS = tuple(f.key for f in ADDRESS.fields)
-_SERVER_KEYS = tuple(f.key for f in SERVER.fields if f.key != "password")
 
 
 async def import_records(
