@@ -316,32 +316,18 @@ def _write_private(path: str, text: str) -> None:
 
 
 @app.command("import")
-def import_(path: typer.FileText = typer.Argument(..., help="Archivo JSON de `clientes-bot export`.")) -> None:
+def import_(path: typer.FileBinaryRead = typer.Argument(..., help="Archivo JSON de `clientes-bot export`.")) -> None:
     """Importa clientes desde JSON; cada registro se valida como un formulario y los errores se listan."""
-    import json
-
     from rich.progress import Progress
 
     from commands.access import Actor
-    from commands.transfer import import_records
+    from commands.transfer import ImportFileError, import_records, load_records
 
     try:
-        records = json.load(path)
-    except json.JSONDecodeError as exc:
-        err.print(f"[red]El archivo no es JSON válido: línea {exc.lineno}, columna {exc.colno}.[/red]")
+        records = load_records(path)
+    except ImportFileError as exc:
+        err.print(Text(str(exc), style="red"))
         raise typer.Exit(2) from None
-    except UnicodeDecodeError:
-        err.print("[red]El archivo no está en UTF-8: expórtelo de nuevo con `clientes-bot export`.[/red]")
-        raise typer.Exit(2) from None
-    except RecursionError:  # '[[[[…' nested deeper than the parser's stack: no list of clients is
-        err.print("[red]El archivo no es una lista de clientes: tiene demasiados niveles anidados.[/red]")
-        raise typer.Exit(2) from None
-    except ValueError:  # e.g. an integer beyond Python's 4,300-digit conversion limit
-        err.print("[red]El archivo no es JSON válido: contiene un número demasiado largo.[/red]")
-        raise typer.Exit(2) from None
-    if not isinstance(records, list):
-        err.print("[red]Se esperaba una lista de clientes.[/red]")
-        raise typer.Exit(2)
 
     async def body(core: Core) -> None:
         with Progress(console=err, transient=True) as progress:

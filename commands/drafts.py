@@ -7,6 +7,7 @@ Passwords typed into a draft are encrypted like stored ones.
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Mapping
 from contextlib import AbstractAsyncContextManager
@@ -22,6 +23,14 @@ from storage.crypto import SecretBox
 from storage.models import FormDraft, as_utc, utcnow
 
 DRAFT_TTL = timedelta(hours=24)
+# Draft ids come back in Discord custom_ids, which a client can forge: anything but the ids we hand out
+# (uuid4 hex, 32 characters) is a draft that does not exist, never a NUL or an over-long key sent to
+# the database (a DBAPIError on PostgreSQL).
+_DRAFT_ID = re.compile(r"[A-Za-z0-9_-]{1,32}")
+
+
+def _valid_id(draft_id: object) -> bool:
+    return isinstance(draft_id, str) and _DRAFT_ID.fullmatch(draft_id) is not None
 
 
 class FormDrafts:
@@ -47,6 +56,8 @@ class FormDrafts:
         Passwords typed into a draft are encrypted like stored ones.
         """
         now = utcnow()
+        if draft_id is not None and not _valid_id(draft_id):
+            draft_id = None
         stored = dict(data)
         if stored.get("servers"):
             stored["servers"] = [self._seal(s) for s in stored["servers"]]
@@ -79,6 +90,8 @@ class FormDrafts:
         return plain
 
     async def load_draft(self, actor: Actor, draft_id: str) -> FormDraft:
+        if not _valid_id(draft_id):
+            raise DraftExpired()
         async with self._tx() as session:
             draft = await session.get(FormDraft, draft_id)
             expires = as_utc(draft.expires_at) if draft else None
@@ -92,5 +105,7 @@ class FormDrafts:
             return draft
 
     async def discard_draft(self, draft_id: str) -> None:
+        if not _valid_id(draft_id):
+            return
         async with self._tx() as session:
             await session.execute(delete(FormDraft).where(FormDraft.id == draft_id))

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import re
+import unicodedata
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
@@ -24,13 +26,14 @@ from commands.drafts import FormDrafts
 from commands.errors import (
     Ambiguous,
     Conflict,
+    DraftExpired,
     FieldError,
     FieldErrors,
     NotFound,
     StorageUnavailable,
 )
 from commands.forms import ADDRESS, CLIENT, CLIENT_ROW_SECTIONS, SECTION_BY_KEY, SERVER, doc_type_short
-from commands.validation import validate_section
+from commands.validation import QUERY_MAX, user_text, validate_section
 from commands.views import ClientCard, ClientPage, ClientSummary, Notice
 from storage import repository
 from storage.crypto import SecretBox
@@ -47,6 +50,17 @@ _CHANNEL_FIELDS = {"slack_channel": "slack", "discord_channel": "discord"}
 PROVISION = "provision_channel"
 POST_MESSAGE = "post_message"
 MESSAGE_MAX = 3000
+PLATFORMS = ("slack", "discord")
+ID_MAX = 2**31 - 1  # ids are 32-bit INTEGER columns: a bigger number would be a DBAPIError, not "not found"
+_ID_TEXT = re.compile(r"[0-9]{1,9}")  # ASCII digits only: "²".isdigit() is True and int("²") fails
+# Origin keys are built from platform ids ("discord:<form id>") that travel in custom_ids a client can
+# forge: printable ASCII that fits the column, or the form is treated as gone.
+_ORIGIN_KEY = re.compile(r"[!-~]{1,100}")
+
+
+def _client_ref(text: object) -> str:
+    """What a user typed to name a client, refused in Spanish if it cannot be one (NUL, too long)."""
+    return user_text(text, field="client", label="Cliente", max_length=QUERY_MAX)
 
 
 class ClientService(FormDrafts):
@@ -84,7 +98,8 @@ class ClientService(FormDrafts):
             raise
 
     async def _load(self, session: AsyncSession, client_id: int, *, deleted: bool | None = False) -> Client:
-        client = await repository.get_client(session, client_id, deleted=deleted)
+        in_range = isinstance(client_id, int) and 0 < client_id <= ID_MAX
+        client = await repository.get_client(session, client_id, deleted=deleted) if in_range else None
         if client is None:
             raise NotFound(f"No existe el cliente #{client_id}" + (" entre los eliminados." if deleted else "."))
         return client
@@ -211,6 +226,8 @@ class ClientService(FormDrafts):
         client instead of creating another.
         """
         self.policy.require(actor, Permission.EDIT)
+        if origin_key is not None and not _ORIGIN_KEY.fullmatch(origin_key):
+            raise DraftExpired()
         values, address_values, server_values = self._validate_all(client, addresses, contact, integrations, servers)
         try:
             async with self._tx() as session:
@@ -291,18 +308,19 @@ class ClientService(FormDrafts):
         Several matches raise `Ambiguous` with up to 25 choices for the adapter to offer.
         """
         self.policy.require(actor, Permission.VIEW)
-        typed = " ".join((text or "").split())
+        typed = " ".join(_client_ref(text).split())
         if not typed:
             raise NotFound("Indique un cliente: número de documento, #id o parte del nombre.")
         async with self._tx() as session:
-            compact = typed.replace(" ", "").upper()
+            # NFKC as documents are stored: "１２３" (full-width) finds 123.
+            compact = unicodedata.normalize("NFKC", typed).replace(" ", "").upper()
             by_doc = await repository.by_document_number(session, compact.lstrip("#"), deleted=deleted)
             if len(by_doc) == 1:
                 return await self._card(session, by_doc[0])
             if len(by_doc) > 1:
                 raise Ambiguous(typed, [cards.summary(c, actor) for c in by_doc[:CHOICES_LIMIT]])
             id_text = compact[1:] if compact.startswith("#") else compact
-            if id_text.isdigit() and len(id_text) < 10:
+            if _ID_TEXT.fullmatch(id_text):
                 row = await repository.get_client(session, int(id_text), deleted=deleted)
                 if row is not None:
                     return await self._card(session, row)
@@ -318,6 +336,8 @@ class ClientService(FormDrafts):
     async def by_origin(self, actor: Actor, origin_key: str) -> ClientCard | None:
         """The client a submission (or an imported record) already created, if any."""
         self.policy.require(actor, Permission.VIEW)
+        if not _ORIGIN_KEY.fullmatch(origin_key):
+            return None
         async with self._tx() as session:
             row = await repository.by_origin(session, origin_key)
             return await self._card(session, row) if row is not None else None
@@ -325,12 +345,18 @@ class ClientService(FormDrafts):
     async def suggest(
         self, actor: Actor, text: str, *, limit: int = CHOICES_LIMIT, deleted: bool = False
     ) -> list[ClientSummary]:
-        """Type-ahead choices (autocomplete, external selects): newest matches first."""
+        """Type-ahead choices (autocomplete, external selects): newest matches first.
+
+        Called on every keystroke, so text that cannot name a client simply matches nothing.
+        """
         self.policy.require(actor, Permission.VIEW)
+        try:
+            typed = _client_ref(text).strip().lstrip("#")
+        except FieldErrors:
+            return []
         async with self._tx() as session:
-            typed = (text or "").strip().lstrip("#")
             rows = list(await repository.search(session, typed, limit=limit, deleted=deleted))
-            if typed.isdigit() and len(typed) < 10 and not any(r.id == int(typed) for r in rows):
+            if _ID_TEXT.fullmatch(typed) and not any(r.id == int(typed) for r in rows):
                 by_id = await repository.get_client(session, int(typed), deleted=deleted)
                 if by_id is not None:
                     rows = [by_id, *rows][:limit]
@@ -342,7 +368,8 @@ class ClientService(FormDrafts):
         """A page of the list; `cursor` is 'n:<id>' (Siguiente) or 'p:<id>' (Anterior)."""
         self.policy.require(actor, Permission.VIEW)
         older_than = newer_than = None
-        if cursor and cursor[:2] in ("n:", "p:") and cursor[2:].isdigit():
+        query = user_text(query, field="query", label="Búsqueda", max_length=QUERY_MAX)
+        if isinstance(cursor, str) and cursor[:2] in ("n:", "p:") and _ID_TEXT.fullmatch(cursor[2:]):
             if cursor[0] == "n":
                 older_than = int(cursor[2:])
             else:
@@ -386,8 +413,8 @@ class ClientService(FormDrafts):
         self, actor: Actor, client_id: int, section: str, raw: Mapping[str, Any], expected_version: int | None
     ) -> ClientCard:
         """Saves one of the client-row sections (Datos del cliente, Otros Datos, Datos Servidor)."""
-        if section not in CLIENT_ROW_SECTIONS:
-            raise ValueError(f"not a client-row section: {section}")
+        if section not in CLIENT_ROW_SECTIONS:  # it travels in custom_ids: a forged one is an answer, not a crash
+            raise NotFound("Esa sección del formulario no existe; abra el formulario de nuevo.")
         values = validate_section(SECTION_BY_KEY[section], raw)
         async with self._editing(actor, client_id, expected_version) as (session, client):
             if section == "client":
@@ -578,11 +605,19 @@ class ClientService(FormDrafts):
         Queued, not sent: a platform outage delays the message instead of losing it, and a channel
         still being created receives it once it exists.
         """
-        message = (text or "").strip()
+        message = user_text(
+            text, field="text", label="Mensaje", max_length=MESSAGE_MAX * 2, multiline=True, section="message"
+        ).strip()
         if not message or len(message) > MESSAGE_MAX:
             raise FieldErrors(
                 [FieldError("message", "text", "Mensaje", f"debe tener de 1 a {MESSAGE_MAX} caracteres.")]
             )
+        if platforms is not None and (
+            isinstance(platforms, str)
+            or not all(isinstance(p, str) and p in PLATFORMS for p in platforms)
+            or not platforms
+        ):
+            raise FieldErrors([FieldError("message", "platforms", "Plataformas", "indique «slack» y/o «discord».")])
         async with self._editing(actor, client_id, None) as (session, client):
             wanted = set(platforms or _CHANNEL_FIELDS.values())
             targets = [p for f, p in _CHANNEL_FIELDS.items() if p in wanted and getattr(client, f)]

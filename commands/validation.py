@@ -3,6 +3,8 @@
 Each validator returns the value to store (normalised) or raises `_Invalid` with the message; the
 section validator collects every problem of a form at once so the user fixes them in one go.
 Libraries do the hard parts: python-stdnum (RUC, DNI), phonenumbers, email-validator, pycountry.
+Text outside a form (searches, `ver` arguments, API messages) goes through `user_text` at the core's
+entry points.
 """
 
 from __future__ import annotations
@@ -28,48 +30,146 @@ class _Invalid(Exception):
     """A field's value is wrong; the message completes "<Label>: ..."."""
 
 
-_OTHER_DOC = re.compile(r"^[A-Z0-9-]{4,20}$")
-_HOST_LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$", re.IGNORECASE)
-_GITLAB_USER = re.compile(r"^[A-Za-z0-9_.][A-Za-z0-9_.-]{0,254}$")
-_DISCORD_USER = re.compile(r"^(?:[a-z0-9_.]{2,32}|\d{17,20}|.{2,32}#\d{4})$")
+# ASCII-only classes: with Unicode matching `\d` takes Arabic-Indic digits and IGNORECASE lets "ſ" and
+# the Kelvin sign pass as "s" and "k".
+# Documents other than DNI/RUC: letters, digits and hyphens, at least one letter or digit ("----" is none).
+_OTHER_DOC = re.compile(r"(?=.*[A-Z0-9])[A-Z0-9-]{4,20}", re.ASCII)
+_NON_DOMICILED_DOC = re.compile(r"(?=.*[A-Z0-9])[A-Z0-9-]{1,15}", re.ASCII)
+_HOST_LABEL = re.compile(r"(?!-)[a-z0-9-]{1,63}(?<!-)", re.IGNORECASE | re.ASCII)
+_GITLAB_USER = re.compile(r"[A-Za-z0-9_.][A-Za-z0-9_.-]{0,254}", re.ASCII)
+# Today's usernames, a user id, or a legacy "name#1234" whose name is letters, digits, space, "_", "." or
+# "-": no "<", "@", "&", ":" or "`" that a chat would read as a mention or markup.
+_DISCORD_USER = re.compile(r"[a-z0-9_.]{2,32}|[0-9]{17,20}|\w[\w .-]{0,30}\w#[0-9]{4}")
+# Separators people type inside RUC and DNI numbers ("20-10007097-0", "20.100.070.970").
+_DOC_SEPARATORS = re.compile(r"[\s.\-‐-―−]")
+# The prefixes python-stdnum's pe.ruc accepts: 10 persona natural (with DNI), 15 and 17 personas naturales
+# with other documents, 20 persona jurídica. 16 is not among them, so the message no longer offers it:
+# the rule and the sentence are built from this one tuple.
+RUC_PREFIXES = ("10", "15", "17", "20")
+
+# Letters and symbols that render as nothing: Hangul fillers and the blank braille pattern are used to
+# fake a blank or a look-alike name, so they are refused wherever they appear.
+_INVISIBLE = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+_ZWJ = "\u200d"
+_REFUSED_CATEGORIES = ("Cc", "Cf", "Cs", "Co", "Zl", "Zp")
+
+
+def _emoji_joiner(text: str, index: int) -> bool:
+    """A zero-width joiner inside an emoji sequence (👩‍💻, ❤️‍🔥, 👨🏽‍💻), the only place it is legitimate."""
+    before = text[index - 1] if index > 0 else ""
+    if before == "\ufe0f" and index > 1:  # emoji presentation selector after the emoji
+        before = text[index - 2]
+    after = text[index + 1] if index + 1 < len(text) else ""
+    return (
+        bool(before)
+        and unicodedata.category(before) in ("So", "Sk")
+        and bool(after)
+        and unicodedata.category(after) == "So"
+    )
+
+
+def _visible(ch: str) -> bool:
+    return unicodedata.category(ch)[0] in "LNPS" and ch not in _INVISIBLE
+
+
+def _type_name(value: object) -> str:
+    if isinstance(value, bool):
+        return "verdadero/falso"
+    if isinstance(value, int | float):
+        return "un número"
+    if isinstance(value, Mapping):
+        return "un objeto"
+    if isinstance(value, list | tuple):
+        return "una lista"
+    return type(value).__name__
+
+
+def _as_text(value: object) -> str:
+    """Only text is read as text: a number or an object from a hand-edited file is refused, not stringified.
+
+    A number is refused too: a DNI or ubigeo given as a JSON number has already lost its leading zeros.
+    """
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise _Invalid(f"debe ser texto (entre comillas), no {_type_name(value)}.")
+    return value
 
 
 def clean_text(value: object, max_length: int) -> str:
-    """Trimmed text; refuses control characters (a tab or newline in a name is always a paste slip)."""
-    text = "" if value is None else str(value)
-    text = unicodedata.normalize("NFC", text).strip()
-    if any(unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co") for ch in text):
+    """Trimmed NFC text with at least one visible character.
+
+    Refuses control, format and separator characters (a tab or newline in a name is always a paste
+    slip; a bidi override or a zero-width space disguises what the name says), except a zero-width
+    joiner inside an emoji sequence.
+    """
+    text = unicodedata.normalize("NFC", _as_text(value)).strip()
+    for index, ch in enumerate(text):
+        if ch in _INVISIBLE:
+            raise _Invalid("contiene caracteres invisibles no permitidos.")
+        if unicodedata.category(ch) in _REFUSED_CATEGORIES and not (ch == _ZWJ and _emoji_joiner(text, index)):
+            raise _Invalid("contiene caracteres de control no permitidos.")
+    if len(text) > max_length:
+        raise _Invalid(f"admite como máximo {max_length} caracteres (tiene {len(text)}).")
+    if text and not any(_visible(ch) for ch in text):
+        raise _Invalid("no contiene ningún carácter visible.")
+    return text
+
+
+def clean_password(value: object, max_length: int) -> str:
+    """The password exactly as typed: no trimming, no normalisation, spaces and any script allowed.
+
+    Only what cannot be a password is refused: control characters (NUL ends a C string, a newline is a
+    paste slip) and lone surrogates (not text at all: they cannot be encrypted or stored).
+    """
+    text = _as_text(value)
+    if any(unicodedata.category(ch) in ("Cc", "Cs") for ch in text):
         raise _Invalid("contiene caracteres de control no permitidos.")
     if len(text) > max_length:
         raise _Invalid(f"admite como máximo {max_length} caracteres (tiene {len(text)}).")
     return text
 
 
+def _digits_only(raw: str, message: str) -> str:
+    """The digits of a RUC or DNI typed with separators or full-width digits; anything else is refused."""
+    number = _DOC_SEPARATORS.sub("", unicodedata.normalize("NFKC", raw))
+    if not (number.isascii() and number.isdigit()):
+        raise _Invalid(message)
+    return number
+
+
 def document_number(doc_type: str, raw: str) -> str:
-    number = raw.replace(" ", "").upper()
+    """The number as stored, NFKC-normalised so that "１２３" and "123" are the same client."""
     if doc_type == "6":
+        number = _digits_only(raw, f"el RUC solo admite dígitos (se recibió «{raw}»).")
+        if len(number) != 11:
+            raise _Invalid(f"el RUC debe tener 11 dígitos (tiene {len(number)}).")
+        prefixes = ", ".join(RUC_PREFIXES[:-1]) + f" o {RUC_PREFIXES[-1]}"
+        if not number.startswith(RUC_PREFIXES):
+            raise _Invalid(f"el RUC {number} no es válido (debe empezar por {prefixes}).")
         try:
             return ruc.validate(number)
         except stdnum_errors.InvalidChecksum:
             raise _Invalid(f"el RUC {number} no es válido (dígito verificador).") from None
-        except stdnum_errors.InvalidLength:
-            raise _Invalid("el RUC debe tener 11 dígitos.") from None
         except stdnum_errors.ValidationError:
-            raise _Invalid(f"el RUC {number} no es válido (debe empezar por 10, 15, 16, 17 o 20).") from None
+            raise _Invalid(f"el RUC {number} no es válido (debe empezar por {prefixes}).") from None
     if doc_type == "1":
-        if not number.isdigit() or len(number) not in (8, 9):
-            raise _Invalid(f"el DNI debe tener 8 dígitos (se recibió «{raw}»).")
+        wrong = f"el DNI debe tener 8 dígitos (se recibió «{raw}»)."
+        number = _digits_only(raw, wrong)
+        if len(number) not in (8, 9):
+            raise _Invalid(wrong)
         try:
             return cui.validate(number)[:8]
         except stdnum_errors.ValidationError:
             raise _Invalid(f"el DNI {number} no es válido (dígito verificador).") from None
+    number = "".join(unicodedata.normalize("NFKC", raw).split()).upper()
     if doc_type in ("4", "7"):
-        if not _OTHER_DOC.match(number):
+        if not _OTHER_DOC.fullmatch(number):
             kind = DOC_TYPE_BY_VALUE[doc_type].label
-            raise _Invalid(f"el {kind} debe tener de 4 a 20 letras, números o guiones.")
+            raise _Invalid(f"el {kind} debe tener de 4 a 20 letras (A-Z), números o guiones.")
         return number
-    if not 1 <= len(number) <= 15:
-        raise _Invalid("debe tener de 1 a 15 caracteres.")
+    if not _NON_DOMICILED_DOC.fullmatch(number):
+        raise _Invalid("debe tener de 1 a 15 letras (A-Z), números o guiones.")
     return number
 
 
@@ -91,13 +191,30 @@ def email(raw: str) -> str:
 
 
 WEBSITE_MAX = 255
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://", re.ASCII)
+_URL_FORBIDDEN = frozenset('<>"{}|\\^`')
 
 
 def website(raw: str) -> str:
-    candidate = raw if "://" in raw else f"https://{raw}"
-    parts = urlsplit(candidate)
-    if parts.scheme not in ("http", "https") or not parts.hostname or not _valid_hostname(parts.hostname):
-        raise _Invalid(f"«{raw}» no es una dirección web válida (http:// o https://).")
+    bad = f"«{raw}» no es una dirección web válida (http:// o https://)."
+    if any(ch.isspace() or ch in _URL_FORBIDDEN for ch in raw):
+        raise _Invalid(f'«{raw}» no es una dirección web válida: no puede tener espacios ni < > " {{ }} | \\ ^ `.')
+    candidate = raw if _SCHEME.match(raw) else f"https://{raw}"
+    try:  # urlsplit raises ValueError on a "[" without its "]" ("Invalid IPv6 URL")
+        parts = urlsplit(candidate)
+        hostname = parts.hostname
+    except ValueError:
+        raise _Invalid(bad) from None
+    if "@" in parts.netloc:
+        raise _Invalid(f"«{raw}» no debe incluir usuario ni contraseña (usuario:clave@).")
+    if parts.scheme not in ("http", "https") or not hostname or not _valid_hostname(hostname):
+        raise _Invalid(bad)
+    try:  # .port raises ValueError beyond 65535 or when not a number
+        port = parts.port
+    except ValueError:
+        port = 0
+    if (port is not None and not 1 <= port <= 65535) or parts.netloc.endswith(":"):
+        raise _Invalid(f"«{raw}»: el puerto debe ser un número de 1 a 65535.")
     if len(candidate) > WEBSITE_MAX:  # checked after adding https://: what is stored must fit
         raise _Invalid(f"admite como máximo {WEBSITE_MAX} caracteres con «https://» (tendría {len(candidate)}).")
     return candidate
@@ -105,25 +222,37 @@ def website(raw: str) -> str:
 
 def _valid_hostname(name: str) -> bool:
     labels = name.rstrip(".").split(".")
-    return len(name) <= 253 and len(labels) >= 2 and all(_HOST_LABEL.match(label) for label in labels)
+    return len(name) <= 253 and len(labels) >= 2 and all(_HOST_LABEL.fullmatch(label) for label in labels)
+
+
+def _address(raw: str) -> str | None:
+    """The canonical IP address, None when `raw` is not one; an IPv6 zone ("%eth0") is refused.
+
+    A zone only means something on the machine that typed it, and after "%" anything goes.
+    """
+    if "%" in raw:
+        raise _Invalid(f"«{raw}» no puede llevar identificador de zona (%…): escriba solo la dirección.")
+    try:
+        return str(ipaddress.ip_address(raw))
+    except ValueError:
+        return None
 
 
 def host(raw: str) -> str:
     value = raw.lower()
-    try:
-        return str(ipaddress.ip_address(value))
-    except ValueError:
-        pass
-    if not (_valid_hostname(value) or _HOST_LABEL.match(value)):
+    address = _address(value)
+    if address is not None:
+        return address
+    if not (_valid_hostname(value) or _HOST_LABEL.fullmatch(value)):
         raise _Invalid(f"«{raw}» no es un nombre de host válido (p. ej. erp.empresa.pe).")
     return value
 
 
 def ip(raw: str) -> str:
-    try:
-        return str(ipaddress.ip_address(raw))
-    except ValueError:
-        raise _Invalid(f"«{raw}» no es una dirección IPv4 o IPv6 válida.") from None
+    address = _address(raw)
+    if address is None:
+        raise _Invalid(f"«{raw}» no es una dirección IPv4 o IPv6 válida.")
+    return address
 
 
 def country(raw: str) -> str:
@@ -156,15 +285,17 @@ def discord_channel(raw: str) -> str:
 
 def gitlab_user(raw: str) -> str:
     value = raw.lstrip("@")
-    if not _GITLAB_USER.match(value):
+    if not _GITLAB_USER.fullmatch(value):
         raise _Invalid(f"«{raw}» no es un usuario de GitLab válido (letras, números, _ . -).")
     return value
 
 
 def discord_user(raw: str) -> str:
     value = raw.lstrip("@")
-    if not _DISCORD_USER.match(value):
-        raise _Invalid(f"«{raw}» no es un usuario de Discord válido (2 a 32 caracteres: a-z 0-9 _ .).")
+    if not _DISCORD_USER.fullmatch(value):
+        raise _Invalid(
+            f"«{raw}» no es un usuario de Discord válido (2 a 32 caracteres: a-z 0-9 _ .; o el id numérico)."
+        )
     return value
 
 
@@ -181,6 +312,15 @@ _BY_KIND: dict[Kind, Callable[[str], str]] = {
     Kind.GITLAB_USER: gitlab_user,
     Kind.DISCORD_USER: discord_user,
 }
+
+
+def _fits(spec: Field, value: str) -> str:
+    """The normalised value must fit the column too: a phone formatted with its "Anexo", an e-mail or a
+    channel name can grow past what was typed (the database would refuse it with an error, not a field).
+    """
+    if spec.kind != Kind.COUNTRY and len(value) > spec.max_length:
+        raise _Invalid(f"admite como máximo {spec.max_length} caracteres y, normalizado, tendría {len(value)}.")
+    return value
 
 
 def _choice(spec: Field, raw: str) -> str:
@@ -207,7 +347,10 @@ def validate_section(
 
     for spec in section.fields:
         try:
-            text = clean_text(raw.get(spec.key), spec.max_length if spec.kind != Kind.COUNTRY else 100)
+            if spec.kind == Kind.PASSWORD:
+                text = clean_password(raw.get(spec.key), spec.max_length)
+            else:
+                text = clean_text(raw.get(spec.key), spec.max_length if spec.kind != Kind.COUNTRY else 100)
         except _Invalid as exc:
             fail(spec, str(exc))
             continue
@@ -226,7 +369,7 @@ def validate_section(
             elif spec.kind == Kind.DOCUMENT:
                 out[spec.key] = text  # checked below, once the document type is known
             elif spec.kind in _BY_KIND:
-                out[spec.key] = _BY_KIND[spec.kind](text)
+                out[spec.key] = _fits(spec, _BY_KIND[spec.kind](text))
             else:
                 out[spec.key] = text
         except _Invalid as exc:
@@ -255,3 +398,33 @@ def _cross_checks(
         out["ubigeo"] = None  # INEI codes only mean something in Peru
     if section.key == "server" and not out.get("host") and not out.get("ip") and not errors:
         fail(section.field("host"), "indique el Host o la IP del servidor.")
+
+
+# ----------------------------------------------------------------- text typed outside a form
+QUERY_MAX = 200
+_LINE_BREAKS = frozenset("\t\n\r")
+
+
+def user_text(
+    value: object, *, field: str, label: str, max_length: int, multiline: bool = False, section: str = "query"
+) -> str:
+    """Text typed outside a form (a search, a `ver` argument, a message), checked at the core's door.
+
+    PostgreSQL refuses NUL in text and no engine can store a lone surrogate: both would surface as a
+    DBAPIError (a 500, a traceback) from deep inside a query, so every entry point that takes free text
+    passes it through here first and gets `FieldErrors` naming what was wrong, in Spanish.
+    """
+
+    def refuse(message: str) -> FieldErrors:
+        return FieldErrors([FieldError(section, field, label, message)])
+
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise refuse(f"debe ser texto, no {_type_name(value)}.")
+    allowed = _LINE_BREAKS if multiline else frozenset()
+    if any(unicodedata.category(ch) in ("Cc", "Cs") and ch not in allowed for ch in value):
+        raise refuse("contiene caracteres de control no permitidos.")
+    if len(value) > max_length:
+        raise refuse(f"admite como máximo {max_length} caracteres (tiene {len(value)}).")
+    return value

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 CASES = {
-    "profundo.json": (b"[" * 200_000, "demasiados niveles anidados"),
+    "profundo.json": (b"[" * 200_000, "anida listas u objetos demasiado hondo"),
     "latin1.json": ('[{"name": "Pe\u00f1a"}]'.encode("latin-1"), "no está en UTF-8"),
     "numero.json": (b"[" + b"9" * 5000 + b"]", "contiene un número demasiado largo"),
     "roto.json": (b'[{"name": ', "no es JSON válido: línea 1"),

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+from sqlalchemy import select
+
 from commands.access import Actor
 from commands.service import ClientService
-from commands.transfer import card_record, export_records, import_records
+from commands.transfer import card_record, export_records, import_records, origin_key
+from storage.models import Client
 
 ADDRESS = {"country": "PE", "ubigeo": "150122", "line": "Av. Larco 345", "phone": "014445566", "email": "a@b.pe"}
 SECOND = {"country": "CL", "line": "Av. Providencia 1", "phone": "+56 2 2345 6789", "email": "c@d.cl"}
@@ -78,3 +83,83 @@ async def test_malformed_records_are_skipped_and_listed(service: ClientService, 
         "registro 1: no es un objeto JSON con los campos del cliente.",
         "registro 2: «addresses» debe ser una lista de objetos.",
     ]
+
+
+def _cli(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DISCORD_", "CLIENTES_"))}
+    env.pop("DATABASE_URL", None)
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60
+    )
+
+
+async def _stored_keys(service: ClientService) -> list[str | None]:
+    async with service.db.session() as session:
+        return list((await session.execute(select(Client.origin_key).order_by(Client.id))).scalars())
+
+
+async def test_import_key_is_not_derived_from_the_password(service: ClientService, ana: Actor) -> None:
+    record = {"doc_number": "12345678", "name": "E", "servers": [{"host": "erp.e.pe", "password": "secreto-1"}]}
+    first = await import_records(service, ana, [record])
+    assert first.created == 1
+    [stored] = await _stored_keys(service)
+    # The old key, a plain SHA-256 of the record with its password, is what an attacker could test guesses on.
+    old = hashlib.sha256(json.dumps(record, sort_keys=True, default=str).encode()).hexdigest()[:40]
+    assert stored is not None and old not in stored
+    other = {**record, "servers": [{"host": "erp.e.pe", "password": "otra-clave"}]}
+    assert origin_key(other) == stored  # the same key whatever the password: nothing to test a guess against
+    again = await import_records(service, ana, [record, other])
+    assert (again.created, again.already, again.skipped) == (0, 2, 0)
+    assert await _stored_keys(service) == [stored]
+
+
+async def test_imported_password_is_kept_exactly(service: ClientService, ana: Actor) -> None:
+    record = {
+        "doc_number": "12345678",
+        "name": "E",
+        "servers": [{"host": "erp.e.pe", "password": "  lead and trail  "}],
+    }
+    assert (await import_records(service, ana, [record])).created == 1
+    card = (await service.list_page(ana)).rows[0]
+    server = (await service.get(ana, card.id)).servers[0]
+    assert await service.reveal_password(ana, card.id, server.id) == "  lead and trail  "
+
+
+async def test_values_that_are_not_text_are_reported_by_record(service: ClientService, ana: Actor) -> None:
+    deep: object = "x"
+    for _ in range(600):
+        deep = [deep]
+    records = [
+        {"doc_number": "12345678", "name": {"a": 1}},
+        {"doc_type": "1", "doc_number": 12345678, "name": "Número sin comillas"},
+        {"doc_number": "87654321", "name": deep},
+        {"doc_number": "11111111", "name": "Con servidor raro", "servers": [{"host": ["a"], "password": 5}]},
+        {"doc_number": "22222222", "name": "Bueno", "unknown": deep},
+    ]
+    report = await import_records(service, ana, records)
+    assert (report.created, report.skipped) == (1, 4)
+    assert report.problems == [
+        "registro 1: Nombre: debe ser texto (entre comillas), no un objeto.",
+        "registro 2: Número: debe ser texto (entre comillas), no un número.",
+        "registro 3: Nombre: debe ser texto (entre comillas), no una lista.",
+        "registro 4: Host: debe ser texto (entre comillas), no una lista.",
+        "registro 4: Contraseña: debe ser texto (entre comillas), no un número.",
+    ]
+    assert [c.name for c in (await service.list_page(ana)).rows] == ["Bueno"]
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"[" * 200000, "El archivo anida listas u objetos demasiado hondo"),
+        (b'[{"name": "Jos\xe9"}]', "El archivo no está en UTF-8 (byte 15)."),
+        (b"[{", "El archivo no es JSON válido: línea 1, columna 3."),
+        (b'{"name": "x"}', "Se esperaba una lista de clientes."),
+    ],
+)
+def test_cli_refuses_unreadable_files_in_spanish(tmp_path: Path, content: bytes, message: str) -> None:
+    source = tmp_path / "in.json"
+    source.write_bytes(content)
+    result = _cli(tmp_path, "import", str(source))
+    assert result.returncode == 2
+    assert message in result.stderr and "Traceback" not in result.stderr
