@@ -107,11 +107,11 @@ REQUESTS = st.one_of(
 
 
 @pytest.fixture
-def api(tmp_path: Path) -> Iterator[tuple[asyncio.Runner, TestClient]]:
+def api(tmp_path: Path, migrated_template: Path | None) -> Iterator[tuple[asyncio.Runner, TestClient]]:
     runner = asyncio.Runner()
 
     async def start() -> tuple[Any, TestClient]:
-        db = await _fresh_database(tmp_path)
+        db = await _fresh_database(tmp_path, migrated_template)
         service = ClientService(db, SecretBox([generate_key()]))
         actor = Actor("slack", "U0ANA", "Ana")
         await service.create(
