@@ -17,7 +17,7 @@ from bot.discord.actor import actor_of
 from bot.discord.escape import md
 from bot.discord.form_target import OTHER_COUNTRY, FormTarget
 from bot.discord.replies import SAVED_UNSENT, Reply, TooSlow, answer, before_deadline, error_reply, send
-from bot.discord.ui.base import view_of
+from bot.discord.ui.base import parse_id, view_of
 from bot.discord.ui.fix_button import FixButton
 from bot.discord.ui.section_modal import SectionModal
 from bot.discord.ui.ubigeo_picker import picker_reply, start_state
@@ -60,9 +60,9 @@ async def open_edit(interaction: discord.Interaction, client_id: int, what: str)
         if what in ("client", "contact", "integrations"):
             target = FormTarget(what, card.id, card.version)
             await open_form(interaction, target, dict(card.section_values(what)))
-        elif what.startswith("s") and (server := card.server(int(what[1:]))) is not None:
+        elif what.startswith("s") and (server := card.server(parse_id(what[1:]) or 0)) is not None:
             await open_form(interaction, FormTarget("server", card.id, card.version, server.id), server.values())
-        elif what.startswith("a") and (address := card.address(int(what[1:]))) is not None:
+        elif what.startswith("a") and (address := card.address(parse_id(what[1:]) or 0)) is not None:
             reply = picker_reply(start_state(card.id, card.version, address.id, address.ubigeo))
             await send(interaction, reply)
         else:

@@ -29,6 +29,11 @@ UNEXPECTED = "Ocurrió un error inesperado; no se guardó nada. Intente de nuevo
 SAVED_UNSENT = "Se guardó, pero Discord no aceptó la respuesta; use /clientes ver para ver el resultado."
 DELETED_UNSENT = "Se eliminó, pero Discord no aceptó la respuesta; use /clientes restaurar para deshacerlo."
 SLOW = "La base de datos tardó demasiado en responder y Discord no espera más de 3 segundos. Pulse de nuevo."
+# A button, menu option or form that names nothing we know (malformed, or from an old message).
+STALE = (
+    "Esta acción ya no es válida (el botón o la opción no corresponde a nada actual). "
+    "Abra la ficha de nuevo con /clientes ver."
+)
 DEFAULT_BUDGET = 2.0
 T = TypeVar("T")
 

@@ -1758,11 +1758,17 @@ class FakeDiscord:
         """How many websocket connections have identified (or resumed) and not closed."""
         return sum(1 for s in self._sessions if s.identify is not None)
 
-    async def wait_until_identified(self, timeout: float = 5.0) -> None:  # noqa: ASYNC109
-        """Waits for a client to IDENTIFY on the fake gateway (READY is sent right after)."""
+    async def wait_until_identified(self, timeout: float = 5.0, *, identifies: int = 1) -> None:  # noqa: ASYNC109
+        """Waits for a client to IDENTIFY on the fake gateway (READY is sent right after). `identifies`:
+        how many IDENTIFYs in all (2: a client that reconnected from scratch) with a session still open."""
         async with self._changed:
             try:
-                await asyncio.wait_for(self._changed.wait_for(lambda: self.gateway_sessions > 0), timeout)
+                await asyncio.wait_for(
+                    self._changed.wait_for(
+                        lambda: self.gateway_sessions > 0 and len(self.identify_payloads) >= identifies
+                    ),
+                    timeout,
+                )
             except TimeoutError:
                 raise TimeoutError(f"no client identified on {self.gateway_url} within {timeout}s") from None
 

@@ -8,16 +8,33 @@ select, a select 1–25 options (label/value/description ≤ 100), placeholder �
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
+import functools
+import logging
+import re
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any, TypeVar
 
 import discord
 from discord import ui
 
+from bot.discord.replies import STALE, Reply, report_unexpected, send
+
+log = logging.getLogger(__name__)
+
 VIEW_TIMEOUT = 600
+# A database id (client, version, address, server, page) inside a custom_id or an option value: at most
+# nine digits, so it always fits the database's 32-bit integers. Anything else (letters, a sign, 25
+# digits) matches no template and the gate answers STALE instead of letting a query overflow.
+ID = r"\d{1,9}"
+_ID = re.compile(ID)
 MAX_OPTIONS = 25
 OPTION_TEXT = 100
 EMPTY_OPTION = discord.SelectOption(label="—", value="0")
+
+
+def parse_id(text: object) -> int | None:
+    """The id written in `text`, or None for anything that is not 1 to 9 plain digits."""
+    return int(text) if isinstance(text, str) and _ID.fullmatch(text) else None
 
 
 def view_of(*items: ui.Item[Any]) -> ui.View:
@@ -32,3 +49,27 @@ def options_or_blank(options: Sequence[discord.SelectOption]) -> list[discord.Se
     """A select needs ≥ 1 option: the rebuilt-from-custom_id copy of a DynamicItem has none of its own,
     and the placeholder "—" (value "0") is ignored by every callback."""
     return list(options[:MAX_OPTIONS]) or [EMPTY_OPTION]
+
+
+ItemT = TypeVar("ItemT", bound=ui.Item[Any])
+Callback = Callable[[ItemT, discord.Interaction], Awaitable[None]]
+
+
+def always_answers(callback: Callback[ItemT]) -> Callback[ItemT]:
+    """Wraps a component's callback so the click always gets an answer.
+
+    discord.py only logs what a DynamicItem's callback raises, and a callback that finds nothing to do
+    (an option value naming nothing) would leave Discord's "interaction failed": the first gets the
+    generic apology, the second `STALE`."""
+
+    @functools.wraps(callback)
+    async def run(item: ItemT, interaction: discord.Interaction) -> None:
+        try:
+            await callback(item, interaction)
+        except Exception as exc:
+            await report_unexpected(interaction, f"{type(item).__name__} failed", exc)
+            return
+        if not interaction.response.is_done():
+            await send(interaction, Reply(content=STALE))
+
+    return run
