@@ -15,11 +15,12 @@ from bot.discord.actor import actor_of
 from bot.discord.card_items import find_item, item_section
 from bot.discord.embeds import section_embed
 from bot.discord.escape import md
-from bot.discord.flows import card_reply, conflict_reply
+from bot.discord.flows import card_reply, conflict_reply, require
 from bot.discord.form_flow import service_of
 from bot.discord.replies import SAVED_UNSENT, Reply, answer
 from bot.discord.ui.base import parse_id, view_of
 from bot.discord.ui.remove_buttons import KINDS, ConfirmRemove, KeepCard
+from commands.access import Permission
 from commands.errors import Conflict
 from commands.views import ClientCard
 
@@ -64,7 +65,9 @@ async def _mark_main(interaction: discord.Interaction, client_id: int, version: 
 async def _ask_remove(interaction: discord.Interaction, client_id: int, version: int, kind: str, item_id: int) -> Reply:
     """The confirmation, in place of the card: what would be removed, "Sí, eliminar" and "Cancelar".
 
-    The confirm button carries the version of the card the user chose from, not the one just read."""
+    The confirm button carries the version of the card the user chose from, not the one just read.
+    Someone who may not edit is refused first, in a new message: his card stays as it was."""
+    require(interaction, Permission.EDIT)
     card = await _current(interaction, client_id)
     item = find_item(card, kind, item_id)
     section = item_section(card, item) if item else None

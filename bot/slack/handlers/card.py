@@ -86,7 +86,7 @@ def register(app: AsyncApp, service: ClientService, actors: Actors) -> None:
                 click.client, click.trigger_id, card, click.reply.channel_id, service=service, actor=click.actor
             )
         elif command == "eliminar":
-            await ops.ask_delete(click.reply, card)
+            await ops.ask_delete(click.reply, card, service=service, actor=click.actor)
         elif command == "canales":
             await ops.retry_channels(click.reply, service, click.actor, card.id, replace=True)
         else:

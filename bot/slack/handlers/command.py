@@ -41,7 +41,7 @@ def register(app: AsyncApp, service: ClientService, actors: Actors) -> None:
                 card = await service.find(actor, argument)
                 await ops.open_edit_picker(client, trigger_id, card, channel, service=service, actor=actor)
             elif name == "eliminar":
-                await ops.ask_delete(reply, await service.find(actor, argument))
+                await ops.ask_delete(reply, await service.find(actor, argument), service=service, actor=actor)
             elif name == "restaurar":
                 card = await service.find(actor, argument, deleted=True)
                 await ops.restore(reply, service, actor, card.id, replace=False)

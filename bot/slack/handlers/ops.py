@@ -85,7 +85,9 @@ async def open_section(
     await client.views_open(trigger_id=trigger_id, view=section_modal(card, state))
 
 
-async def ask_delete(reply: Reply, card: ClientCard) -> None:
+async def ask_delete(reply: Reply, card: ClientCard, *, service: ClientService, actor: Actor) -> None:
+    """The question with its danger button, only to someone allowed to delete (else ``Forbidden``)."""
+    service.policy.require(actor, Permission.DELETE)
     await reply.send(mrkdwn(f"¿Eliminar a «{card.name}»?"), delete_prompt_blocks(card))
 
 
