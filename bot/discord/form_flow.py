@@ -9,6 +9,7 @@ values, or the draft) is bounded by `before_deadline`: when the database is slow
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 import discord
@@ -25,6 +26,12 @@ from commands.access import Permission
 from commands.errors import Conflict, CoreError, FieldErrors, Forbidden
 from commands.service import ClientService
 from commands.views import ClientCard
+
+log = logging.getLogger(__name__)
+
+FORM_REFUSED = (
+    "Discord no aceptó abrir el formulario; no se guardó nada. Intente de nuevo y, si persiste, avise al equipo."
+)
 
 
 def service_of(interaction: discord.Interaction) -> ClientService:
@@ -47,7 +54,18 @@ async def may_edit(interaction: discord.Interaction) -> bool:
 
 async def open_form(interaction: discord.Interaction, target: FormTarget, values: dict[str, Any] | None = None) -> None:
     if await may_edit(interaction):
-        await interaction.response.send_modal(SectionModal(target, values))
+        await show_modal(interaction, SectionModal(target, values, owner=interaction.user.id))
+
+
+async def show_modal(interaction: discord.Interaction, modal: SectionModal) -> None:
+    """Opens `modal`; when Discord refuses it (a 400 for a value or limit it does not accept), the user
+    is told so in Spanish instead of being left with "interaction failed"."""
+    try:
+        await interaction.response.send_modal(modal)
+    except discord.HTTPException as exc:
+        log.warning("Discord refused to open form %s: %s %s", modal.custom_id, exc.status, exc.code)
+        modal.stop()  # never opened: nothing will submit it
+        await send(interaction, Reply(content=FORM_REFUSED))
 
 
 async def open_edit(interaction: discord.Interaction, client_id: int, what: str) -> None:
@@ -100,7 +118,8 @@ async def reopen(interaction: discord.Interaction, draft_id: str) -> None:
         await send(interaction, error_reply(exc))
         return
     target, values = FormTarget.from_draft(draft.data)
-    await interaction.response.send_modal(SectionModal(target, values, form_id=draft_id))  # may_edit: above
+    modal = SectionModal(target, values, owner=interaction.user.id, form_id=draft_id)  # draft: the opener's own
+    await show_modal(interaction, modal)  # may_edit: above
 
 
 async def submit(

@@ -1201,6 +1201,10 @@ class FakeDiscord:
                 size = component.get(bound)
                 if size is not None and not low <= int(size) <= 4000:
                     errors.add([*path, bound], "NUMBER_TYPE_MAX", f"int value should be between {low} and 4000.")
+            longest = component.get("max_length")
+            if longest is not None and len(str(component.get("value") or "")) > int(longest):
+                # Discord refuses a pre-filled value longer than the input accepts
+                errors.add([*path, "value"], "BASE_TYPE_MAX_LENGTH", f"Must be {int(longest)} or fewer in length.")
         elif kind == 18:
             errors.length([*path, "label"], component.get("label"), 45, 1)
             errors.length([*path, "description"], component.get("description"), 100)
