@@ -43,7 +43,7 @@ def card_reply(
 
 def conflict_reply(exc: Conflict, *, replace: bool = False) -> Reply:
     """Nothing was overwritten: say so and show what the other person saved, with fresh buttons."""
-    return card_reply(exc.current, md(str(exc)), replace=replace)
+    return card_reply(exc.current, exc.render(md), replace=replace)
 
 
 # ------------------------------------------------------------------ resolving <cliente>
@@ -52,7 +52,7 @@ async def _resolve(interaction: discord.Interaction, text: str, action: str) -> 
     try:
         return await service_of(interaction).find(actor_of(interaction), text, deleted=action == "restaurar")
     except Ambiguous as exc:
-        return Reply(content=md(str(exc)), view=view_of(PickClient(action, exc.choices)))
+        return Reply(content=exc.render(md), view=view_of(PickClient(action, exc.choices)))
 
 
 def require(interaction: discord.Interaction, permission: Permission) -> None:

@@ -19,7 +19,7 @@ import discord
 from discord import ui
 from discord.utils import MISSING
 
-from bot.discord.escape import NO_MENTIONS, clip
+from bot.discord.escape import NO_MENTIONS, clip, md
 from commands.errors import CoreError
 
 log = logging.getLogger(__name__)
@@ -61,8 +61,11 @@ class Reply:
 
 
 def error_reply(exc: CoreError | TooSlow) -> Reply:
-    """The core's own Spanish sentence (or ours for `TooSlow`), ephemeral, as a new message."""
-    return Reply(content=clip(str(exc), 2000))
+    """The core's own Spanish sentence (or ours for `TooSlow`), ephemeral, as a new message.
+
+    Escaped whole: it may quote a client's name or what was typed, which must show as typed."""
+    text = exc.render(md) if isinstance(exc, CoreError) else md(str(exc))
+    return Reply(content=clip(text, 2000))
 
 
 def budget_of(interaction: discord.Interaction) -> float:

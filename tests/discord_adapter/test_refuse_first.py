@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from bot.config import Settings
+from bot.discord.escape import md
 from bot.runtime import Core
 from commands.access import Actor, Permission
 from commands.errors import Forbidden
@@ -28,9 +29,10 @@ def settings() -> Settings:
 
 
 def denied(core: Core, permission: Permission) -> str:
+    """The core's refusal as the bot sends it (escaped for Discord markdown, shown as written)."""
     with pytest.raises(Forbidden) as refused:
         core.service.policy.require(Actor("discord", "viewer"), permission)
-    return str(refused.value)
+    return md(str(refused.value))
 
 
 def custom_ids(bodies: Iterable[Mapping[str, Any]]) -> list[str]:

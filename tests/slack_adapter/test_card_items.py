@@ -67,7 +67,8 @@ async def test_remove_an_address_asks_first_and_cancel_brings_the_card_back(slac
 
     prompt = await slack.choose(shown["blocks"], "address", "Eliminar", index=1)
     assert prompt["replace_original"] is True
-    assert "¿Eliminar *Dirección 2* de «Ana Ruiz»" in all_text(prompt["blocks"]) and "Jr. Unión 2" in all_text(
+    # plain text (issue 12 #13: it quotes the client's name, which mrkdwn could format)
+    assert "¿Eliminar Dirección 2 de «Ana Ruiz»" in all_text(prompt["blocks"]) and "Jr. Unión 2" in all_text(
         prompt["blocks"]
     )
     buttons = [e for b in prompt["blocks"] if b["type"] == "actions" for e in b["elements"]]

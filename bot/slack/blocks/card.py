@@ -126,7 +126,7 @@ def card_actions(card: ClientCard) -> Block:
             style="danger",
             confirm=confirm_dialog(
                 "¿Eliminar cliente?",
-                mrkdwn(f"Se eliminará «{card.name}» ({card.document}). Podrá deshacerlo con Deshacer o restaurar."),
+                f"Se eliminará «{card.name}» ({card.document}). Podrá deshacerlo con Deshacer o restaurar.",
                 "Eliminar",
             ),
         ),

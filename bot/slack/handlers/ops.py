@@ -8,7 +8,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.slack.blocks.card import card_blocks, fallback_text
 from bot.slack.blocks.channels import channels_note
-from bot.slack.blocks.common import context
+from bot.slack.blocks.common import plain_context
 from bot.slack.blocks.create_modal import create_modal
 from bot.slack.blocks.edit_modal import pick_modal, section_modal
 from bot.slack.blocks.notices import delete_prompt_blocks, notice_blocks, password_blocks
@@ -28,7 +28,7 @@ ITEM_DONE = {
 
 
 async def show_card(reply: Reply, card: ClientCard, *, note: str | None = None, replace: bool = False) -> None:
-    lead = [context(mrkdwn(note))] if note else None
+    lead = [plain_context(note)] if note else None  # may quote the client's name
     await reply.send(fallback_text(card), card_blocks(card, lead=lead), replace=replace)
 
 
