@@ -10,31 +10,26 @@ from __future__ import annotations
 
 import functools
 import logging
-import re
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, TypeVar
 
 import discord
 from discord import ui
 
+from bot import record_id
 from bot.discord.replies import STALE, Reply, report_unexpected, send
 
 log = logging.getLogger(__name__)
 
 VIEW_TIMEOUT = 600
-# A database id (client, version, address, server, page) inside a custom_id or an option value: at most
-# nine digits, so it always fits the database's 32-bit integers. Anything else (letters, a sign, 25
-# digits) matches no template and the gate answers STALE instead of letting a query overflow.
-ID = r"\d{1,9}"
-_ID = re.compile(ID)
+# A database id (client, version, address, server, page) inside a custom_id or an option value (see
+# `bot.record_id`): anything else (letters, a sign, 25 digits) matches no template and the gate
+# answers STALE instead of letting a query overflow.
+ID = record_id.PATTERN
+parse_id = record_id.parse
 MAX_OPTIONS = 25
 OPTION_TEXT = 100
 EMPTY_OPTION = discord.SelectOption(label="—", value="0")
-
-
-def parse_id(text: object) -> int | None:
-    """The id written in `text`, or None for anything that is not 1 to 9 plain digits."""
-    return int(text) if isinstance(text, str) and _ID.fullmatch(text) else None
 
 
 def view_of(*items: ui.Item[Any]) -> ui.View:

@@ -7,6 +7,7 @@ Single-section forms use block ids without index (``address.email``), matching t
 
 from __future__ import annotations
 
+from bot import record_id
 from bot.slack import ids
 from bot.slack.blocks.card import card_blocks
 from bot.slack.blocks.common import Block, context, header, modal, option, plain, plain_context, plain_section, section
@@ -61,7 +62,7 @@ def pick_modal(card: ClientCard, state: ModalState) -> dict:
 def parse_choice(value: str) -> tuple[str, int | None]:
     """'address:5' → ('address', 5); 'address:new' → ('address', None); 'contact' → ('contact', None)."""
     kind, _, item = value.partition(":")
-    return kind, int(item) if item.isdigit() else None
+    return kind, record_id.parse(item)
 
 
 def _title(state: ModalState) -> str:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from slack_bolt.async_app import AsyncApp
 
+from bot import record_id
 from bot.slack import ids
 from bot.slack.blocks.card import card_blocks, fallback_text
 from bot.slack.handlers import ops
@@ -16,8 +17,7 @@ from commands.service import ClientService
 
 def _version(value: str) -> int | None:
     """The card version after the client id ("12:5"); None for values rendered without one."""
-    version = value.partition(":")[2]
-    return int(version) if version.isdigit() else None
+    return record_id.parse(value.partition(":")[2])
 
 
 def register(app: AsyncApp, service: ClientService, actors: Actors) -> None:
