@@ -69,11 +69,12 @@ def unknown_component(data: dict[str, Any], templates: Collection[re.Pattern[str
 
 
 def orphaned_form(data: dict[str, Any], open_modals: Collection[str]) -> bool:
-    """A submit of one of our forms that discord.py no longer holds (timed out, or the bot restarted)."""
+    """A form submit that discord.py does not hold: one of ours that timed out or outlived a restart,
+    or a custom_id we never used (`FORM_PREFIX` or not, discord.py would drop it unanswered)."""
     if data.get("type") != MODAL_SUBMIT:
         return False
-    custom_id = str((data.get("data") or {}).get("custom_id", ""))
-    return custom_id.startswith(FORM_PREFIX) and custom_id not in open_modals
+    custom_id = (data.get("data") or {}).get("custom_id")
+    return not isinstance(custom_id, str) or custom_id not in open_modals
 
 
 def _bare(data: dict[str, Any], state: Any) -> discord.Interaction | None:

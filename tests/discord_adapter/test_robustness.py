@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import pytest
 
-from bot.discord.guild_gate import MALFORMED
+from bot.discord.guild_gate import FORM_EXPIRED, MALFORMED
 from bot.discord.replies import SAVED_UNSENT, SLOW, STALE, UNEXPECTED
 from bot.runtime import Core
 from commands.access import Actor
 from commands.forms import CONTACT
-from tests.fakes.discord_payloads import autocomplete, button_click, deliver, select_choice, slash_command
+from tests.fakes.discord_payloads import autocomplete, button_click, deliver, modal_submit, select_choice, slash_command
 from tests.fakes.fake_discord import GUILD_ID, FakeDiscord
 
 from .conftest import DiscordUI
@@ -148,3 +148,13 @@ async def test_a_malformed_select_value_gets_a_spanish_answer(
     assert answer.ephemeral
     assert answer.content in (STALE, "Esa sección ya no existe; abra la ficha de nuevo.")
     assert "s3cr3t" not in str(answer.data)
+
+
+@pytest.mark.parametrize("custom_id", ["cb:form:" + "0" * 32, "otro:formulario", "cb:form:../../x"])
+async def test_a_form_nobody_opened_gets_a_spanish_answer(
+    discord_ui: DiscordUI, fake: FakeDiscord, custom_id: str
+) -> None:
+    payload = modal_submit(custom_id, {"name": "ACME"})
+    await deliver(discord_ui.bot, payload, fake=fake)
+    [answer] = fake.interaction_callbacks(int(payload["id"]))
+    assert answer.type == 4 and answer.ephemeral and answer.content == FORM_EXPIRED
