@@ -91,3 +91,16 @@ async def test_an_editor_is_still_asked_before_deleting(make_slack) -> None:
     await make_client(slack.service, 1)
     asked = await slack.command("eliminar 10000001")
     assert "¿Eliminar a «" in all_text(asked["blocks"])
+
+
+async def test_the_card_offers_eliminar_only_to_who_may_delete(make_slack) -> None:
+    """The card's Eliminar asks with Slack's own confirm dialog, before any request reaches the bot: so
+    it is left out of the card of someone who may not delete (issue 12 #14)."""
+    slack = viewer_and_editor(make_slack)
+    await make_client(slack.service, 1)
+
+    def actions(answer: dict) -> list[str]:
+        return [e["action_id"] for b in answer["blocks"] if b["type"] == "actions" for e in b["elements"]]
+
+    assert "cliente_eliminar" not in actions(await slack.command("ver 10000001", user_id=OTHER_USER_ID))
+    assert "cliente_eliminar" in actions(await slack.command("ver 10000001"))

@@ -22,7 +22,8 @@ def _version(value: str) -> int | None:
 
 def register(app: AsyncApp, service: ClientService, actors: Actors) -> None:
     async def view(click: Click) -> None:
-        await ops.show_card(click.reply, await service.get(click.actor, click.client_id()))
+        card = await service.get(click.actor, click.client_id())
+        await ops.show_card(click.reply, card, may_delete=ops.may_delete(service, click.actor))
 
     async def edit(click: Click) -> None:
         card = await service.get(click.actor, click.client_id())
@@ -90,7 +91,7 @@ def register(app: AsyncApp, service: ClientService, actors: Actors) -> None:
         elif command == "canales":
             await ops.retry_channels(click.reply, service, click.actor, card.id, replace=True)
         else:
-            await ops.show_card(click.reply, card)
+            await ops.show_card(click.reply, card, may_delete=ops.may_delete(service, click.actor))
 
     on_click(app, actors, ids.CLIENT_VIEW, view)
     on_click(app, actors, ids.CLIENT_EDIT, edit)

@@ -36,7 +36,8 @@ def register(app: AsyncApp, service: ClientService, actors: Actors) -> None:
                 page = await service.list_page(actor, argument)
                 await reply.send(list_text(page), list_blocks(page))
             elif name == "ver":
-                await ops.show_card(reply, await service.find(actor, argument))
+                card = await service.find(actor, argument)
+                await ops.show_card(reply, card, may_delete=ops.may_delete(service, actor))
             elif name == "editar":
                 card = await service.find(actor, argument)
                 await ops.open_edit_picker(client, trigger_id, card, channel, service=service, actor=actor)

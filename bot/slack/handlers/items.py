@@ -61,7 +61,7 @@ def register(app: AsyncApp, service: ClientService, actors: Actors) -> None:
 
     async def keep(click: Click) -> None:
         card = await service.get(click.actor, ItemAction.parse(click.value).client_id)
-        await ops.show_card(click.reply, card, replace=True)
+        await ops.show_card(click.reply, card, replace=True, may_delete=ops.may_delete(service, click.actor))
 
     on_click(app, actors, ids.CARD_ITEM, chosen)
     on_click(app, actors, ids.ITEM_REMOVE, remove)

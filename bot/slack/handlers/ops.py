@@ -27,9 +27,16 @@ ITEM_DONE = {
 }
 
 
-async def show_card(reply: Reply, card: ClientCard, *, note: str | None = None, replace: bool = False) -> None:
+async def show_card(
+    reply: Reply, card: ClientCard, *, note: str | None = None, replace: bool = False, may_delete: bool = True
+) -> None:
     lead = [plain_context(note)] if note else None  # may quote the client's name
-    await reply.send(fallback_text(card), card_blocks(card, lead=lead), replace=replace)
+    await reply.send(fallback_text(card), card_blocks(card, lead=lead, may_delete=may_delete), replace=replace)
+
+
+def may_delete(service: ClientService, actor: Actor) -> bool:
+    """Whether the card shown to `actor` offers Eliminar (see ``card_blocks``)."""
+    return service.policy.allows(actor, Permission.DELETE)
 
 
 def require_edit(service: ClientService, actor: Actor) -> None:
@@ -100,7 +107,8 @@ async def delete(
 
 async def restore(reply: Reply, service: ClientService, actor: Actor, client_id: int, *, replace: bool) -> None:
     card = await service.restore(actor, client_id)
-    await show_card(reply, card, note=f"Cliente «{card.name}» restaurado.", replace=replace)
+    note = f"Cliente «{card.name}» restaurado."
+    await show_card(reply, card, note=note, replace=replace, may_delete=may_delete(service, actor))
 
 
 async def retry_channels(
@@ -108,7 +116,7 @@ async def retry_channels(
 ) -> None:
     """``canales``: queues again the channels that are not ready and shows where each one stands."""
     card = await service.retry_channels(actor, client_id)
-    await show_card(reply, card, note=channels_note(card), replace=replace)
+    await show_card(reply, card, note=channels_note(card), replace=replace, may_delete=may_delete(service, actor))
 
 
 async def reveal(reply: Reply, service: ClientService, actor: Actor, client_id: int, server_id: int) -> None:
@@ -130,4 +138,5 @@ async def change_item(reply: Reply, service: ClientService, actor: Actor, item: 
         new = await service.remove_address(actor, item.client_id, item.item_id, item.version)
     else:
         new = await service.remove_server(actor, item.client_id, item.item_id, item.version)
-    await show_card(reply, new, note=ITEM_DONE.get((item.verb, item.kind)), replace=True)
+    note = ITEM_DONE.get((item.verb, item.kind))
+    await show_card(reply, new, note=note, replace=True, may_delete=may_delete(service, actor))
