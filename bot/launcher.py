@@ -2,9 +2,10 @@
 worker that creates clients' channels on the platforms that came up and, with API_TOKEN, the HTTP API
 for onboarding flows.
 
-An adapter that stops for a reason retrying cannot fix (a refused or revoked token, a missing setting)
-is reported in Spanish and the others go on serving; when every adapter has stopped so, the process
-exits with an error (`AdaptersStopped`), so a supervisor restarts it and the operator sees why.
+An adapter that stops for a reason retrying cannot fix (Discord or Slack refuses the token, or Discord
+refuses the gateway intents: see `unrecoverable`) is reported in Spanish and the others go on serving;
+when every adapter has stopped so, the process exits with an error (`AdaptersStopped`), so the operator
+sees why instead of a restart loop hammering the platform with a bad token.
 
 Any other stop (an input or a bug that escaped an adapter, a lost connection discord.py gave up on) is
 restarted in place, after 1 s, 2 s, 4 s… up to a minute: one bad event must not take the other adapter,
