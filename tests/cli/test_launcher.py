@@ -6,9 +6,11 @@ from __future__ import annotations
 import asyncio
 import logging
 
+import discord
 import pytest
 from discord.gateway import DiscordWebSocket
 from discord.http import Route
+from slack_sdk.errors import SlackApiError
 
 from bot import launcher
 from bot.config import Settings
@@ -71,3 +73,19 @@ async def test_an_adapter_that_stops_is_restarted_and_serves_again(
     assert restart == "Discord se detuvo por un error inesperado (KeyError); se reinicia en 0 s."
     [answer] = fake.interaction_callbacks(int(payload["id"]))
     assert "/clientes ver <cliente>" in answer.content
+
+
+@pytest.mark.parametrize(
+    ("error", "final"),
+    [
+        (discord.LoginFailure("Improper token has been passed."), True),
+        (discord.PrivilegedIntentsRequired(None), True),
+        (SlackApiError("refused", {"ok": False, "error": "invalid_auth"}), True),
+        (SlackApiError("refused", {"ok": False, "error": "token_revoked"}), True),
+        (SlackApiError("busy", {"ok": False, "error": "ratelimited"}), False),
+        (KeyError("roles"), False),
+        (OSError("connection reset"), False),
+    ],
+)
+def test_only_refused_credentials_are_final(error: Exception, final: bool) -> None:
+    assert launcher.unrecoverable(error) is final
