@@ -2,8 +2,15 @@
 worker that creates clients' channels on the platforms that came up and, with API_TOKEN, the HTTP API
 for onboarding flows.
 
-An adapter that stops (a revoked token, a refused app token) is reported in Spanish and the others go
-on serving; when every adapter has stopped the process exits with an error, so a supervisor restarts it.
+An adapter that stops for a reason retrying cannot fix (Discord or Slack refuses the token, or Discord
+refuses the gateway intents: see `unrecoverable`) is reported in Spanish and the others go on serving;
+when every adapter has stopped so, the process exits with an error (`AdaptersStopped`), so the operator
+sees why instead of a restart loop hammering the platform with a bad token.
+
+Any other stop (an input or a bug that escaped an adapter, a lost connection discord.py gave up on) is
+restarted in place, after 1 s, 2 s, 4 s… up to a minute: one bad event must not take the other adapter,
+the API and the outbox worker down with it. The delay goes back to 1 s once an adapter has run for
+`STABLE_AFTER` seconds.
 """
 
 from __future__ import annotations
@@ -12,7 +19,7 @@ import asyncio
 import contextlib
 import logging
 import signal
-from collections.abc import Coroutine
+from collections.abc import Callable, Coroutine
 from typing import Any
 
 from bot.runtime import Core
@@ -21,8 +28,31 @@ from commands.outbox import OutboxWorker
 log = logging.getLogger(__name__)
 
 
+RESTART_FIRST = 1.0  # seconds before the first restart of a stopped adapter
+RESTART_MAX = 60.0
+STABLE_AFTER = 300.0  # an adapter that ran this long restarts quickly again
+
+# Slack's answers to a token it will never accept (retrying only repeats them).
+_SLACK_AUTH_ERRORS = frozenset(
+    {"invalid_auth", "not_authed", "token_revoked", "token_expired", "account_inactive", "not_allowed_token_type"}
+)
+
+Adapter = Callable[[], Coroutine[Any, Any, None]]
+
+
 class AdaptersStopped(RuntimeError):
     """Every chat adapter stopped; the message says so in Spanish."""
+
+
+def unrecoverable(exc: BaseException) -> bool:
+    """Whether restarting cannot help: the platform refuses the credentials (by type, and by Slack's
+    error code; never by parsing messages)."""
+    import discord
+    from slack_sdk.errors import SlackApiError
+
+    if isinstance(exc, discord.LoginFailure | discord.PrivilegedIntentsRequired):
+        return True
+    return isinstance(exc, SlackApiError) and str(exc.response.get("error") or "") in _SLACK_AUTH_ERRORS
 
 
 async def _supervised(name: str, adapter: Coroutine[Any, Any, None]) -> None:
@@ -34,15 +64,39 @@ async def _supervised(name: str, adapter: Coroutine[Any, Any, None]) -> None:
         log.error("%s se detuvo: %s: %s", name, type(exc).__name__, exc)
 
 
+async def _restarting(name: str, start: Adapter) -> None:
+    """Runs `start()` again whenever it stops for a recoverable reason; returns once it stops for good."""
+    loop = asyncio.get_running_loop()
+    delay = RESTART_FIRST
+    while True:
+        began = loop.time()
+        error: Exception | None = None
+        try:
+            await start()
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            if unrecoverable(exc):
+                log.error("%s se detuvo: %s: %s", name, type(exc).__name__, exc)
+                return
+            error = exc
+        if loop.time() - began >= STABLE_AFTER:
+            delay = RESTART_FIRST
+        why = f"por un error inesperado ({type(error).__name__})" if error else "sin motivo aparente"
+        log.error("%s se detuvo %s; se reinicia en %.0f s.", name, why, delay, exc_info=error)
+        await asyncio.sleep(delay)
+        delay = min(delay * 2, RESTART_MAX)
+
+
 async def run_adapters(core: Core) -> None:
     settings = core.settings
     worker = OutboxWorker(core.db, {})
     core.service.on_outbox = worker.notify
-    adapters: dict[str, Coroutine[Any, Any, None]] = {}
+    adapters: dict[str, Adapter] = {}
     if settings.slack_enabled:
         from bot.slack.runner import run_slack
 
-        adapters["Slack"] = run_slack(core, worker)
+        adapters["Slack"] = lambda: run_slack(core, worker)
     elif settings.slack_bot_token:
         log.warning(
             "SLACK_BOT_TOKEN está definido pero falta %s: Slack no se inicia.",
@@ -51,7 +105,7 @@ async def run_adapters(core: Core) -> None:
     if settings.discord_enabled:
         from bot.discord.runner import run_discord
 
-        adapters["Discord"] = run_discord(core, worker)
+        adapters["Discord"] = lambda: run_discord(core, worker)
     if not adapters:
         from bot.console.adapter import ConsoleAdapter
 
@@ -62,7 +116,7 @@ async def run_adapters(core: Core) -> None:
         from bot.api.runner import run_api
 
         services.append(asyncio.create_task(_supervised("La API HTTP", run_api(core)), name="api"))
-    running = [asyncio.create_task(_supervised(name, coro), name=name) for name, coro in adapters.items()]
+    running = [asyncio.create_task(_restarting(name, start), name=name) for name, start in adapters.items()]
     main, stopping = asyncio.current_task(), asyncio.Event()
 
     def stop() -> None:  # SIGTERM: the worker hands its job back first, then the adapters close

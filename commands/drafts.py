@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from commands.access import Actor
 from commands.errors import DraftExpired
+from commands.secrets_errors import open_secret
 from storage.crypto import SecretBox
 from storage.models import FormDraft, as_utc, utcnow
 
@@ -86,7 +87,7 @@ class FormDrafts:
     def _unseal(self, server: Mapping[str, Any]) -> dict[str, Any]:
         plain = dict(server)
         token = plain.pop("password_token", None)
-        plain["password"] = self.box.decrypt(token) if token else None
+        plain["password"] = open_secret(self.box, token) if token else None
         return plain
 
     async def load_draft(self, actor: Actor, draft_id: str) -> FormDraft:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -11,7 +11,17 @@ if TYPE_CHECKING:
 
 
 class CoreError(Exception):
-    """Base of every expected failure; `str()` is a user-facing Spanish sentence."""
+    """Base of every expected failure; `str()` is a user-facing Spanish sentence in plain text.
+
+    The sentence often quotes what users typed — a client's name («…»), a search, a rejected value —
+    exactly as typed (the console and the HTTP API show it as text). A chat must never let that text
+    format, link or mention: it renders the sentence with `render(its escaper)`, which escapes the
+    whole plain sentence, so no raise site has to remember which of its parts came from a user.
+    """
+
+    def render(self, escape: Callable[[str], str]) -> str:
+        """The sentence for a markup: `escape` is the chat's own (Discord markdown, Slack mrkdwn)."""
+        return escape(str(self))
 
 
 @dataclass(frozen=True)

@@ -64,7 +64,8 @@ class ClientesBot(discord.Client):
         self.response_budget = response_budget
         self.tree = ClientesTree(self)
         self.tree.add_command(ClientesGroup())
-        guild_gate.install(self, lambda: self.guild_ids)
+        templates = [item.__discord_ui_compiled_template__ for item in DYNAMIC_ITEMS]
+        guild_gate.install(self, lambda: self.guild_ids, templates)
 
     @property
     def guild_ids(self) -> list[int]:

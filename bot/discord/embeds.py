@@ -57,7 +57,7 @@ def section_embed(card: ClientCard, section: CardSection) -> discord.Embed:
 
 def list_embed(page: ClientPage) -> discord.Embed:
     """The manual's list columns, one field per client (10 per page), each within its share of 6000."""
-    title = "Clientes" + (f" — «{clip(page.query, 80)}»" if page.query else "")
+    title = "Clientes" + (f" — «{clip(md(page.query), 80)}»" if page.query else "")
     embed = discord.Embed(title=clip(md(title), TITLE), colour=CARD_COLOUR)
     if not page.rows:
         embed.description = "No hay clientes" + (" que coincidan con la búsqueda." if page.query else " registrados.")

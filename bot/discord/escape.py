@@ -7,19 +7,31 @@ ping anybody.
 
 from __future__ import annotations
 
+import re
+
 import discord
 
 NO_MENTIONS = discord.AllowedMentions.none()
 
 
+# Characters that start Discord markdown anywhere: emphasis, code, spoilers, masked links ("[x](url)"
+# needs both brackets), "<…>" (channel links, timestamps, command mentions, custom emoji) and the
+# backslash itself. Discord shows a backslash-escaped punctuation character as typed.
+_INLINE = re.compile(r"([\\*_~`|\[\]<>])")
+# What only means something at the start of a line: headings, subtext ("-#"), lists, quotes.
+_LINE_START = re.compile(r"(?m)^(\s*)([#>+-]|\d+(?=\.))")
+
+
 def md(text: object) -> str:
     """Markdown- and mention-escaped text for message content and embed fields.
 
-    `escape_markdown` leaves `<…>` alone, so channel links (`<#id>`), timestamps (`<t:…>`), command
-    mentions (`</x:id>`) and custom emoji would still render: a backslash before `<` shows them as typed.
+    Not `discord.utils.escape_markdown`: its masked-link rule (`\\[.+\\]\\(.+\\)`) is greedy and escapes
+    only the first `[`, so a sentence quoting a name twice («[x](url)» … «[x](url)») kept the second
+    one a clickable masked link, and `**bold**` between the two rendered. Nor does it touch `<…>`.
+    Mentions get a zero-width space after `@` (and every send carries `NO_MENTIONS` besides).
     """
-    escaped = discord.utils.escape_mentions(discord.utils.escape_markdown(str(text)))
-    return escaped.replace("<", "\\<")
+    escaped = _INLINE.sub(r"\\\1", discord.utils.escape_mentions(str(text)))
+    return _LINE_START.sub(lambda m: m[1] + "\\" + m[2] if not m[2][0].isdigit() else m[1] + m[2] + "\\", escaped)
 
 
 def clip(text: str, limit: int) -> str:

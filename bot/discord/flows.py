@@ -19,6 +19,7 @@ from bot.discord.ui.list_pager import PageButton, fits, query_ref
 from bot.discord.ui.password_select import PasswordSelect
 from bot.discord.ui.section_select import SectionSelect
 from bot.discord.ui.ubigeo_picker import picker_reply, start_state
+from commands.access import Permission
 from commands.errors import Ambiguous, Conflict
 from commands.router import help_lines
 from commands.views import ClientCard
@@ -42,7 +43,7 @@ def card_reply(
 
 def conflict_reply(exc: Conflict, *, replace: bool = False) -> Reply:
     """Nothing was overwritten: say so and show what the other person saved, with fresh buttons."""
-    return card_reply(exc.current, md(str(exc)), replace=replace)
+    return card_reply(exc.current, exc.render(md), replace=replace)
 
 
 # ------------------------------------------------------------------ resolving <cliente>
@@ -51,13 +52,21 @@ async def _resolve(interaction: discord.Interaction, text: str, action: str) -> 
     try:
         return await service_of(interaction).find(actor_of(interaction), text, deleted=action == "restaurar")
     except Ambiguous as exc:
-        return Reply(content=md(str(exc)), view=view_of(PickClient(action, exc.choices)))
+        return Reply(content=exc.render(md), view=view_of(PickClient(action, exc.choices)))
+
+
+def require(interaction: discord.Interaction, permission: Permission) -> None:
+    """Refuses (``Forbidden``, sent by `answer` as a new ephemeral message) before a destructive or
+    secret prompt is offered, so the card stays as it was; the core checks the action itself again."""
+    service_of(interaction).policy.require(actor_of(interaction), permission)
 
 
 async def _for_action(interaction: discord.Interaction, action: str, card: ClientCard) -> Reply:
     if action == "editar":
+        require(interaction, Permission.EDIT)
         return _edit_menu(card)
     if action == "eliminar":
+        require(interaction, Permission.DELETE)
         return _confirm_delete(card)
     if action == "restaurar":
         restored = await service_of(interaction).restore(actor_of(interaction), card.id)
@@ -140,6 +149,7 @@ async def card_action(interaction: discord.Interaction, action: str, client_id: 
     else:
 
         async def work() -> Reply:
+            require(interaction, {"edit": Permission.EDIT, "del": Permission.DELETE}.get(action, Permission.REVEAL))
             card = await service.get(actor, client_id)
             if action == "edit":
                 return _edit_menu(card)

@@ -9,6 +9,7 @@ values, or the draft) is bounded by `before_deadline`: when the database is slow
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 import discord
@@ -17,7 +18,7 @@ from bot.discord.actor import actor_of
 from bot.discord.escape import md
 from bot.discord.form_target import OTHER_COUNTRY, FormTarget
 from bot.discord.replies import SAVED_UNSENT, Reply, TooSlow, answer, before_deadline, error_reply, send
-from bot.discord.ui.base import view_of
+from bot.discord.ui.base import parse_id, view_of
 from bot.discord.ui.fix_button import FixButton
 from bot.discord.ui.section_modal import SectionModal
 from bot.discord.ui.ubigeo_picker import picker_reply, start_state
@@ -25,6 +26,12 @@ from commands.access import Permission
 from commands.errors import Conflict, CoreError, FieldErrors, Forbidden
 from commands.service import ClientService
 from commands.views import ClientCard
+
+log = logging.getLogger(__name__)
+
+FORM_REFUSED = (
+    "Discord no aceptó abrir el formulario; no se guardó nada. Intente de nuevo y, si persiste, avise al equipo."
+)
 
 
 def service_of(interaction: discord.Interaction) -> ClientService:
@@ -47,7 +54,18 @@ async def may_edit(interaction: discord.Interaction) -> bool:
 
 async def open_form(interaction: discord.Interaction, target: FormTarget, values: dict[str, Any] | None = None) -> None:
     if await may_edit(interaction):
-        await interaction.response.send_modal(SectionModal(target, values))
+        await show_modal(interaction, SectionModal(target, values, owner=interaction.user.id))
+
+
+async def show_modal(interaction: discord.Interaction, modal: SectionModal) -> None:
+    """Opens `modal`; when Discord refuses it (a 400 for a value or limit it does not accept), the user
+    is told so in Spanish instead of being left with "interaction failed"."""
+    try:
+        await interaction.response.send_modal(modal)
+    except discord.HTTPException as exc:
+        log.warning("Discord refused to open form %s: %s %s", modal.custom_id, exc.status, exc.code)
+        modal.stop()  # never opened: nothing will submit it
+        await send(interaction, Reply(content=FORM_REFUSED))
 
 
 async def open_edit(interaction: discord.Interaction, client_id: int, what: str) -> None:
@@ -60,9 +78,9 @@ async def open_edit(interaction: discord.Interaction, client_id: int, what: str)
         if what in ("client", "contact", "integrations"):
             target = FormTarget(what, card.id, card.version)
             await open_form(interaction, target, dict(card.section_values(what)))
-        elif what.startswith("s") and (server := card.server(int(what[1:]))) is not None:
+        elif what.startswith("s") and (server := card.server(parse_id(what[1:]) or 0)) is not None:
             await open_form(interaction, FormTarget("server", card.id, card.version, server.id), server.values())
-        elif what.startswith("a") and (address := card.address(int(what[1:]))) is not None:
+        elif what.startswith("a") and (address := card.address(parse_id(what[1:]) or 0)) is not None:
             reply = picker_reply(start_state(card.id, card.version, address.id, address.ubigeo))
             await send(interaction, reply)
         else:
@@ -100,7 +118,8 @@ async def reopen(interaction: discord.Interaction, draft_id: str) -> None:
         await send(interaction, error_reply(exc))
         return
     target, values = FormTarget.from_draft(draft.data)
-    await interaction.response.send_modal(SectionModal(target, values, form_id=draft_id))  # may_edit: above
+    modal = SectionModal(target, values, owner=interaction.user.id, form_id=draft_id)  # draft: the opener's own
+    await show_modal(interaction, modal)  # may_edit: above
 
 
 async def submit(

@@ -15,11 +15,12 @@ from bot.discord.actor import actor_of
 from bot.discord.card_items import find_item, item_section
 from bot.discord.embeds import section_embed
 from bot.discord.escape import md
-from bot.discord.flows import card_reply, conflict_reply
+from bot.discord.flows import card_reply, conflict_reply, require
 from bot.discord.form_flow import service_of
 from bot.discord.replies import SAVED_UNSENT, Reply, answer
-from bot.discord.ui.base import view_of
+from bot.discord.ui.base import parse_id, view_of
 from bot.discord.ui.remove_buttons import KINDS, ConfirmRemove, KeepCard
+from commands.access import Permission
 from commands.errors import Conflict
 from commands.views import ClientCard
 
@@ -32,14 +33,16 @@ GONE = "Esa dirección o servidor ya no está en la ficha; esta es la ficha actu
 
 
 async def picked(interaction: discord.Interaction, client_id: int, version: int, value: str) -> None:
-    """An option of `ItemSelect`: `ma<id>`, `ra<id>`, `rs<id>` or `p<page>`."""
-    if value.startswith("p") and value[1:].isdigit():
-        await answer(interaction, _page(interaction, client_id, int(value[1:])), replace=True)
-    elif value[:2] == "ma" and value[2:].isdigit():
-        await answer(interaction, _mark_main(interaction, client_id, version, int(value[2:])), replace=True)
-    elif value[:1] == "r" and value[1:2] in KINDS and value[2:].isdigit():
+    """An option of `ItemSelect`: `ma<id>`, `ra<id>`, `rs<id>` or `p<page>`.
+
+    Anything else (malformed) gets no action here, and `always_answers` says it is no longer valid."""
+    if value.startswith("p") and (page := parse_id(value[1:])) is not None:
+        await answer(interaction, _page(interaction, client_id, page), replace=True)
+    elif value[:2] == "ma" and (address_id := parse_id(value[2:])) is not None:
+        await answer(interaction, _mark_main(interaction, client_id, version, address_id), replace=True)
+    elif value[:1] == "r" and value[1:2] in KINDS and (item_id := parse_id(value[2:])) is not None:
         kind = KINDS[value[1:2]]
-        await answer(interaction, _ask_remove(interaction, client_id, version, kind, int(value[2:])), replace=True)
+        await answer(interaction, _ask_remove(interaction, client_id, version, kind, item_id), replace=True)
 
 
 async def _current(interaction: discord.Interaction, client_id: int) -> ClientCard:
@@ -62,7 +65,9 @@ async def _mark_main(interaction: discord.Interaction, client_id: int, version: 
 async def _ask_remove(interaction: discord.Interaction, client_id: int, version: int, kind: str, item_id: int) -> Reply:
     """The confirmation, in place of the card: what would be removed, "Sí, eliminar" and "Cancelar".
 
-    The confirm button carries the version of the card the user chose from, not the one just read."""
+    The confirm button carries the version of the card the user chose from, not the one just read.
+    Someone who may not edit is refused first, in a new message: his card stays as it was."""
+    require(interaction, Permission.EDIT)
     card = await _current(interaction, client_id)
     item = find_item(card, kind, item_id)
     section = item_section(card, item) if item else None

@@ -19,7 +19,7 @@ import discord
 from discord import ui
 from discord.utils import MISSING
 
-from bot.discord.escape import NO_MENTIONS, clip
+from bot.discord.escape import NO_MENTIONS, clip, md
 from commands.errors import CoreError
 
 log = logging.getLogger(__name__)
@@ -29,6 +29,11 @@ UNEXPECTED = "Ocurrió un error inesperado; no se guardó nada. Intente de nuevo
 SAVED_UNSENT = "Se guardó, pero Discord no aceptó la respuesta; use /clientes ver para ver el resultado."
 DELETED_UNSENT = "Se eliminó, pero Discord no aceptó la respuesta; use /clientes restaurar para deshacerlo."
 SLOW = "La base de datos tardó demasiado en responder y Discord no espera más de 3 segundos. Pulse de nuevo."
+# A button, menu option or form that names nothing we know (malformed, or from an old message).
+STALE = (
+    "Esta acción ya no es válida (el botón o la opción no corresponde a nada actual). "
+    "Abra la ficha de nuevo con /clientes ver."
+)
 DEFAULT_BUDGET = 2.0
 T = TypeVar("T")
 
@@ -56,8 +61,11 @@ class Reply:
 
 
 def error_reply(exc: CoreError | TooSlow) -> Reply:
-    """The core's own Spanish sentence (or ours for `TooSlow`), ephemeral, as a new message."""
-    return Reply(content=clip(str(exc), 2000))
+    """The core's own Spanish sentence (or ours for `TooSlow`), ephemeral, as a new message.
+
+    Escaped whole: it may quote a client's name or what was typed, which must show as typed."""
+    text = exc.render(md) if isinstance(exc, CoreError) else md(str(exc))
+    return Reply(content=clip(text, 2000))
 
 
 def budget_of(interaction: discord.Interaction) -> float:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot import record_id
 from commands.errors import NotFound
 
 VERBS = frozenset({"edit", "main", "remove", "reveal"})
@@ -34,6 +35,8 @@ class ItemAction:
     def parse(cls, value: object) -> ItemAction:
         """Raises ``NotFound`` (shown to the user in Spanish) for a value we never rendered."""
         parts = str(value or "").split(":")
-        if len(parts) != 5 or parts[0] not in VERBS or parts[1] not in KINDS or not all(p.isdigit() for p in parts[2:]):
+        numbers = [record_id.parse(p) for p in parts[2:]]
+        if len(parts) != 5 or parts[0] not in VERBS or parts[1] not in KINDS or None in numbers:
             raise NotFound("El botón no indica una dirección o servidor válido.")
-        return cls(parts[0], parts[1], int(parts[2]), int(parts[3]), int(parts[4]))
+        client_id, item_id, version = (n for n in numbers if n is not None)
+        return cls(parts[0], parts[1], client_id, item_id, version)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.config import Settings
+from bot.discord.escape import md
 from commands.access import Actor
 from commands.views import MASK
 from tests.fakes.discord_payloads import admin_member
@@ -51,7 +52,7 @@ async def test_reveal_password_forbidden(discord_ui: DiscordUI, acme: int) -> No
     _, payload = await discord_ui.command("ver", {"cliente": f"#{acme}"})
     refused, _ = await discord_ui.click(discord_ui.message(payload), label="Ver contraseña")
     assert refused.type == 4 and refused.ephemeral
-    assert refused.content == (
+    assert refused.content == md(  # escaped like every core sentence; Discord shows it as written
         "No tiene permiso para ver contraseñas de servidores: un administrador debe incluirlo en "
         "CLIENTES_SECRET_VIEWERS (o CLIENTES_ADMINS)."
     )

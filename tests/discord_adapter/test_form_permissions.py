@@ -49,7 +49,13 @@ async def test_viewer_gets_forbidden_instead_of_any_form(discord_ui: DiscordUI, 
         answer, _ = await discord_ui.click(shown, label=label)
         is_forbidden(answer, core)
 
-    _, payload = await discord_ui.command("editar", {"cliente": f"#{card.id}"})
+    answer, _ = await discord_ui.command("editar", {"cliente": f"#{card.id}"})  # the menu itself is refused
+    is_forbidden(answer, core)
+    answer, _ = await discord_ui.click(shown, label="Editar")
+    is_forbidden(answer, core)
+
+    # a menu an editor opened, used by the viewer (all of the menu leads to forms)
+    _, payload = await discord_ui.command("editar", {"cliente": f"#{card.id}"}, invoker=admin_member())
     menu = discord_ui.message(payload)
     sections = list(option_values(find(menu, prefix="cb:ed:")))
     assert len(sections) == 5  # Datos del cliente, Otros Datos, Datos Servidor, the address, the server

@@ -164,8 +164,12 @@ async def test_stale_removal_is_refused_and_nothing_is_removed(discord_ui: Disco
 async def test_removal_without_permission_keeps_the_card(discord_ui: DiscordUI, core: Core) -> None:
     cid = await acme(core)
     card = await open_card(discord_ui, cid)
-    _, payload = await discord_ui.pick(card, ITEMS, ["Eliminar Dirección 2 — Av. Número 2"])  # asking is reading
-    refused, _ = await discord_ui.click(discord_ui.message(payload), label="Sí, eliminar")  # not an editor
+    refused, _ = await discord_ui.pick(card, ITEMS, ["Eliminar Dirección 2 — Av. Número 2"])  # not an editor
+    # refused before asking, in a new message (type 4): the card is not replaced by the question
+    assert refused.type == 4 and refused.ephemeral and "permiso" in refused.content
+    # the question an editor was shown, clicked by someone who may not edit: still refused
+    _, payload = await discord_ui.pick(card, ITEMS, ["Eliminar Dirección 2 — Av. Número 2"], invoker=admin_member())
+    refused, _ = await discord_ui.click(discord_ui.message(payload), label="Sí, eliminar")
     assert refused.type == 4 and refused.ephemeral and "permiso" in refused.content
     assert len((await core.service.get(SEED, cid)).addresses) == 2
 

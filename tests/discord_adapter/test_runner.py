@@ -12,7 +12,7 @@ from discord.gateway import DiscordWebSocket
 from discord.http import Route
 
 from bot.discord.client import intents
-from bot.discord.guild_gate import FROM_DM, OTHER_GUILD
+from bot.discord.guild_gate import FROM_DM, MALFORMED, OTHER_GUILD
 from bot.discord.invite import invite_url
 from bot.discord.provisioner import DiscordProvisioner
 from bot.discord.runner import run_discord
@@ -97,3 +97,32 @@ async def test_the_guild_gate_is_on_the_gateway_path(db, box, monkeypatch: pytes
             runner.cancel()
             await asyncio.gather(runner, return_exceptions=True)
     assert [(a.ephemeral, a.content) for a in fake.interaction_callbacks()] == [(True, FROM_DM), (True, OTHER_GUILD)]
+
+
+async def test_a_member_without_roles_over_the_gateway_does_not_stop_the_bot(
+    db, box, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 12 #16: discord.py raised KeyError('roles') inside the parser the websocket calls, which
+    ended `connect()` and the whole adapter; now the interaction is answered and the next one served."""
+    monkeypatch.setattr(Route, "BASE", Route.BASE)
+    monkeypatch.setattr(DiscordWebSocket, "DEFAULT_GATEWAY", DiscordWebSocket.DEFAULT_GATEWAY)
+    async with FakeDiscord(token=FAKE_TOKEN) as fake:
+        settings = make_settings(discord_api_base_url=fake.base_url, discord_gateway_url=fake.gateway_url)
+        runner = asyncio.create_task(run_discord(Core(settings, db, box, ClientService(db, box))))
+        try:
+            await fake.wait_until_identified()
+            broken = slash_command("clientes", "ayuda", command_guild_id=GUILD_ID)
+            del broken["member"]["roles"]
+            await fake.dispatch("INTERACTION_CREATE", broken)
+            await fake.wait_for_request("POST", rf"/interactions/{broken['id']}/.*/callback$")
+            fine = slash_command("clientes", "ayuda", command_guild_id=GUILD_ID)
+            await fake.dispatch("INTERACTION_CREATE", fine)
+            await fake.wait_for_request("POST", rf"/interactions/{fine['id']}/.*/callback$")
+            assert not runner.done()
+        finally:
+            runner.cancel()
+            await asyncio.gather(runner, return_exceptions=True)
+    first, second = fake.interaction_callbacks()
+    assert first.content == MALFORMED and first.ephemeral
+    assert "/clientes ver <cliente>" in second.content
+    assert len(fake.identify_payloads) == 1  # the same connection served both

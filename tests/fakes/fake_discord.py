@@ -1236,6 +1236,10 @@ class FakeDiscord:
                 size = component.get(bound)
                 if size is not None and not low <= int(size) <= 4000:
                     errors.add([*path, bound], "NUMBER_TYPE_MAX", f"int value should be between {low} and 4000.")
+            longest = component.get("max_length")
+            if longest is not None and len(str(component.get("value") or "")) > int(longest):
+                # Discord refuses a pre-filled value longer than the input accepts
+                errors.add([*path, "value"], "BASE_TYPE_MAX_LENGTH", f"Must be {int(longest)} or fewer in length.")
         elif kind == 18:
             errors.length([*path, "label"], component.get("label"), 45, 1)
             errors.length([*path, "description"], component.get("description"), 100)
@@ -1802,11 +1806,17 @@ class FakeDiscord:
         """How many websocket connections have identified (or resumed) and not closed."""
         return sum(1 for s in self._sessions if s.identify is not None)
 
-    async def wait_until_identified(self, timeout: float = 5.0) -> None:  # noqa: ASYNC109
-        """Waits for a client to IDENTIFY on the fake gateway (READY is sent right after)."""
+    async def wait_until_identified(self, timeout: float = 5.0, *, identifies: int = 1) -> None:  # noqa: ASYNC109
+        """Waits for a client to IDENTIFY on the fake gateway (READY is sent right after). `identifies`:
+        how many IDENTIFYs in all (2: a client that reconnected from scratch) with a session still open."""
         async with self._changed:
             try:
-                await asyncio.wait_for(self._changed.wait_for(lambda: self.gateway_sessions > 0), timeout)
+                await asyncio.wait_for(
+                    self._changed.wait_for(
+                        lambda: self.gateway_sessions > 0 and len(self.identify_payloads) >= identifies
+                    ),
+                    timeout,
+                )
             except TimeoutError:
                 raise TimeoutError(f"no client identified on {self.gateway_url} within {timeout}s") from None
 

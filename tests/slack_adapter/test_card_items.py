@@ -67,7 +67,8 @@ async def test_remove_an_address_asks_first_and_cancel_brings_the_card_back(slac
 
     prompt = await slack.choose(shown["blocks"], "address", "Eliminar", index=1)
     assert prompt["replace_original"] is True
-    assert "¿Eliminar *Dirección 2* de «Ana Ruiz»" in all_text(prompt["blocks"]) and "Jr. Unión 2" in all_text(
+    # plain text (issue 12 #13: it quotes the client's name, which mrkdwn could format)
+    assert "¿Eliminar Dirección 2 de «Ana Ruiz»" in all_text(prompt["blocks"]) and "Jr. Unión 2" in all_text(
         prompt["blocks"]
     )
     buttons = [e for b in prompt["blocks"] if b["type"] == "actions" for e in b["elements"]]
@@ -215,3 +216,21 @@ async def test_a_forged_menu_value_is_explained(slack: Slack) -> None:
     assert (await dispatch(slack.app, *request)).status == 200
     (answer,) = await slack.responses(name)
     assert "no indica una dirección o servidor válido" in all_text(answer["blocks"])
+
+
+async def test_a_malformed_item_value_gets_a_spanish_answer(slack: Slack) -> None:
+    """Ids in values are 1 to 9 plain digits (bot.record_id): a 25-digit id would overflow the query on
+    PostgreSQL, and "²" passes str.isdigit but not int(); both get the Spanish message, never a crash."""
+    card = await client_with_items(slack)
+    shown = await slack.command("ver 12345678")
+    (server,) = item_blocks(shown["blocks"], "server")
+    for value in (f"reveal:server:{card.id}:{'9' * 25}:{card.version}", f"remove:address:{card.id}:²:{card.version}"):
+        action = action_for([server], "ficha_elemento", f"reveal:server:{card.id}:1:{card.version}")
+        action["selected_option"] = {**action["selected_option"], "value": value}  # a value we never rendered
+        name, url = slack.hook()
+        assert (await dispatch(slack.app, *block_actions(action, is_ephemeral=True, response_url=url))).status == 200
+        [answer] = await slack.responses(name)
+        assert "El botón no indica una dirección o servidor válido." in answer["text"]
+    for value in ("9" * 25, "²", "-1"):
+        answer = await slack.click(shown["blocks"], "cliente_compartir", value)
+        assert "El botón no indica un cliente válido." in answer["text"]

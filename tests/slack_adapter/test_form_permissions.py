@@ -12,6 +12,7 @@ from .conftest import Slack
 from .helpers import ALICE, MIRAFLORES, all_text, make_client
 
 FORBIDDEN = "No tiene permiso para crear ni editar clientes."
+DELETE_FORBIDDEN = "No tiene permiso para eliminar ni restaurar clientes."
 
 
 def viewer_and_editor(make_slack: Callable[..., Slack]) -> Slack:
@@ -57,3 +58,49 @@ async def test_an_editor_still_opens_every_form(make_slack) -> None:
     assert (await slack.open_modal("editar 10000001"))["callback_id"] == "clientes_editar_seccion"
     assert (await slack.click_to_modal(card["blocks"], "cliente_agregar_direccion"))["callback_id"] == "clientes_editar"
     assert (await slack.choose_to_modal(card["blocks"], "server", "Editar"))["callback_id"] == "clientes_editar"
+
+
+async def test_a_viewer_gets_no_delete_or_remove_question(make_slack) -> None:
+    """Refuse before offering (issue 12 #14): no question with an Eliminar button, and the card a
+    viewer chose from is not replaced; the refusal is a new ephemeral message."""
+    slack = viewer_and_editor(make_slack)
+    created = await make_client(
+        slack.service,
+        1,
+        addresses=[{"country": "PE", "ubigeo": MIRAFLORES[0], "line": "Av. Larco 1"}],
+        servers=[{"host": "srv.pe", "password": "pw-1"}],
+    )
+    card = await slack.command("ver 10000001", user_id=OTHER_USER_ID)
+
+    asked = await slack.command("eliminar 10000001", user_id=OTHER_USER_ID)
+    assert asked["response_type"] == "ephemeral" and asked["text"] == DELETE_FORBIDDEN
+    assert "Eliminar" not in [
+        e["text"]["text"] for b in asked["blocks"] if b["type"] == "actions" for e in b["elements"]
+    ]
+
+    for kind in ("address", "server"):
+        refused = await slack.choose(card["blocks"], kind, "Eliminar", user_id=OTHER_USER_ID)
+        assert refused["response_type"] == "ephemeral" and FORBIDDEN in refused["text"]
+        assert not refused.get("replace_original"), "the viewer's card must stay as it was"
+        assert "¿Eliminar" not in all_text(refused["blocks"])
+    assert (await slack.service.get(ALICE, created.id)).version == created.version
+
+
+async def test_an_editor_is_still_asked_before_deleting(make_slack) -> None:
+    slack = viewer_and_editor(make_slack)
+    await make_client(slack.service, 1)
+    asked = await slack.command("eliminar 10000001")
+    assert "¿Eliminar a «" in all_text(asked["blocks"])
+
+
+async def test_the_card_offers_eliminar_only_to_who_may_delete(make_slack) -> None:
+    """The card's Eliminar asks with Slack's own confirm dialog, before any request reaches the bot: so
+    it is left out of the card of someone who may not delete (issue 12 #14)."""
+    slack = viewer_and_editor(make_slack)
+    await make_client(slack.service, 1)
+
+    def actions(answer: dict) -> list[str]:
+        return [e["action_id"] for b in answer["blocks"] if b["type"] == "actions" for e in b["elements"]]
+
+    assert "cliente_eliminar" not in actions(await slack.command("ver 10000001", user_id=OTHER_USER_ID))
+    assert "cliente_eliminar" in actions(await slack.command("ver 10000001"))

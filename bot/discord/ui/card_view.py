@@ -20,7 +20,7 @@ import discord
 from discord import ui
 
 from bot.discord.card_items import card_items
-from bot.discord.ui.base import view_of
+from bot.discord.ui.base import ID, always_answers, view_of
 from bot.discord.ui.item_select import ItemSelect
 from commands.forms import ADDRESS, CONTACT, INTEGRATIONS, SERVER
 from commands.views import ClientCard
@@ -38,8 +38,10 @@ ACTIONS: dict[str, tuple[str, discord.ButtonStyle, int]] = {
     "chan": ("Canales", discord.ButtonStyle.secondary, 1),
 }
 
+_ACTION = "|".join(ACTIONS)
 
-class CardButton(ui.DynamicItem[ui.Button[Any]], template=r"cb:c:(?P<action>[a-z]+):(?P<cid>\d+):(?P<ver>\d+)"):
+
+class CardButton(ui.DynamicItem[ui.Button[Any]], template=rf"cb:c:(?P<action>{_ACTION}):(?P<cid>{ID}):(?P<ver>{ID})"):
     def __init__(self, action: str, client_id: int, version: int) -> None:
         label, style, row = ACTIONS[action]
         super().__init__(ui.Button(label=label, style=style, custom_id=f"cb:c:{action}:{client_id}:{version}", row=row))
@@ -53,6 +55,7 @@ class CardButton(ui.DynamicItem[ui.Button[Any]], template=r"cb:c:(?P<action>[a-z
             raise ValueError(f"unknown card action {match['action']}")
         return cls(match["action"], int(match["cid"]), int(match["ver"]))
 
+    @always_answers
     async def callback(self, interaction: discord.Interaction) -> None:
         from bot.discord import flows
 

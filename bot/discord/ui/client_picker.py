@@ -14,7 +14,7 @@ import discord
 from discord import ui
 
 from bot.discord.escape import clip
-from bot.discord.ui.base import options_or_blank
+from bot.discord.ui.base import always_answers, options_or_blank, parse_id
 from commands.views import ClientSummary
 
 ACTIONS = ("ver", "editar", "eliminar", "restaurar", "canales")
@@ -50,9 +50,10 @@ class PickClient(ui.DynamicItem[ui.Select[Any]], template=r"cb:pick:(?P<action>v
     ) -> PickClient:
         return cls(match["action"])
 
+    @always_answers
     async def callback(self, interaction: discord.Interaction) -> None:
         from bot.discord import flows
 
-        values = self.item.values
-        if values and values[0].isdigit() and values[0] != "0":
-            await flows.client_action(interaction, self.action, int(values[0]))
+        client_id = parse_id(self.item.values[0]) if self.item.values else None
+        if client_id:  # None (malformed): `always_answers` says the option is no longer valid
+            await flows.client_action(interaction, self.action, client_id)

@@ -12,8 +12,10 @@ from typing import Any
 import discord
 from discord import ui
 
+from bot.discord.ui.base import ID, always_answers
 
-class ConfirmDelete(ui.DynamicItem[ui.Button[Any]], template=r"cb:del:(?P<cid>\d+):(?P<ver>\d+)"):
+
+class ConfirmDelete(ui.DynamicItem[ui.Button[Any]], template=rf"cb:del:(?P<cid>{ID}):(?P<ver>{ID})"):
     def __init__(self, client_id: int, version: int) -> None:
         super().__init__(
             ui.Button(label="Sí, eliminar", style=discord.ButtonStyle.danger, custom_id=f"cb:del:{client_id}:{version}")
@@ -26,13 +28,14 @@ class ConfirmDelete(ui.DynamicItem[ui.Button[Any]], template=r"cb:del:(?P<cid>\d
     ) -> ConfirmDelete:
         return cls(int(match["cid"]), int(match["ver"]))
 
+    @always_answers
     async def callback(self, interaction: discord.Interaction) -> None:
         from bot.discord import flows
 
         await flows.delete(interaction, self.client_id, self.version)
 
 
-class UndoDelete(ui.DynamicItem[ui.Button[Any]], template=r"cb:undo:(?P<cid>\d+)"):
+class UndoDelete(ui.DynamicItem[ui.Button[Any]], template=rf"cb:undo:(?P<cid>{ID})"):
     def __init__(self, client_id: int) -> None:
         super().__init__(
             ui.Button(label="Deshacer", style=discord.ButtonStyle.secondary, custom_id=f"cb:undo:{client_id}")
@@ -45,6 +48,7 @@ class UndoDelete(ui.DynamicItem[ui.Button[Any]], template=r"cb:undo:(?P<cid>\d+)
     ) -> UndoDelete:
         return cls(int(match["cid"]))
 
+    @always_answers
     async def callback(self, interaction: discord.Interaction) -> None:
         from bot.discord import flows
 

@@ -12,6 +12,8 @@ from typing import Any
 import discord
 from discord import ui
 
+from bot.discord.ui.base import always_answers
+
 
 class FixButton(ui.DynamicItem[ui.Button[Any]], template=r"cb:fix:(?P<draft>[0-9a-f]{32})"):
     def __init__(self, draft_id: str) -> None:
@@ -24,6 +26,7 @@ class FixButton(ui.DynamicItem[ui.Button[Any]], template=r"cb:fix:(?P<draft>[0-9
     ) -> FixButton:
         return cls(match["draft"])
 
+    @always_answers
     async def callback(self, interaction: discord.Interaction) -> None:
         from bot.discord import form_flow
 

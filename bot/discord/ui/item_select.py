@@ -20,7 +20,7 @@ from discord import ui
 
 from bot.discord.card_items import card_items
 from bot.discord.escape import clip
-from bot.discord.ui.base import MAX_OPTIONS, OPTION_TEXT, options_or_blank
+from bot.discord.ui.base import ID, MAX_OPTIONS, OPTION_TEXT, always_answers, options_or_blank
 from commands.views import ClientCard
 
 PLACEHOLDER = "Direcciones y servidores…"
@@ -59,7 +59,7 @@ def option_pages(card: ClientCard) -> list[list[discord.SelectOption]]:
     return pages
 
 
-class ItemSelect(ui.DynamicItem[ui.Select[Any]], template=r"cb:it:(?P<cid>\d+):(?P<ver>\d+):(?P<page>\d+)"):
+class ItemSelect(ui.DynamicItem[ui.Select[Any]], template=rf"cb:it:(?P<cid>{ID}):(?P<ver>{ID}):(?P<page>{ID})"):
     def __init__(self, client_id: int, version: int, page: int = 0, card: ClientCard | None = None) -> None:
         options: list[discord.SelectOption] = []
         placeholder = PLACEHOLDER
@@ -84,6 +84,7 @@ class ItemSelect(ui.DynamicItem[ui.Select[Any]], template=r"cb:it:(?P<cid>\d+):(
     ) -> ItemSelect:
         return cls(int(match["cid"]), int(match["ver"]), int(match["page"]))
 
+    @always_answers
     async def callback(self, interaction: discord.Interaction) -> None:
         from bot.discord import item_flow
 

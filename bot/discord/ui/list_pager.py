@@ -13,6 +13,8 @@ from typing import Any
 import discord
 from discord import ui
 
+from bot.discord.ui.base import ID, always_answers
+
 CUSTOM_ID_MAX = 100
 LABELS = {"p": "Anterior", "n": "Siguiente"}
 
@@ -26,7 +28,7 @@ def fits(query: str) -> bool:
     return len(f"cb:ls:n:{10**12}:q:{query}") <= CUSTOM_ID_MAX
 
 
-class PageButton(ui.DynamicItem[ui.Button[Any]], template=r"cb:ls:(?P<dir>[np]):(?P<id>\d+):(?P<ref>[qd]:.*)"):
+class PageButton(ui.DynamicItem[ui.Button[Any]], template=rf"cb:ls:(?P<dir>[np]):(?P<id>{ID}):(?P<ref>[qd]:.*)"):
     def __init__(self, direction: str, cursor_id: int | None, ref: str) -> None:
         custom_id = f"cb:ls:{direction}:{cursor_id or 0}:{ref}"
         super().__init__(
@@ -47,6 +49,7 @@ class PageButton(ui.DynamicItem[ui.Button[Any]], template=r"cb:ls:(?P<dir>[np]):
     ) -> PageButton:
         return cls(match["dir"], int(match["id"]) or None, match["ref"])
 
+    @always_answers
     async def callback(self, interaction: discord.Interaction) -> None:
         from bot.discord import flows
 

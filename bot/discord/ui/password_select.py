@@ -13,11 +13,11 @@ import discord
 from discord import ui
 
 from bot.discord.escape import clip
-from bot.discord.ui.base import options_or_blank
+from bot.discord.ui.base import ID, always_answers, options_or_blank, parse_id
 from commands.views import ClientCard
 
 
-class PasswordSelect(ui.DynamicItem[ui.Select[Any]], template=r"cb:pw:(?P<cid>\d+)"):
+class PasswordSelect(ui.DynamicItem[ui.Select[Any]], template=rf"cb:pw:(?P<cid>{ID})"):
     def __init__(self, client_id: int, card: ClientCard | None = None) -> None:
         servers = [s for s in (card.servers if card else ()) if s.has_password]
         options = [discord.SelectOption(label=clip(s.title, 100), value=str(s.id)) for s in servers[:25]]
@@ -35,8 +35,10 @@ class PasswordSelect(ui.DynamicItem[ui.Select[Any]], template=r"cb:pw:(?P<cid>\d
     ) -> PasswordSelect:
         return cls(int(match["cid"]))
 
+    @always_answers
     async def callback(self, interaction: discord.Interaction) -> None:
         from bot.discord import flows
 
-        if self.item.values and self.item.values[0] != "0":
-            await flows.reveal(interaction, self.client_id, int(self.item.values[0]))
+        server_id = parse_id(self.item.values[0]) if self.item.values else None
+        if server_id:  # None (malformed): `always_answers` says the option is no longer valid
+            await flows.reveal(interaction, self.client_id, server_id)

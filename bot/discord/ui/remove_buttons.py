@@ -13,11 +13,13 @@ from typing import Any
 import discord
 from discord import ui
 
+from bot.discord.ui.base import ID, always_answers
+
 KINDS = {"a": "address", "s": "server"}
 
 
 class ConfirmRemove(
-    ui.DynamicItem[ui.Button[Any]], template=r"cb:rm:(?P<kind>[as]):(?P<cid>\d+):(?P<ver>\d+):(?P<iid>\d+)"
+    ui.DynamicItem[ui.Button[Any]], template=rf"cb:rm:(?P<kind>[as]):(?P<cid>{ID}):(?P<ver>{ID}):(?P<iid>{ID})"
 ):
     def __init__(self, kind: str, client_id: int, version: int, item_id: int) -> None:
         super().__init__(
@@ -35,13 +37,14 @@ class ConfirmRemove(
     ) -> ConfirmRemove:
         return cls(KINDS[match["kind"]], int(match["cid"]), int(match["ver"]), int(match["iid"]))
 
+    @always_answers
     async def callback(self, interaction: discord.Interaction) -> None:
         from bot.discord import item_flow
 
         await item_flow.remove(interaction, self.kind, self.client_id, self.version, self.item_id)
 
 
-class KeepCard(ui.DynamicItem[ui.Button[Any]], template=r"cb:keep:(?P<cid>\d+)"):
+class KeepCard(ui.DynamicItem[ui.Button[Any]], template=rf"cb:keep:(?P<cid>{ID})"):
     def __init__(self, client_id: int) -> None:
         super().__init__(
             ui.Button(label="Cancelar", style=discord.ButtonStyle.secondary, custom_id=f"cb:keep:{client_id}")
@@ -54,6 +57,7 @@ class KeepCard(ui.DynamicItem[ui.Button[Any]], template=r"cb:keep:(?P<cid>\d+)")
     ) -> KeepCard:
         return cls(int(match["cid"]))
 
+    @always_answers
     async def callback(self, interaction: discord.Interaction) -> None:
         from bot.discord import item_flow
 

@@ -8,10 +8,16 @@ The modal's custom_id carries its form id (`cb:form:<32 hex>`): unique per openi
 open modals by custom_id only) and reused as the create's `origin_key`, so a double submit of the
 same modal never creates two clients. Values are read back through each Label's component, because
 `Modal.__init__` deep-copies items.
+
+A form belongs to who opened it (`owner`): discord.py routes a submit by custom_id alone, so without
+`interaction_check` anybody sending that custom_id would save under their name or use the form up.
+Pre-filled values are cut to the input's `max_length`: Discord refuses to open a modal whose value is
+longer (a "Corregir" after a too-long value would otherwise never open).
 """
 
 from __future__ import annotations
 
+import logging
 import uuid
 from typing import Any
 
@@ -23,7 +29,14 @@ from bot.discord.form_target import FormTarget
 from commands import countries
 from commands.forms import Field, Kind
 
+log = logging.getLogger(__name__)
+
 OPEN_FOR = 15 * 60  # seconds an unanswered modal is kept in memory
+NOT_YOURS = "Este formulario lo abrió otra persona; no se guardó nada. Ábralo usted desde la ficha o con /clientes."
+
+
+def _max_length(spec: Field) -> int:
+    return min(spec.max_length, 4000)
 
 
 def _text_default(spec: Field, value: Any) -> str | None:
@@ -32,11 +45,19 @@ def _text_default(spec: Field, value: Any) -> str | None:
     text = str(value)
     if spec.kind == Kind.COUNTRY and len(text) == 2 and text.isupper():
         text = countries.name(text)  # stored as ISO code, typed as a name
-    return text[:4000]
+    return text[: _max_length(spec)] or None
 
 
 class SectionModal(ui.Modal):
-    def __init__(self, target: FormTarget, values: dict[str, Any] | None = None, *, form_id: str | None = None) -> None:
+    def __init__(
+        self,
+        target: FormTarget,
+        values: dict[str, Any] | None = None,
+        *,
+        owner: int,
+        form_id: str | None = None,
+    ) -> None:
+        self.owner = owner  # the Discord user id who opened it: the only one who may submit it
         self.form_id = form_id or uuid.uuid4().hex
         super().__init__(title=clip(target.title(), 45), custom_id=f"cb:form:{self.form_id}", timeout=OPEN_FOR)
         self.target = target
@@ -70,7 +91,7 @@ class SectionModal(ui.Modal):
             custom_id=spec.key,
             style=discord.TextStyle.short,
             required=required,
-            max_length=min(spec.max_length, 4000),
+            max_length=_max_length(spec),
             placeholder=clip(spec.placeholder, 100) if spec.placeholder else None,
             default=_text_default(spec, value),
         )
@@ -85,6 +106,19 @@ class SectionModal(ui.Modal):
             elif isinstance(component, ui.TextInput):
                 out[key] = component.value
         return out
+
+    async def interaction_check(self, interaction: discord.Interaction, /) -> bool:
+        """Only the opener's submit is read; anyone else is told so and the form stays open for its owner."""
+        if interaction.user.id == self.owner:
+            return True
+        from bot.discord.replies import Reply, send
+
+        log.warning("form %s submitted by user %s, not by its opener", self.custom_id, interaction.user.id)
+        try:
+            await send(interaction, Reply(content=NOT_YOURS))
+        except discord.HTTPException:
+            log.warning("could not answer the foreign submit of form %s", self.custom_id)
+        return False
 
     async def on_submit(self, interaction: discord.Interaction) -> None:
         from bot.discord import form_flow

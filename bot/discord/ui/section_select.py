@@ -15,12 +15,12 @@ from discord import ui
 
 from bot.discord.card_items import card_items
 from bot.discord.escape import clip
-from bot.discord.ui.base import MAX_OPTIONS, OPTION_TEXT, options_or_blank
+from bot.discord.ui.base import ID, MAX_OPTIONS, OPTION_TEXT, always_answers, options_or_blank
 from commands.forms import CLIENT, CONTACT, INTEGRATIONS
 from commands.views import ClientCard
 
 
-class SectionSelect(ui.DynamicItem[ui.Select[Any]], template=r"cb:ed:(?P<cid>\d+)"):
+class SectionSelect(ui.DynamicItem[ui.Select[Any]], template=rf"cb:ed:(?P<cid>{ID})"):
     def __init__(self, client_id: int, card: ClientCard | None = None) -> None:
         options: list[discord.SelectOption] = []
         placeholder = "Sección a editar…"
@@ -48,6 +48,7 @@ class SectionSelect(ui.DynamicItem[ui.Select[Any]], template=r"cb:ed:(?P<cid>\d+
     ) -> SectionSelect:
         return cls(int(match["cid"]))
 
+    @always_answers
     async def callback(self, interaction: discord.Interaction) -> None:
         from bot.discord import form_flow
 

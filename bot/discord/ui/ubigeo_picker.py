@@ -21,12 +21,12 @@ from discord import ui
 from bot.discord.escape import clip
 from bot.discord.form_target import OTHER_COUNTRY
 from bot.discord.replies import Reply
-from bot.discord.ui.base import options_or_blank, view_of
+from bot.discord.ui.base import ID, always_answers, options_or_blank, view_of
 from commands import ubigeo
 from commands.forms import ADDRESS
 
 PAGE = 25
-_HEAD = r"(?P<cid>\d+):(?P<ver>\d+):(?P<aid>\d+)"
+_HEAD = rf"(?P<cid>{ID}):(?P<ver>{ID}):(?P<aid>{ID})"
 
 
 class _State:
@@ -39,6 +39,12 @@ class _State:
     @property
     def head(self) -> str:
         return f"{self.cid}:{self.ver}:{self.aid}"
+
+
+def _picked(select: ui.Select[Any]) -> str:
+    """The option picked, checked by the caller against the catalog: a value is only what the client
+    sent, and it ends up in the next components' custom_ids."""
+    return select.values[0] if select.values else ""
 
 
 def _head(match: re.Match[str]) -> tuple[int, int, int]:
@@ -60,9 +66,11 @@ class DepartamentoSelect(ui.DynamicItem[ui.Select[Any]], template=rf"cb:ub:dep:{
     async def from_custom_id(cls, interaction: discord.Interaction, item: ui.Item[Any], match: re.Match[str], /) -> Any:
         return cls(_State(*_head(match)))
 
+    @always_answers
     async def callback(self, interaction: discord.Interaction) -> None:
-        s = self.state
-        await show(interaction, _State(s.cid, s.ver, s.aid, dep=self.item.values[0]))
+        s, value = self.state, _picked(self.item)
+        if value in {place.code for place in ubigeo.departamentos()}:  # else: `always_answers` (STALE)
+            await show(interaction, _State(s.cid, s.ver, s.aid, dep=value))
 
 
 class ProvinciaSelect(ui.DynamicItem[ui.Select[Any]], template=rf"cb:ub:prv:{_HEAD}:(?P<dep>\d{{2}})"):
@@ -85,12 +93,14 @@ class ProvinciaSelect(ui.DynamicItem[ui.Select[Any]], template=rf"cb:ub:prv:{_HE
     async def from_custom_id(cls, interaction: discord.Interaction, item: ui.Item[Any], match: re.Match[str], /) -> Any:
         return cls(_State(*_head(match), dep=match["dep"]))
 
+    @always_answers
     async def callback(self, interaction: discord.Interaction) -> None:
-        s = self.state
-        await show(interaction, _State(s.cid, s.ver, s.aid, dep=s.dep, prov=self.item.values[0]))
+        s, value = self.state, _picked(self.item)
+        if value in {place.code for place in ubigeo.provincias(s.dep)}:  # else: `always_answers` (STALE)
+            await show(interaction, _State(s.cid, s.ver, s.aid, dep=s.dep, prov=value))
 
 
-class DistritoSelect(ui.DynamicItem[ui.Select[Any]], template=rf"cb:ub:dis:{_HEAD}:(?P<prov>\d{{4}}):(?P<page>\d+)"):
+class DistritoSelect(ui.DynamicItem[ui.Select[Any]], template=rf"cb:ub:dis:{_HEAD}:(?P<prov>\d{{4}}):(?P<page>{ID})"):
     def __init__(self, state: _State) -> None:
         districts = ubigeo.distritos(state.prov)
         pages = _pages(state.prov)
@@ -114,14 +124,16 @@ class DistritoSelect(ui.DynamicItem[ui.Select[Any]], template=rf"cb:ub:dis:{_HEA
         prov = match["prov"]
         return cls(_State(*_head(match), dep=prov[:2], prov=prov, page=int(match["page"])))
 
+    @always_answers
     async def callback(self, interaction: discord.Interaction) -> None:
-        s = self.state
-        await show(interaction, _State(s.cid, s.ver, s.aid, s.dep, s.prov, s.page, dist=self.item.values[0]))
+        s, value = self.state, _picked(self.item)
+        if value in {district.code for district in ubigeo.distritos(s.prov)}:  # else: `always_answers` (STALE)
+            await show(interaction, _State(s.cid, s.ver, s.aid, s.dep, s.prov, s.page, dist=value))
 
 
 class MoreButton(
     ui.DynamicItem[ui.Button[Any]],
-    template=rf"cb:ub:mas:{_HEAD}:(?P<prov>\d{{4}}):(?P<page>\d+):(?P<dist>\d{{6}}|-)",
+    template=rf"cb:ub:mas:{_HEAD}:(?P<prov>\d{{4}}):(?P<page>{ID}):(?P<dist>\d{{6}}|-)",
 ):
     """ "Más": shows the distritos page named in its custom_id (the last page wraps to the first)."""
 
@@ -140,6 +152,7 @@ class MoreButton(
         prov, dist = match["prov"], match["dist"].strip("-")
         return cls(_State(*_head(match), dep=prov[:2], prov=prov, page=int(match["page"]), dist=dist))
 
+    @always_answers
     async def callback(self, interaction: discord.Interaction) -> None:
         await show(interaction, self.state)
 
@@ -167,6 +180,7 @@ class ContinueButton(ui.DynamicItem[ui.Button[Any]], template=rf"cb:ub:go:{_HEAD
     async def from_custom_id(cls, interaction: discord.Interaction, item: ui.Item[Any], match: re.Match[str], /) -> Any:
         return cls(*_head(match), match["code"])
 
+    @always_answers
     async def callback(self, interaction: discord.Interaction) -> None:
         from bot.discord import form_flow
 

@@ -78,8 +78,12 @@ def card_blocks(
     shared_by: str | None = None,
     lead: list[Block] | None = None,
     public: bool = False,
+    may_delete: bool = True,
 ) -> list[Block]:
     """Blocks of the card; ``with_buttons=False`` is the read-only copy (modal or shared message).
+
+    ``may_delete=False`` (the reader may not delete) leaves out Eliminar: its confirm dialog is Slack's
+    own, shown before any request reaches us, so the permission can only be checked by not offering it.
 
     A copy everyone in a channel sees (``shared_by``, or ``public`` for the onboarding card the bot
     posts in a client's channel) leaves out the server sections.
@@ -103,32 +107,28 @@ def card_blocks(
     if shared_by:
         blocks.append(context(f"Compartido por <@{mrkdwn(shared_by)}>"))
     if with_buttons:
-        blocks.append(card_actions(card))
+        blocks.append(card_actions(card, may_delete=may_delete))
     return blocks
 
 
-def card_actions(card: ClientCard) -> Block:
+def card_actions(card: ClientCard, *, may_delete: bool = True) -> Block:
     """Editar, Agregar…, Compartir, Eliminar; "Reintentar canales" while a named channel is not ready."""
     cid = str(card.id)
     channels = (
         [button(CHANNELS_BUTTON, ids.CLIENT_CHANNELS, cid)] if any(c.state != "listo" for c in card.channels) else []
     )
+    confirm = confirm_dialog(
+        "¿Eliminar cliente?",
+        f"Se eliminará «{card.name}» ({card.document}). Podrá deshacerlo con Deshacer o restaurar.",
+        "Eliminar",
+    )
+    delete = button("Eliminar", ids.CLIENT_DELETE, f"{card.id}:{card.version}", style="danger", confirm=confirm)
     return actions(
         button("Editar", ids.CLIENT_EDIT, cid, style="primary"),
         button(ADDRESS.add_label or "Agregar dirección", ids.CLIENT_ADD_ADDRESS, cid),
         button(SERVER.add_label or "Agregar servidor", ids.CLIENT_ADD_SERVER, cid),
         button("Compartir en el canal", ids.CLIENT_SHARE, cid),
         *channels,
-        button(
-            "Eliminar",
-            ids.CLIENT_DELETE,
-            f"{card.id}:{card.version}",
-            style="danger",
-            confirm=confirm_dialog(
-                "¿Eliminar cliente?",
-                mrkdwn(f"Se eliminará «{card.name}» ({card.document}). Podrá deshacerlo con Deshacer o restaurar."),
-                "Eliminar",
-            ),
-        ),
+        *([delete] if may_delete else []),
         block_id=f"{ids.CARD_BLOCK}.{card.id}",
     )

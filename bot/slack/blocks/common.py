@@ -43,14 +43,26 @@ def section(text: str, *, accessory: dict[str, Any] | None = None, block_id: str
     return block
 
 
-def plain_section(text: str) -> Block:
-    """A section whose text Slack shows verbatim (used for secrets and free text)."""
-    return {"type": "section", "text": plain(text)}
+def plain_section(text: str, *, accessory: dict[str, Any] | None = None) -> Block:
+    """A section whose text Slack shows verbatim (used for secrets and free text).
+
+    Every sentence that quotes what a user typed (a client's name in an error, a question, a notice)
+    goes here: mrkdwn has no escape for ``*bold*``, ``_italic_``, ``~strike~`` or a backtick, so a name
+    like ``*URGENTE*`` would format; plain_text is never parsed (no links, mentions or formatting)."""
+    block: Block = {"type": "section", "text": plain(text)}
+    if accessory is not None:
+        block["accessory"] = accessory
+    return block
 
 
 def context(text: str) -> Block:
     """A small grey mrkdwn line; ``text`` must already be escaped."""
     return {"type": "context", "elements": [md(text)]}
+
+
+def plain_context(text: str) -> Block:
+    """A small grey line shown verbatim (for sentences quoting user text; see :func:`plain_section`)."""
+    return {"type": "context", "elements": [plain(text)]}
 
 
 def divider() -> Block:
@@ -86,11 +98,15 @@ def actions(*elements: dict[str, Any], block_id: str | None = None) -> Block:
     return block
 
 
+CONFIRM_TEXT_MAX = 300
+
+
 def confirm_dialog(title: str, text: str, yes: str, no: str = "Cancelar") -> dict[str, Any]:
-    """A ``confirm`` object: Slack asks before sending the click (``text`` must already be escaped)."""
+    """A ``confirm`` object: Slack asks before sending the click. ``text`` is plain (not escaped): Slack
+    documents the dialog's text as a plain_text object, and it quotes the client's name."""
     return {
         "title": plain(title, 100),
-        "text": md(text),
+        "text": plain(text, CONFIRM_TEXT_MAX),
         "confirm": plain(yes, 30),
         "deny": plain(no, 30),
         "style": "danger",

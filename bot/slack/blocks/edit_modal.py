@@ -7,9 +7,10 @@ Single-section forms use block ids without index (``address.email``), matching t
 
 from __future__ import annotations
 
+from bot import record_id
 from bot.slack import ids
 from bot.slack.blocks.card import card_blocks
-from bot.slack.blocks.common import Block, context, header, modal, option, plain, section
+from bot.slack.blocks.common import Block, context, header, modal, option, plain, plain_context, plain_section, section
 from bot.slack.blocks.inputs import section_inputs
 from bot.slack.escape import mrkdwn
 from bot.slack.metadata import ModalState
@@ -23,7 +24,7 @@ NEW = "new"
 
 
 def _subtitle(card: ClientCard) -> Block:
-    return context(mrkdwn(f"{card.name} · {card.document} · #{card.id}"))
+    return plain_context(f"{card.name} · {card.document} · #{card.id}")
 
 
 def section_choices(card: ClientCard) -> list[dict]:
@@ -61,7 +62,7 @@ def pick_modal(card: ClientCard, state: ModalState) -> dict:
 def parse_choice(value: str) -> tuple[str, int | None]:
     """'address:5' → ('address', 5); 'address:new' → ('address', None); 'contact' → ('contact', None)."""
     kind, _, item = value.partition(":")
-    return kind, int(item) if item.isdigit() else None
+    return kind, record_id.parse(item)
 
 
 def _title(state: ModalState) -> str:
@@ -94,7 +95,7 @@ def conflict_modal(current: ClientCard, state: ModalState, message: str) -> dict
     parts = [
         p for p in card_sections(current) if p.kind in kinds and (state.item_id is None or p.item_id == state.item_id)
     ]
-    blocks: list[Block] = [section(f":warning: {mrkdwn(message)}"), header("Valores actuales")]
+    blocks: list[Block] = [plain_section(f":warning: {message}"), header("Valores actuales")]
     for part in parts or card_sections(current):
         rows = "\n".join(f"*{mrkdwn(label)}:* {mrkdwn(value)}" for label, value in part.rows)
         blocks.append(section(f"*{mrkdwn(part.title)}*\n{rows}"))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.slack import ids
-from bot.slack.blocks.common import Block, header, section
+from bot.slack.blocks.common import Block, header, plain_section, section
 from bot.slack.escape import mrkdwn
 from commands.router import CLIENT_HINT, COMMANDS
 
@@ -11,7 +11,7 @@ from commands.router import CLIENT_HINT, COMMANDS
 def help_blocks(unknown: str | None = None) -> list[Block]:
     blocks: list[Block] = [header("Clientes — ayuda")]
     if unknown:
-        blocks.append(section(mrkdwn(f"No conozco «{unknown}». Estos son los comandos:")))
+        blocks.append(plain_section(f"No conozco «{unknown}». Estos son los comandos:"))  # quotes what was typed
     lines = [
         f"`{mrkdwn(ids.COMMAND)} {mrkdwn(spec.usage)}` — {mrkdwn(spec.description)}"
         + (f" _({mrkdwn(', '.join(spec.aliases))})_" if spec.aliases else "")

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from bot.slack import ids
 from bot.slack.blocks.card import card_blocks, section_fields
-from bot.slack.blocks.common import Block, actions, button, confirm_dialog, context, plain_section, section
-from bot.slack.escape import mrkdwn
+from bot.slack.blocks.common import Block, actions, button, confirm_dialog, context, plain_context, plain_section
 from bot.slack.item_action import ItemAction
 from commands.errors import Conflict
 from commands.presenter import CardSection, card_sections, choice_label
@@ -21,12 +20,13 @@ CHOICE_VERBS = {
 
 
 def error_blocks(message: str) -> list[Block]:
-    return [section(f":warning: {mrkdwn(message)}")]
+    """The core's sentence as plain text: it may quote a client's name or what was typed."""
+    return [plain_section(f":warning: {message}")]
 
 
 def notice_blocks(notice: Notice) -> list[Block]:
-    blocks: list[Block] = [section(f":wastebasket: {mrkdwn(notice.text)}")]
-    blocks += [context(mrkdwn(line)) for line in notice.details]
+    blocks: list[Block] = [plain_section(f":wastebasket: {notice.text}")]
+    blocks += [plain_context(line) for line in notice.details]
     if notice.undo and notice.client_id is not None:
         undo = button("Deshacer", ids.CLIENT_RESTORE, str(notice.client_id))
         blocks.append(actions(undo, block_id=f"deshacer.{notice.client_id}"))
@@ -36,17 +36,17 @@ def notice_blocks(notice: Notice) -> list[Block]:
 def choices_blocks(message: str, choices: list[ClientSummary], command: str) -> list[Block]:
     """One row per match with a button that runs ``command`` on it (value ``command:id``)."""
     verb = CHOICE_VERBS.get(command, "Ver")
-    blocks: list[Block] = [section(mrkdwn(message))]
+    blocks: list[Block] = [plain_section(message)]
     for row in choices[:45]:
         pick = button(verb, ids.CLIENT_PICK, f"{command}:{row.id}")
-        blocks.append(section(mrkdwn(choice_label(row)), accessory=pick))
+        blocks.append(plain_section(choice_label(row), accessory=pick))
     return blocks
 
 
 def delete_prompt_blocks(card: ClientCard) -> list[Block]:
     """``/clientes eliminar X`` shows who would be deleted and a button that asks again."""
     return [
-        section(mrkdwn(f"¿Eliminar a «{card.name}» ({card.document}, #{card.id})?")),
+        plain_section(f"¿Eliminar a «{card.name}» ({card.document}, #{card.id})?"),
         actions(
             button(
                 "Eliminar",
@@ -54,7 +54,7 @@ def delete_prompt_blocks(card: ClientCard) -> list[Block]:
                 f"{card.id}:{card.version}",
                 style="danger",
                 confirm=confirm_dialog(
-                    "¿Eliminar cliente?", mrkdwn(f"Se eliminará «{card.name}». Podrá deshacerlo."), "Eliminar"
+                    "¿Eliminar cliente?", f"Se eliminará «{card.name}». Podrá deshacerlo.", "Eliminar"
                 ),
             ),
             block_id=f"eliminar.{card.id}",
@@ -72,7 +72,7 @@ def password_blocks(server_title: str, password: str) -> list[Block]:
 
 def conflict_blocks(conflict: Conflict) -> list[Block]:
     """The core's Conflict message above the card as it is now (its buttons carry the new version)."""
-    return card_blocks(conflict.current, lead=[section(f":warning: {mrkdwn(str(conflict))}")])
+    return card_blocks(conflict.current, lead=[plain_section(f":warning: {conflict}")])
 
 
 def item_part(card: ClientCard, kind: str, item_id: int) -> CardSection | None:
@@ -82,18 +82,19 @@ def item_part(card: ClientCard, kind: str, item_id: int) -> CardSection | None:
 
 def remove_prompt_blocks(card: ClientCard, part: CardSection, item: ItemAction) -> list[Block]:
     """Replaces the card while asking: what would be removed, a danger button (Slack asks once more) and
-    Cancelar, which brings the card back. Both carry the version of the card the user chose from."""
-    question = f"¿Eliminar *{mrkdwn(part.title)}* de «{mrkdwn(card.name)}» ({mrkdwn(card.document)})?"
+    Cancelar, which brings the card back. Both carry the version of the card the user chose from.
+    The question is plain text: it quotes the client's name."""
+    question = f"¿Eliminar {part.title} de «{card.name}» ({card.document})?"
     remove = button(
         "Eliminar",
         ids.ITEM_REMOVE,
         item.but("remove").dump(),
         style="danger",
-        confirm=confirm_dialog("¿Eliminar?", mrkdwn(f"Se eliminará {part.title} de «{card.name}»."), "Eliminar"),
+        confirm=confirm_dialog("¿Eliminar?", f"Se eliminará {part.title} de «{card.name}».", "Eliminar"),
     )
     keep = button("Cancelar", ids.ITEM_KEEP, item.but("edit").dump())
     return [
-        section(f":warning: {question}"),
+        plain_section(f":warning: {question}"),
         {"type": "section", "fields": section_fields(part)},
         context("Esta acción no se puede deshacer."),
         actions(remove, keep, block_id=f"confirmar.{item.kind}.{item.item_id}"),

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from slack_bolt.async_app import AsyncApp
 
+from bot import record_id
 from bot.slack import ids
 from bot.slack.blocks.card import card_blocks, fallback_text
 from bot.slack.handlers import ops
@@ -16,13 +17,13 @@ from commands.service import ClientService
 
 def _version(value: str) -> int | None:
     """The card version after the client id ("12:5"); None for values rendered without one."""
-    version = value.partition(":")[2]
-    return int(version) if version.isdigit() else None
+    return record_id.parse(value.partition(":")[2])
 
 
 def register(app: AsyncApp, service: ClientService, actors: Actors) -> None:
     async def view(click: Click) -> None:
-        await ops.show_card(click.reply, await service.get(click.actor, click.client_id()))
+        card = await service.get(click.actor, click.client_id())
+        await ops.show_card(click.reply, card, may_delete=ops.may_delete(service, click.actor))
 
     async def edit(click: Click) -> None:
         card = await service.get(click.actor, click.client_id())
@@ -86,11 +87,11 @@ def register(app: AsyncApp, service: ClientService, actors: Actors) -> None:
                 click.client, click.trigger_id, card, click.reply.channel_id, service=service, actor=click.actor
             )
         elif command == "eliminar":
-            await ops.ask_delete(click.reply, card)
+            await ops.ask_delete(click.reply, card, service=service, actor=click.actor)
         elif command == "canales":
             await ops.retry_channels(click.reply, service, click.actor, card.id, replace=True)
         else:
-            await ops.show_card(click.reply, card)
+            await ops.show_card(click.reply, card, may_delete=ops.may_delete(service, click.actor))
 
     on_click(app, actors, ids.CLIENT_VIEW, view)
     on_click(app, actors, ids.CLIENT_EDIT, edit)

@@ -10,6 +10,7 @@ from typing import Any
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot import record_id
 from bot.slack.handlers.actors import Actors
 from bot.slack.handlers.common import Reply, card_response_url, channel_of, guarded
 from commands.access import Actor
@@ -47,9 +48,10 @@ class Click:
 
 def number(text: str) -> int:
     """An id from a value we rendered; ``NotFound`` (shown in Spanish) for anything else."""
-    if not text.isdigit():
+    value = record_id.parse(text)
+    if value is None:
         raise NotFound("El botón no indica un cliente válido.")
-    return int(text)
+    return value
 
 
 Work = Callable[[Click], Awaitable[None]]

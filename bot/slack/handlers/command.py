@@ -36,12 +36,13 @@ def register(app: AsyncApp, service: ClientService, actors: Actors) -> None:
                 page = await service.list_page(actor, argument)
                 await reply.send(list_text(page), list_blocks(page))
             elif name == "ver":
-                await ops.show_card(reply, await service.find(actor, argument))
+                card = await service.find(actor, argument)
+                await ops.show_card(reply, card, may_delete=ops.may_delete(service, actor))
             elif name == "editar":
                 card = await service.find(actor, argument)
                 await ops.open_edit_picker(client, trigger_id, card, channel, service=service, actor=actor)
             elif name == "eliminar":
-                await ops.ask_delete(reply, await service.find(actor, argument))
+                await ops.ask_delete(reply, await service.find(actor, argument), service=service, actor=actor)
             elif name == "restaurar":
                 card = await service.find(actor, argument, deleted=True)
                 await ops.restore(reply, service, actor, card.id, replace=False)

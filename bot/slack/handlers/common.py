@@ -23,7 +23,7 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.slack import ids
-from bot.slack.blocks.common import Block, modal, section
+from bot.slack.blocks.common import Block, modal, plain_section, section
 from bot.slack.blocks.notices import choices_blocks, conflict_blocks, error_blocks
 from bot.slack.errors_map import ERROR_TEXT_MAX, first_input
 from bot.slack.escape import mrkdwn
@@ -55,7 +55,7 @@ def secret_modal(blocks: list[Block]) -> dict:
 
 
 def message_modal(text: str) -> dict:
-    return modal("Clientes", [section(f":warning: {mrkdwn(text)}")], callback_id=ids.VIEW_DONE)
+    return modal("Clientes", [plain_section(f":warning: {text}")], callback_id=ids.VIEW_DONE)
 
 
 async def ack_problem(ack: AsyncAck, view: dict[str, Any], message: str) -> None:
@@ -217,13 +217,14 @@ class Reply:
     async def error(self, exc: CoreError, command: str = "ver") -> None:
         """Core errors in Spanish; several matches become a list to pick from; a Conflict (a change made
         from a stale card) replaces that card with the message and the current one."""
+        text = exc.render(mrkdwn)  # the notification text; the blocks show the sentence as plain text
         if isinstance(exc, Conflict):
-            await self.send(mrkdwn(str(exc)), conflict_blocks(exc), replace=True)
+            await self.send(text, conflict_blocks(exc), replace=True)
             return
         if isinstance(exc, Ambiguous):
-            await self.send(mrkdwn(str(exc)), choices_blocks(str(exc), exc.choices, command))
+            await self.send(text, choices_blocks(str(exc), exc.choices, command))
             return
-        await self.send(mrkdwn(str(exc)), error_blocks(str(exc)))
+        await self.send(text, error_blocks(str(exc)))
 
 
 async def guarded(reply: Reply, work: Callable[[], Awaitable[None]], *, command: str = "ver") -> None:

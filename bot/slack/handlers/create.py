@@ -19,6 +19,7 @@ from bot.slack.blocks.card import card_blocks, fallback_text
 from bot.slack.blocks.create_modal import can_add_address, can_add_server, create_modal
 from bot.slack.blocks.edit_modal import saved_modal
 from bot.slack.errors_map import errors_for_view
+from bot.slack.handlers import ops
 from bot.slack.handlers.actors import Actors
 from bot.slack.handlers.common import UNEXPECTED, Reply, ack_problem, log, slack_error
 from bot.slack.metadata import ModalState
@@ -99,4 +100,4 @@ def register(app: AsyncApp, service: ClientService, actors: Actors) -> None:
             return
         await ack(response_action="update", view=saved_modal(card))
         reply = Reply(client, actor.user_id, state.channel)
-        await reply.send(fallback_text(card), card_blocks(card))
+        await reply.send(fallback_text(card), card_blocks(card, may_delete=ops.may_delete(service, actor)))

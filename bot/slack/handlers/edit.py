@@ -21,6 +21,7 @@ from bot.slack.blocks.card import card_blocks, fallback_text
 from bot.slack.blocks.edit_modal import PICK_BLOCK, conflict_modal, parse_choice, saved_modal, section_modal
 from bot.slack.blocks.notices import conflict_blocks
 from bot.slack.errors_map import errors_for_view
+from bot.slack.handlers import ops
 from bot.slack.handlers.actors import Actors
 from bot.slack.handlers.common import UNEXPECTED, Reply, ack_problem, log, message_modal, responder
 from bot.slack.handlers.retry import already_saved
@@ -79,7 +80,8 @@ def register(app: AsyncApp, service: ClientService, actors: Actors) -> None:
 
         async def saved(card: ClientCard) -> None:
             await ack(response_action="update", view=saved_modal(card, "Cambios guardados"))
-            await reply.send(fallback_text(card), card_blocks(card), replace=bool(state.response_url))
+            blocks = card_blocks(card, may_delete=ops.may_delete(service, actor))
+            await reply.send(fallback_text(card), blocks, replace=bool(state.response_url))
 
         try:
             card = await save(service, actor, state, raw)

@@ -19,6 +19,7 @@ from bot.slack.handlers import ops
 from bot.slack.handlers.actors import Actors
 from bot.slack.handlers.clicks import Click, on_click
 from bot.slack.item_action import ItemAction
+from commands.access import Permission
 from commands.errors import Conflict
 from commands.service import ClientService
 
@@ -32,6 +33,9 @@ def register(app: AsyncApp, service: ClientService, actors: Actors) -> None:
         if item.verb == "main":
             await ops.change_item(click.reply, service, click.actor, item)
             return
+        # Editar and Eliminar lead to a form or a question in place of the card: refuse first, so a
+        # viewer's card stays as it was (the refusal is a new ephemeral message).
+        service.policy.require(click.actor, Permission.EDIT)
         card = await service.get(click.actor, item.client_id)
         part = item_part(card, item.kind, item.item_id)
         if part is None:
@@ -57,7 +61,7 @@ def register(app: AsyncApp, service: ClientService, actors: Actors) -> None:
 
     async def keep(click: Click) -> None:
         card = await service.get(click.actor, ItemAction.parse(click.value).client_id)
-        await ops.show_card(click.reply, card, replace=True)
+        await ops.show_card(click.reply, card, replace=True, may_delete=ops.may_delete(service, click.actor))
 
     on_click(app, actors, ids.CARD_ITEM, chosen)
     on_click(app, actors, ids.ITEM_REMOVE, remove)

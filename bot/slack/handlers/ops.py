@@ -8,7 +8,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.slack.blocks.card import card_blocks, fallback_text
 from bot.slack.blocks.channels import channels_note
-from bot.slack.blocks.common import context
+from bot.slack.blocks.common import plain_context
 from bot.slack.blocks.create_modal import create_modal
 from bot.slack.blocks.edit_modal import pick_modal, section_modal
 from bot.slack.blocks.notices import delete_prompt_blocks, notice_blocks, password_blocks
@@ -27,9 +27,16 @@ ITEM_DONE = {
 }
 
 
-async def show_card(reply: Reply, card: ClientCard, *, note: str | None = None, replace: bool = False) -> None:
-    lead = [context(mrkdwn(note))] if note else None
-    await reply.send(fallback_text(card), card_blocks(card, lead=lead), replace=replace)
+async def show_card(
+    reply: Reply, card: ClientCard, *, note: str | None = None, replace: bool = False, may_delete: bool = True
+) -> None:
+    lead = [plain_context(note)] if note else None  # may quote the client's name
+    await reply.send(fallback_text(card), card_blocks(card, lead=lead, may_delete=may_delete), replace=replace)
+
+
+def may_delete(service: ClientService, actor: Actor) -> bool:
+    """Whether the card shown to `actor` offers Eliminar (see ``card_blocks``)."""
+    return service.policy.allows(actor, Permission.DELETE)
 
 
 def require_edit(service: ClientService, actor: Actor) -> None:
@@ -85,7 +92,9 @@ async def open_section(
     await client.views_open(trigger_id=trigger_id, view=section_modal(card, state))
 
 
-async def ask_delete(reply: Reply, card: ClientCard) -> None:
+async def ask_delete(reply: Reply, card: ClientCard, *, service: ClientService, actor: Actor) -> None:
+    """The question with its danger button, only to someone allowed to delete (else ``Forbidden``)."""
+    service.policy.require(actor, Permission.DELETE)
     await reply.send(mrkdwn(f"¿Eliminar a «{card.name}»?"), delete_prompt_blocks(card))
 
 
@@ -98,7 +107,8 @@ async def delete(
 
 async def restore(reply: Reply, service: ClientService, actor: Actor, client_id: int, *, replace: bool) -> None:
     card = await service.restore(actor, client_id)
-    await show_card(reply, card, note=f"Cliente «{card.name}» restaurado.", replace=replace)
+    note = f"Cliente «{card.name}» restaurado."
+    await show_card(reply, card, note=note, replace=replace, may_delete=may_delete(service, actor))
 
 
 async def retry_channels(
@@ -106,7 +116,7 @@ async def retry_channels(
 ) -> None:
     """``canales``: queues again the channels that are not ready and shows where each one stands."""
     card = await service.retry_channels(actor, client_id)
-    await show_card(reply, card, note=channels_note(card), replace=replace)
+    await show_card(reply, card, note=channels_note(card), replace=replace, may_delete=may_delete(service, actor))
 
 
 async def reveal(reply: Reply, service: ClientService, actor: Actor, client_id: int, server_id: int) -> None:
@@ -128,4 +138,5 @@ async def change_item(reply: Reply, service: ClientService, actor: Actor, item: 
         new = await service.remove_address(actor, item.client_id, item.item_id, item.version)
     else:
         new = await service.remove_server(actor, item.client_id, item.item_id, item.version)
-    await show_card(reply, new, note=ITEM_DONE.get((item.verb, item.kind)), replace=True)
+    note = ITEM_DONE.get((item.verb, item.kind))
+    await show_card(reply, new, note=note, replace=True, may_delete=may_delete(service, actor))
