@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from bot.config import Settings
+from bot.discord.escape import md
 from bot.runtime import Core
 from commands.access import Actor
 from commands.service import ClientService
@@ -42,6 +43,6 @@ async def test_reveal_under_a_wrong_key_says_which_variable_to_fix(
     answer, _ = await discord_ui.click(discord_ui.message(payload), label="Ver contraseña", invoker=admin_member())
 
     assert answer.type == 4 and answer.ephemeral
-    assert answer.content == UNREADABLE_MESSAGE
-    assert "CLIENTES_SECRET_KEYS" in answer.content and PASSWORD not in str(answer.data)
+    assert answer.content == md(UNREADABLE_MESSAGE)  # escaped as every sentence is: Discord shows it as typed
+    assert r"CLIENTES\_SECRET\_KEYS" in answer.content and PASSWORD not in str(answer.data)
     assert [e.action for e in await core.service.history(SEED, under_another_key)] == ["create"]
