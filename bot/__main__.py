@@ -7,7 +7,7 @@ import errno
 import logging
 import os
 import sys
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from pathlib import Path
 from typing import Any
 
@@ -57,7 +57,7 @@ def _settings() -> Settings:
         raise typer.Exit(2) from None
 
 
-def _run(main: Callable[[], Awaitable[Any]]) -> Any:
+def _run(main: Callable[[], Coroutine[Any, Any, Any]]) -> Any:
     from commands.errors import CoreError, StorageUnavailable
     from storage.migrate import MigrationError
 
@@ -398,4 +398,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

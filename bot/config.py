@@ -41,7 +41,7 @@ def _split_ids(value: object) -> frozenset[str]:
         return frozenset(part.strip() for part in value.split(",") if part.strip())
     if isinstance(value, int):
         return frozenset({str(value)})
-    return frozenset(str(v).strip() for v in value)  # type: ignore[union-attr]
+    return frozenset(str(v).strip() for v in value)  # type: ignore[attr-defined]
 
 
 def _is_discord_id(raw: str) -> bool:

@@ -297,7 +297,7 @@ class _RichOurs(_Ours, RichHandler):
     """At a terminal: rich's columns."""
 
 
-class _PlainOurs(_Ours, logging.StreamHandler):  # type: ignore[type-arg]
+class _PlainOurs(_Ours, logging.StreamHandler):
     """Anywhere else (journald, docker, a file): one unwrapped line per record, to the stream given or
     to whatever ``sys.stderr`` is at the moment (like logging's last-resort handler)."""
 
@@ -305,7 +305,7 @@ class _PlainOurs(_Ours, logging.StreamHandler):  # type: ignore[type-arg]
         super().__init__(stream)
         self._fixed = stream
 
-    @property  # type: ignore[override]
+    @property
     def stream(self) -> TextIO:
         return self._fixed if self._fixed is not None else sys.stderr
 

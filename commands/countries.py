@@ -37,8 +37,8 @@ def _index() -> dict[str, str]:
         ):
             if text:
                 index.setdefault(fold(text), country.alpha_2)
-    for country in _countries():
-        index[fold(country.name)] = country.code
+    for ours in _countries():
+        index[fold(ours.name)] = ours.code
     index.setdefault("peru", "PE")
     return index
 

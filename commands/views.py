@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from commands import countries, ubigeo
 from commands.forms import doc_type_short
+from commands.ubigeo import District
 
 MASK = "••••••••"
 
@@ -30,7 +31,7 @@ class AddressView:
         return countries.name(self.country)
 
     @property
-    def district(self) -> ubigeo.District | None:
+    def district(self) -> District | None:
         return ubigeo.get(self.ubigeo)
 
     @property

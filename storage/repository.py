@@ -36,7 +36,7 @@ def _like_pattern(word: str) -> str:
     return f"%{escaped}%"
 
 
-def _filtered(query: str, *, deleted: bool = False) -> Select[tuple[Client]]:
+def _filtered(query: str, *, deleted: bool = False) -> Select[Client]:
     stmt = select(Client).where(Client.deleted_at.is_not(None) if deleted else Client.deleted_at.is_(None))
     for word in fold(query).split():
         stmt = stmt.where(Client.search_text.like(_like_pattern(word), escape=_LIKE_ESCAPE))

@@ -38,8 +38,9 @@ def _lenient_stdin() -> TextIO:
     stdin = sys.stdin
     if stdin is None:  # started with stdin closed: behave as an empty script
         return io.StringIO("")
-    with contextlib.suppress(AttributeError, ValueError, io.UnsupportedOperation):
-        stdin.reconfigure(errors="surrogateescape")  # type: ignore[attr-defined]
+    if isinstance(stdin, io.TextIOWrapper):
+        with contextlib.suppress(ValueError, io.UnsupportedOperation):
+            stdin.reconfigure(errors="surrogateescape")
     return stdin
 
 

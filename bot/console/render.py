@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from rich.console import Console, Group
+from rich.console import Console, Group, RenderableType
 from rich.panel import Panel
 from rich.table import Table
 
@@ -23,7 +23,7 @@ def _pairs(title: str, rows: tuple[tuple[str, str], ...]) -> Table:
 
 
 def card(client: ClientCard) -> Panel:
-    parts = [_pairs(section.title, section.rows) for section in presenter.card_sections(client)]
+    parts: list[RenderableType] = [_pairs(section.title, section.rows) for section in presenter.card_sections(client)]
     if not client.addresses:
         parts.insert(1, plain("Dirección: sin direcciones", "dim"))
     subtitle = f"versión {client.version} · actualizado {client.updated_at}"

@@ -204,9 +204,9 @@ class SlackProvisioner:
             "crear el canal", name, self.client.conversations_create, tolerate={"name_taken"}, name=name
         )
         if made is not None:
-            channel = dict(made["channel"])
-            await request.remember("created", str(channel["id"]))
-            return channel, True
+            new_channel = dict(made["channel"])
+            await request.remember("created", str(new_channel["id"]))
+            return new_channel, True
         channel = await self._find(name, exclude_archived=True)
         if channel is None:
             if await self._find(name, exclude_archived=False) is not None:
