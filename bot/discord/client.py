@@ -5,8 +5,11 @@ No privileged intent is needed: `members` — the invoking member and its role i
 interaction payload; `message_content` — slash commands, buttons and modals never read messages;
 `presences` — nothing depends on who is online.
 
-Every interaction first passes `guild_gate` (installed here): DMs and servers not in DISCORD_GUILD_IDS
-are refused before any handler runs, and /clientes is registered guild-only.
+Every interaction first passes the guild gate on discord.py's public hooks (`ClientesTree.interaction_check`,
+and each component's and the modal's): DMs and servers not in DISCORD_GUILD_IDS are refused before any
+handler runs, and /clientes is registered guild-only. `guild_gate.install` adds the answers discord.py
+cannot give (an expired form, a payload it cannot parse); `on_interaction` answers a component no
+template of ours matches. Clicks reach their handler through `routes` (`handlers.ROUTES`).
 """
 
 from __future__ import annotations
@@ -17,8 +20,8 @@ import discord
 from discord import app_commands
 
 from bot.discord import guild_gate
-from bot.discord.commands import ClientesGroup
 from bot.discord.escape import NO_MENTIONS
+from bot.discord.handlers import ROUTES, ClientesGroup
 from bot.discord.replies import DEFAULT_BUDGET, report_unexpected
 from bot.discord.translator import Traductor
 from bot.discord.ui import DYNAMIC_ITEMS
@@ -34,6 +37,9 @@ def intents() -> discord.Intents:
 
 
 class ClientesTree(app_commands.CommandTree):
+    async def interaction_check(self, interaction: discord.Interaction, /) -> bool:
+        return await guild_gate.admit(interaction)
+
     async def on_error(self, interaction: discord.Interaction, error: app_commands.AppCommandError, /) -> None:
         name = interaction.command and interaction.command.qualified_name
         if interaction.type is discord.InteractionType.application_command:
@@ -62,14 +68,18 @@ class ClientesBot(discord.Client):
         super().__init__(intents=intents(), allowed_mentions=NO_MENTIONS, **options)  # type: ignore[arg-type]
         self.core = core
         self.response_budget = response_budget
+        self.routes = ROUTES
         self.tree = ClientesTree(self)
         self.tree.add_command(ClientesGroup())
-        templates = [item.__discord_ui_compiled_template__ for item in DYNAMIC_ITEMS]
-        guild_gate.install(self, lambda: self.guild_ids, templates)
+        self.templates = [item.__discord_ui_compiled_template__ for item in DYNAMIC_ITEMS]
+        guild_gate.install(self)
 
     @property
     def guild_ids(self) -> list[int]:
         return sorted(int(g) for g in self.core.settings.discord_guild_ids if g.isdigit())
+
+    async def on_interaction(self, interaction: discord.Interaction) -> None:
+        await guild_gate.answer_unknown(interaction, self.templates)
 
     async def setup_hook(self) -> None:
         self.add_dynamic_items(*DYNAMIC_ITEMS)

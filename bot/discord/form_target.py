@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from bot.discord.ids import OTHER_COUNTRY
 from commands import ubigeo
 from commands.forms import ADDRESS, CLIENT, CONTACT, INTEGRATIONS, SERVER, Field, Section
 
@@ -20,7 +21,6 @@ SECTIONS: dict[str, Section] = {
     "address": ADDRESS,
     "server": SERVER,
 }
-OTHER_COUNTRY = "-"  # address target picked "Otro país": no ubigeo, País typed in the modal
 
 
 @dataclass(frozen=True)
@@ -29,7 +29,7 @@ class FormTarget:
     client_id: int | None = None
     version: int | None = None
     item_id: int | None = None  # address/server being edited; None adds one
-    ubigeo: str | None = None  # address: picked INEI district code, or OTHER_COUNTRY
+    ubigeo: str | None = None  # address: picked INEI district code, or OTHER_COUNTRY ("Otro país")
 
     @property
     def section(self) -> Section:

@@ -1,24 +1,24 @@
-"""The one gate every interaction passes before any handler runs: which servers may use /clientes,
-and what an orphaned form submission gets.
+"""Who may use /clientes (access), and answers for what discord.py would drop without a word.
 
-Why here and not in each handler: slash commands, autocompletes, DynamicItem buttons/selects and
-modal submits are routed by three different parts of discord.py (the CommandTree, the ViewStore's
-dynamic items and its modals), each with its own `interaction_check`. A check in every one of them is
-easy to forget for the next component; instead `install()` wraps the INTERACTION_CREATE parser — the
-function the gateway (and the tests' `deliver`) calls for every interaction — so nothing reaches a
-handler from a DM or from a server not listed in DISCORD_GUILD_IDS. discord.py 2.7.1 keeps that
-parser in `ConnectionState.parsers`, the same dict object the websocket reads (`ws._discord_parsers`).
+Access runs on discord.py's public hooks, before any handler: `admit()` is the `interaction_check` of
+the CommandTree (slash commands and autocompletes), of every component (`ui.base.Routed`, the
+`DynamicItem`s, and `ui.base.GatedView`) and of the section modal. DMs never; a server only when
+DISCORD_GUILD_IDS lists it (an empty list admits every server the bot is in — the startup log warns).
 
-A modal lives in discord.py's memory only (`OPEN_FOR` seconds, and never across a restart); a submit
-for one that is gone would be dropped silently and Discord would show "interaction failed". The gate
-answers it with "El formulario caducó; ábralo de nuevo." instead.
+`install()` wraps discord.py's private INTERACTION_CREATE parser (2.7: `ConnectionState.parsers`, the
+same dict the websocket reads), but only for niceties — access does not depend on it, which is why the
+`<2.8` pin in pyproject.toml guards answers, not security:
 
-A malformed interaction never stops the bot: discord.py raises out of this parser (a member without
-`roles` is a KeyError while building the `Interaction`), and whatever the parser raises ends the
-gateway connection and with it the adapter. The gate catches it, logs the exception's type (never the
-payload) and answers from the payload's id and token alone. A component whose custom_id matches none
-of our templates (ids are at most 9 digits: `ui.base.ID`) would be dropped silently by discord.py; the
-gate answers it with `STALE`.
+- A modal lives in discord.py's memory only (`OPEN_FOR` seconds, and never across a restart); a submit
+  for one that is gone would be dropped silently and Discord would show "interaction failed". The wrap
+  answers it with "El formulario caducó; ábralo de nuevo." (nothing of ours runs for it).
+- A malformed interaction never stops the bot: discord.py raises out of this parser (a member without
+  `roles` is a KeyError while building the `Interaction`), and whatever the parser raises ends the
+  gateway connection and with it the adapter. The wrap catches it, logs the exception's type (never the
+  payload) and answers from the payload's id and token alone.
+
+A component whose custom_id matches none of our templates (`bot.discord.ids`) would also be dropped
+silently by discord.py: `answer_unknown()` (the client's public `on_interaction` event) answers `STALE`.
 """
 
 from __future__ import annotations
@@ -39,7 +39,6 @@ log = logging.getLogger(__name__)
 FROM_DM = "Use /clientes dentro del servidor del equipo."
 OTHER_GUILD = "Este servidor no está autorizado para usar /clientes."
 FORM_EXPIRED = "El formulario caducó; ábralo de nuevo."
-FORM_PREFIX = "cb:form:"
 MALFORMED = "Discord envió esta interacción incompleta y no se pudo atender; intente de nuevo."
 
 APPLICATION_COMMAND, COMPONENT, AUTOCOMPLETE, MODAL_SUBMIT = 2, 3, 4, 5
@@ -70,7 +69,7 @@ def unknown_component(data: dict[str, Any], templates: Collection[re.Pattern[str
 
 def orphaned_form(data: dict[str, Any], open_modals: Collection[str]) -> bool:
     """A form submit that discord.py does not hold: one of ours that timed out or outlived a restart,
-    or a custom_id we never used (`FORM_PREFIX` or not, discord.py would drop it unanswered)."""
+    or a custom_id we never used (`ids.FORM_PREFIX` or not, discord.py would drop it unanswered)."""
     if data.get("type") != MODAL_SUBMIT:
         return False
     custom_id = (data.get("data") or {}).get("custom_id")
@@ -108,13 +107,42 @@ def _id_of(data: object) -> object:
     return data.get("id") if isinstance(data, dict) else None
 
 
-def install(
-    client: discord.Client,
-    allowed_guilds: Callable[[], Collection[int]],
-    templates: Collection[re.Pattern[str]] = (),
-) -> None:
-    """Wraps the client's INTERACTION_CREATE parser with the gate (idempotent). `templates`: the
-    custom_id patterns of every component the bot sends (empty: components are not checked)."""
+def _allowed(client: discord.Client) -> Collection[int]:
+    """The client's DISCORD_GUILD_IDS (`ClientesBot.guild_ids`); none listed admits every server."""
+    return getattr(client, "guild_ids", ())
+
+
+def _log_refusal(interaction_id: object, guild_id: object, user_id: object) -> None:
+    where = f"guild {guild_id}" if guild_id else "a DM"
+    log.warning("refused interaction %s from %s (user %s)", interaction_id, where, user_id)
+
+
+async def admit(interaction: discord.Interaction) -> bool:
+    """The public `interaction_check` of the tree, every component and the modal: True serves it;
+    False after answering why not (an autocomplete gets no choices). Answers at most once, so the
+    item's and its view's checks may both run."""
+    data: dict[str, Any] = {"type": interaction.type.value, "guild_id": interaction.guild_id}
+    text = refusal(data, _allowed(interaction.client))
+    if text is None:
+        return True
+    if not interaction.response.is_done():
+        _log_refusal(interaction.id, interaction.guild_id, interaction.user.id if interaction.user else None)
+        await _answer(interaction, text)
+    return False
+
+
+async def answer_unknown(interaction: discord.Interaction, templates: Collection[re.Pattern[str]]) -> None:
+    """A button or select that no component of ours owns gets `STALE` (or why it is refused)."""
+    data: dict[str, Any] = {"type": interaction.type.value, "data": interaction.data or {}}
+    if unknown_component(data, templates):
+        log.warning("interaction %s: a component no template of ours matches", interaction.id)
+        text = refusal({**data, "guild_id": interaction.guild_id}, _allowed(interaction.client))
+        await _answer(interaction, text or STALE)
+
+
+def install(client: discord.Client) -> None:
+    """Wraps the client's INTERACTION_CREATE parser (idempotent) for the two answers discord.py cannot
+    give: an expired form and a payload it cannot parse. Not access: see the module docstring."""
     state: Any = client._connection  # private discord.py state: see the module docstring
     parsers: dict[str, Callable[[dict[str, Any]], None]] = state.parsers
     original = parsers["INTERACTION_CREATE"]
@@ -123,20 +151,11 @@ def install(
     pending: set[asyncio.Task[None]] = set()
 
     def screen(data: dict[str, Any]) -> str | None:
-        text = refusal(data, allowed_guilds())
-        if text is not None:
-            log.warning(
-                "refused interaction %s from %s (user %s)",
-                data.get("id"),
-                f"guild {data['guild_id']}" if data.get("guild_id") else "a DM",
-                (data.get("member") or {}).get("user", data.get("user") or {}).get("id"),
-            )
-        elif orphaned_form(data, state._view_store._modals):  # the open modals (private)
-            text = FORM_EXPIRED
-        elif templates and unknown_component(data, templates):
-            log.warning("interaction %s: a component no template of ours matches", data.get("id"))
-            text = STALE
-        return text
+        """An orphaned form's answer (None: let discord.py parse and dispatch it). A form from a DM or
+        another server is told that rather than that it expired; nothing of ours runs for it."""
+        if not orphaned_form(data, state._view_store._modals):  # the open modals (private)
+            return None
+        return refusal(data, _allowed(client)) or FORM_EXPIRED
 
     def gated(data: dict[str, Any]) -> None:
         try:
@@ -151,6 +170,7 @@ def install(
             except Exception as exc:  # never let one payload end the gateway connection
                 log.warning("malformed interaction %s: %s", _id_of(data), type(exc).__name__)
                 text = MALFORMED
+        interaction: discord.Interaction[Any] | None
         try:
             interaction = discord.Interaction(data=data, state=state)  # type: ignore[arg-type]
         except Exception:

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable
-from typing import TypeVar
+from typing import Literal, TypeVar
 
 import aiohttp
 import discord
@@ -41,7 +41,7 @@ BOT_ACCESS = discord.PermissionOverwrite(
     view_channel=True, send_messages=True, embed_links=True, read_message_history=True
 )
 HIDDEN = discord.PermissionOverwrite(view_channel=False)
-MEMBER_OVERWRITE = 1  # Discord's overwrite type for a member (0 is a role)
+MEMBER_OVERWRITE: Literal[1] = 1  # Discord's overwrite type for a member (0 is a role)
 REASON = "Canal de cliente (clientes-bot)"
 
 

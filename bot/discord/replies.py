@@ -13,7 +13,7 @@ import contextlib
 import logging
 from collections.abc import Awaitable
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import discord
 from discord import ui
@@ -72,7 +72,7 @@ def budget_of(interaction: discord.Interaction) -> float:
     return float(getattr(interaction.client, "response_budget", DEFAULT_BUDGET))
 
 
-def _consume(task: asyncio.Future[object]) -> None:
+def _consume(task: asyncio.Future[Any]) -> None:
     if not task.cancelled() and (error := task.exception()) is not None:
         log.warning("late read failed after the interaction was answered: %r", error)
 

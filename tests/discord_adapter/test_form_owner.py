@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from bot.config import Settings
-from bot.discord.form_flow import FORM_REFUSED
+from bot.discord.handlers.forms import FORM_REFUSED
 from bot.discord.ui.section_modal import NOT_YOURS
 from bot.runtime import Core
 from commands.access import Actor

@@ -1,5 +1,7 @@
-"""Discord UI components, one per file. `DYNAMIC_ITEMS` are registered on the client at start so
-every button and select keeps working after a restart (their state lives in the custom_id)."""
+"""Discord components only (buttons, selects, the section modal), one family per file; what a click
+does is a handler's (`bot.discord.handlers.ROUTES`, looked up by `base.Routed`). `DYNAMIC_ITEMS` are
+registered on the client at start so every button and select keeps working after a restart (their
+state lives in the custom_id, `bot.discord.ids`)."""
 
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ from bot.discord.ui.item_select import ItemSelect
 from bot.discord.ui.list_pager import PageButton
 from bot.discord.ui.password_select import PasswordSelect
 from bot.discord.ui.remove_buttons import ConfirmRemove, KeepCard
+from bot.discord.ui.section_modal import SectionModal
 from bot.discord.ui.section_select import SectionSelect
 from bot.discord.ui.ubigeo_picker import (
     ContinueButton,
@@ -19,6 +22,27 @@ from bot.discord.ui.ubigeo_picker import (
     MoreButton,
     ProvinciaSelect,
 )
+
+__all__ = [
+    "DYNAMIC_ITEMS",
+    "CardButton",
+    "ConfirmDelete",
+    "ConfirmRemove",
+    "ContinueButton",
+    "DepartamentoSelect",
+    "DistritoSelect",
+    "FixButton",
+    "ItemSelect",
+    "KeepCard",
+    "MoreButton",
+    "PageButton",
+    "PasswordSelect",
+    "PickClient",
+    "ProvinciaSelect",
+    "SectionModal",
+    "SectionSelect",
+    "UndoDelete",
+]
 
 DYNAMIC_ITEMS = (
     CardButton,

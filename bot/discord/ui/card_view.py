@@ -1,6 +1,6 @@
 """The components under a client card: one restart-proof `DynamicItem` per action.
 
-custom_id `cb:c:<action>:<client id>:<version>` (≤ 100 chars): the card's version travels with the
+custom_id `ids.CARD_BUTTON` (`cb:c:<action>:<client id>:<version>`): the card's version travels with the
 button, so a form opened from an old card is refused by the core's optimistic lock instead of
 overwriting newer values.
 
@@ -19,13 +19,14 @@ from typing import Any
 import discord
 from discord import ui
 
+from bot.discord import ids
 from bot.discord.card_items import card_items
-from bot.discord.ui.base import ID, always_answers, view_of
+from bot.discord.ui.base import Routed, view_of
 from bot.discord.ui.item_select import ItemSelect
 from commands.forms import ADDRESS, CONTACT, INTEGRATIONS, SERVER
 from commands.views import ClientCard
 
-# action -> (label, style, row)
+# action (`ids.CARD_ACTIONS`, in this order) -> (label, style, row)
 ACTIONS: dict[str, tuple[str, discord.ButtonStyle, int]] = {
     "addr": (ADDRESS.add_label or ADDRESS.title, discord.ButtonStyle.primary, 0),
     "contact": (CONTACT.title, discord.ButtonStyle.primary, 0),
@@ -38,13 +39,12 @@ ACTIONS: dict[str, tuple[str, discord.ButtonStyle, int]] = {
     "chan": ("Canales", discord.ButtonStyle.secondary, 1),
 }
 
-_ACTION = "|".join(ACTIONS)
 
-
-class CardButton(ui.DynamicItem[ui.Button[Any]], template=rf"cb:c:(?P<action>{_ACTION}):(?P<cid>{ID}):(?P<ver>{ID})"):
+class CardButton(Routed, ui.DynamicItem[ui.Button[Any]], template=ids.CARD_BUTTON):
     def __init__(self, action: str, client_id: int, version: int) -> None:
         label, style, row = ACTIONS[action]
-        super().__init__(ui.Button(label=label, style=style, custom_id=f"cb:c:{action}:{client_id}:{version}", row=row))
+        custom_id = ids.card_button(action, client_id, version)
+        super().__init__(ui.Button(label=label, style=style, custom_id=custom_id, row=row))
         self.action, self.client_id, self.version = action, client_id, version
 
     @classmethod
@@ -54,12 +54,6 @@ class CardButton(ui.DynamicItem[ui.Button[Any]], template=rf"cb:c:(?P<action>{_A
         if match["action"] not in ACTIONS:
             raise ValueError(f"unknown card action {match['action']}")
         return cls(match["action"], int(match["cid"]), int(match["ver"]))
-
-    @always_answers
-    async def callback(self, interaction: discord.Interaction) -> None:
-        from bot.discord import flows
-
-        await flows.card_action(interaction, self.action, self.client_id, self.version)
 
 
 def _shown(action: str, card: ClientCard) -> bool:

@@ -1,6 +1,6 @@
 """A Select of clients: the list's "open a client" and the answer to an ambiguous `<cliente>`.
 
-custom_id `cb:pick:<action>`; each option's value is the client id. ≤ 25 options, label and
+custom_id `ids.PICK_CLIENT` (`cb:pick:<action>`); each option's value is the client id. ≤ 25 options, label and
 description ≤ 100 characters (plain text: Discord does not render markdown in options).
 """
 
@@ -13,11 +13,11 @@ from typing import Any
 import discord
 from discord import ui
 
+from bot.discord import ids
 from bot.discord.escape import clip
-from bot.discord.ui.base import always_answers, options_or_blank, parse_id
+from bot.discord.ui.base import Routed, options_or_blank, picked
 from commands.views import ClientSummary
 
-ACTIONS = ("ver", "editar", "eliminar", "restaurar", "canales")
 PLACEHOLDERS = {
     "ver": "Abrir la ficha de un cliente…",
     "editar": "Elija el cliente a editar…",
@@ -27,7 +27,7 @@ PLACEHOLDERS = {
 }
 
 
-class PickClient(ui.DynamicItem[ui.Select[Any]], template=r"cb:pick:(?P<action>ver|editar|eliminar|restaurar|canales)"):
+class PickClient(Routed, ui.DynamicItem[ui.Select[Any]], template=ids.PICK_CLIENT):
     def __init__(self, action: str, choices: Sequence[ClientSummary] = ()) -> None:
         options = [
             discord.SelectOption(
@@ -36,7 +36,7 @@ class PickClient(ui.DynamicItem[ui.Select[Any]], template=r"cb:pick:(?P<action>v
             for c in choices[:25]
         ]
         select: ui.Select[Any] = ui.Select(
-            custom_id=f"cb:pick:{action}",
+            custom_id=ids.pick_client(action),
             placeholder=PLACEHOLDERS[action],
             options=options_or_blank(options),
             row=0,
@@ -50,10 +50,7 @@ class PickClient(ui.DynamicItem[ui.Select[Any]], template=r"cb:pick:(?P<action>v
     ) -> PickClient:
         return cls(match["action"])
 
-    @always_answers
-    async def callback(self, interaction: discord.Interaction) -> None:
-        from bot.discord import flows
-
-        client_id = parse_id(self.item.values[0]) if self.item.values else None
-        if client_id:  # None (malformed): `always_answers` says the option is no longer valid
-            await flows.client_action(interaction, self.action, client_id)
+    @property
+    def client_id(self) -> int | None:
+        """The client picked (None: malformed, answered as no longer valid)."""
+        return ids.parse_id(picked(self.item))

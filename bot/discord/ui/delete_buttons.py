@@ -1,7 +1,7 @@
 """Eliminar's confirmation and the "Deshacer" offered after deleting.
 
-`cb:del:<client id>:<version>` confirms (the version refuses a delete of a client changed since the
-card was shown); `cb:undo:<client id>` restores. Both restart-proof.
+`ids.CONFIRM_DELETE` (`cb:del:<client id>:<version>`) confirms (the version refuses a delete of a client
+changed since the card was shown); `ids.UNDO_DELETE` (`cb:undo:<client id>`) restores. Both restart-proof.
 """
 
 from __future__ import annotations
@@ -12,13 +12,16 @@ from typing import Any
 import discord
 from discord import ui
 
-from bot.discord.ui.base import ID, always_answers
+from bot.discord import ids
+from bot.discord.ui.base import Routed
 
 
-class ConfirmDelete(ui.DynamicItem[ui.Button[Any]], template=rf"cb:del:(?P<cid>{ID}):(?P<ver>{ID})"):
+class ConfirmDelete(Routed, ui.DynamicItem[ui.Button[Any]], template=ids.CONFIRM_DELETE):
     def __init__(self, client_id: int, version: int) -> None:
         super().__init__(
-            ui.Button(label="Sí, eliminar", style=discord.ButtonStyle.danger, custom_id=f"cb:del:{client_id}:{version}")
+            ui.Button(
+                label="Sí, eliminar", style=discord.ButtonStyle.danger, custom_id=ids.confirm_delete(client_id, version)
+            )
         )
         self.client_id, self.version = client_id, version
 
@@ -28,17 +31,11 @@ class ConfirmDelete(ui.DynamicItem[ui.Button[Any]], template=rf"cb:del:(?P<cid>{
     ) -> ConfirmDelete:
         return cls(int(match["cid"]), int(match["ver"]))
 
-    @always_answers
-    async def callback(self, interaction: discord.Interaction) -> None:
-        from bot.discord import flows
 
-        await flows.delete(interaction, self.client_id, self.version)
-
-
-class UndoDelete(ui.DynamicItem[ui.Button[Any]], template=rf"cb:undo:(?P<cid>{ID})"):
+class UndoDelete(Routed, ui.DynamicItem[ui.Button[Any]], template=ids.UNDO_DELETE):
     def __init__(self, client_id: int) -> None:
         super().__init__(
-            ui.Button(label="Deshacer", style=discord.ButtonStyle.secondary, custom_id=f"cb:undo:{client_id}")
+            ui.Button(label="Deshacer", style=discord.ButtonStyle.secondary, custom_id=ids.undo_delete(client_id))
         )
         self.client_id = client_id
 
@@ -47,9 +44,3 @@ class UndoDelete(ui.DynamicItem[ui.Button[Any]], template=rf"cb:undo:(?P<cid>{ID
         cls, interaction: discord.Interaction, item: ui.Item[Any], match: re.Match[str], /
     ) -> UndoDelete:
         return cls(int(match["cid"]))
-
-    @always_answers
-    async def callback(self, interaction: discord.Interaction) -> None:
-        from bot.discord import flows
-
-        await flows.restore(interaction, self.client_id, replace=True)

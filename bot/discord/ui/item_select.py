@@ -1,9 +1,10 @@
 """ "Direcciones y servidores…": the card's Select to mark an address as main or remove an address/server.
 
-custom_id `cb:it:<client id>:<version>:<page>`: the card's version travels with it, so an action taken
-on an old card is refused by the core's optimistic lock (Conflict) instead of changing newer data.
-Option values: `ma<address id>` (Marcar como principal — only addresses that are not the main one),
-`ra<address id>` / `rs<server id>` (Eliminar…, which asks first), `p<page>` (more options).
+custom_id `ids.ITEM_SELECT` (`cb:it:<client id>:<version>:<page>`): the card's version travels with it,
+so an action taken on an old card is refused by the core's optimistic lock (Conflict) instead of
+changing newer data. Option values (read by `ids.item_option`): `ma<address id>` (Marcar como
+principal — only addresses that are not the main one), `ra<address id>` / `rs<server id>` (Eliminar…,
+which asks first), `p<page>` (more options).
 
 A select holds ≤ 25 options and a client may have many addresses and servers (3 options per address
 at most, 1 per server), so options come in pages of 24 plus "Más opciones (n/m)…", which redraws the
@@ -18,9 +19,10 @@ from typing import Any
 import discord
 from discord import ui
 
+from bot.discord import ids
 from bot.discord.card_items import card_items
 from bot.discord.escape import clip
-from bot.discord.ui.base import ID, MAX_OPTIONS, OPTION_TEXT, always_answers, options_or_blank
+from bot.discord.ui.base import MAX_OPTIONS, OPTION_TEXT, Routed, options_or_blank, picked
 from commands.views import ClientCard
 
 PLACEHOLDER = "Direcciones y servidores…"
@@ -32,13 +34,16 @@ def item_options(card: ClientCard) -> list[discord.SelectOption]:
     items = card_items(card)
     options = [
         discord.SelectOption(
-            label=clip(f"Marcar como principal: {item.name} — {item.summary}", OPTION_TEXT), value=f"m{item.code}"
+            label=clip(f"Marcar como principal: {item.name} — {item.summary}", OPTION_TEXT),
+            value=ids.mark_main_option(item.code),
         )
         for item in items
         if item.kind == "address" and not item.is_main
     ]
     options += [
-        discord.SelectOption(label=clip(f"Eliminar {item.name} — {item.summary}", OPTION_TEXT), value=f"r{item.code}")
+        discord.SelectOption(
+            label=clip(f"Eliminar {item.name} — {item.summary}", OPTION_TEXT), value=ids.remove_option(item.code)
+        )
         for item in items
     ]
     return options
@@ -54,12 +59,14 @@ def option_pages(card: ClientCard) -> list[list[discord.SelectOption]]:
     pages = []
     for n, chunk in enumerate(chunks):
         following = (n + 1) % len(chunks)  # the last page wraps to the first
-        more = discord.SelectOption(label=f"Más opciones ({following + 1}/{len(chunks)})…", value=f"p{following}")
+        more = discord.SelectOption(
+            label=f"Más opciones ({following + 1}/{len(chunks)})…", value=ids.page_option(following)
+        )
         pages.append([*chunk, more])
     return pages
 
 
-class ItemSelect(ui.DynamicItem[ui.Select[Any]], template=rf"cb:it:(?P<cid>{ID}):(?P<ver>{ID}):(?P<page>{ID})"):
+class ItemSelect(Routed, ui.DynamicItem[ui.Select[Any]], template=ids.ITEM_SELECT):
     def __init__(self, client_id: int, version: int, page: int = 0, card: ClientCard | None = None) -> None:
         options: list[discord.SelectOption] = []
         placeholder = PLACEHOLDER
@@ -70,7 +77,7 @@ class ItemSelect(ui.DynamicItem[ui.Select[Any]], template=rf"cb:it:(?P<cid>{ID})
             if len(pages) > 1:
                 placeholder = f"{PLACEHOLDER} ({page + 1}/{len(pages)})"
         select: ui.Select[Any] = ui.Select(
-            custom_id=f"cb:it:{client_id}:{version}:{page}",
+            custom_id=ids.item_select(client_id, version, page),
             placeholder=placeholder,
             options=options_or_blank(options),
             row=ROW,
@@ -84,9 +91,8 @@ class ItemSelect(ui.DynamicItem[ui.Select[Any]], template=rf"cb:it:(?P<cid>{ID})
     ) -> ItemSelect:
         return cls(int(match["cid"]), int(match["ver"]), int(match["page"]))
 
-    @always_answers
-    async def callback(self, interaction: discord.Interaction) -> None:
-        from bot.discord import item_flow
-
-        if self.item.values and self.item.values[0] != "0":
-            await item_flow.picked(interaction, self.client_id, self.version, self.item.values[0])
+    @property
+    def option(self) -> str:
+        """The option picked ("" or the blank "0": nothing to do)."""
+        value = picked(self.item)
+        return "" if value == "0" else value

@@ -4,13 +4,15 @@ Discord limits: title ≤ 45, ≤ 5 top-level components (each field is a `ui.La
 description ≤ 100), TextInput value/max_length ≤ 4000, placeholder ≤ 100, Select ≤ 25 options,
 custom_id ≤ 100. Choice fields (Tipo Doc. Identidad) are a `ui.Select` inside the Label.
 
-The modal's custom_id carries its form id (`cb:form:<32 hex>`): unique per opening (discord.py keys
+The modal's custom_id carries its form id (`ids.form`: `cb:form:<32 hex>`): unique per opening (discord.py keys
 open modals by custom_id only) and reused as the create's `origin_key`, so a double submit of the
 same modal never creates two clients. Values are read back through each Label's component, because
 `Modal.__init__` deep-copies items.
 
 A form belongs to who opened it (`owner`): discord.py routes a submit by custom_id alone, so without
 `interaction_check` anybody sending that custom_id would save under their name or use the form up.
+The same public hook asks the guild gate first. The submit is answered by the handler registered for
+`SectionModal` (`ui.base.handler_for`), like every component's click.
 Pre-filled values are cut to the input's `max_length`: Discord refuses to open a modal whose value is
 longer (a "Corregir" after a too-long value would otherwise never open).
 """
@@ -24,8 +26,11 @@ from typing import Any
 import discord
 from discord import ui
 
+from bot.discord import guild_gate, ids
 from bot.discord.escape import clip
 from bot.discord.form_target import FormTarget
+from bot.discord.replies import Reply, report_unexpected, send
+from bot.discord.ui.base import handler_for
 from commands import countries
 from commands.forms import Field, Kind
 
@@ -59,7 +64,7 @@ class SectionModal(ui.Modal):
     ) -> None:
         self.owner = owner  # the Discord user id who opened it: the only one who may submit it
         self.form_id = form_id or uuid.uuid4().hex
-        super().__init__(title=clip(target.title(), 45), custom_id=f"cb:form:{self.form_id}", timeout=OPEN_FOR)
+        super().__init__(title=clip(target.title(), 45), custom_id=ids.form(self.form_id), timeout=OPEN_FOR)
         self.target = target
         self.reopened = form_id is not None
         self.inputs: dict[str, ui.Label[SectionModal]] = {}
@@ -108,11 +113,12 @@ class SectionModal(ui.Modal):
         return out
 
     async def interaction_check(self, interaction: discord.Interaction, /) -> bool:
-        """Only the opener's submit is read; anyone else is told so and the form stays open for its owner."""
+        """Only the opener's submit is read, from an admitted server; anyone else is told so and the form
+        stays open for its owner."""
+        if not await guild_gate.admit(interaction):
+            return False
         if interaction.user.id == self.owner:
             return True
-        from bot.discord.replies import Reply, send
-
         log.warning("form %s submitted by user %s, not by its opener", self.custom_id, interaction.user.id)
         try:
             await send(interaction, Reply(content=NOT_YOURS))
@@ -120,12 +126,11 @@ class SectionModal(ui.Modal):
             log.warning("could not answer the foreign submit of form %s", self.custom_id)
         return False
 
-    async def on_submit(self, interaction: discord.Interaction) -> None:
-        from bot.discord import form_flow
-
-        await form_flow.submit(interaction, self.target, self.values(), form_id=self.form_id, reopened=self.reopened)
-
-    async def on_error(self, interaction: discord.Interaction, error: Exception, /) -> None:
-        from bot.discord.replies import report_unexpected
-
-        await report_unexpected(interaction, f"section modal {self.custom_id} failed", error)
+    async def on_submit(self, interaction: discord.Interaction, /) -> None:
+        try:
+            handler = handler_for(interaction, self)
+            if handler is None:
+                raise LookupError("no handler registered for SectionModal")
+            await handler(interaction, self)
+        except Exception as exc:
+            await report_unexpected(interaction, f"section modal {self.custom_id} failed", exc)

@@ -1,8 +1,9 @@
 """ "Editar": a Select of the card's sections; picking one opens its pre-filled modal.
 
-custom_id `cb:ed:<client id>`; option values `client`, `contact`, `integrations`, `a<address id>`,
-`s<server id>` (≤ 25 options: 3 sections + the first 22 addresses/servers; the placeholder says when
-some are left out, and those can still be edited with /clientes editar after removing others).
+custom_id `ids.SECTION_SELECT` (`cb:ed:<client id>`); option values (read by `ids.section_option`):
+`client`, `contact`, `integrations`, `a<address id>`, `s<server id>` (≤ 25 options: 3 sections + the
+first 22 addresses/servers; the placeholder says when some are left out, and those can still be
+edited with /clientes editar after removing others).
 """
 
 from __future__ import annotations
@@ -13,14 +14,15 @@ from typing import Any
 import discord
 from discord import ui
 
+from bot.discord import ids
 from bot.discord.card_items import card_items
 from bot.discord.escape import clip
-from bot.discord.ui.base import ID, MAX_OPTIONS, OPTION_TEXT, always_answers, options_or_blank
+from bot.discord.ui.base import MAX_OPTIONS, OPTION_TEXT, Routed, options_or_blank, picked
 from commands.forms import CLIENT, CONTACT, INTEGRATIONS
 from commands.views import ClientCard
 
 
-class SectionSelect(ui.DynamicItem[ui.Select[Any]], template=rf"cb:ed:(?P<cid>{ID})"):
+class SectionSelect(Routed, ui.DynamicItem[ui.Select[Any]], template=ids.SECTION_SELECT):
     def __init__(self, client_id: int, card: ClientCard | None = None) -> None:
         options: list[discord.SelectOption] = []
         placeholder = "Sección a editar…"
@@ -37,7 +39,7 @@ class SectionSelect(ui.DynamicItem[ui.Select[Any]], template=rf"cb:ed:(?P<cid>{I
             if len(options) > MAX_OPTIONS:
                 placeholder = f"Sección a editar… (se muestran {MAX_OPTIONS} de {len(options)})"
         select: ui.Select[Any] = ui.Select(
-            custom_id=f"cb:ed:{client_id}", placeholder=placeholder, options=options_or_blank(options)
+            custom_id=ids.section_select(client_id), placeholder=placeholder, options=options_or_blank(options)
         )
         super().__init__(select)
         self.client_id = client_id
@@ -48,9 +50,8 @@ class SectionSelect(ui.DynamicItem[ui.Select[Any]], template=rf"cb:ed:(?P<cid>{I
     ) -> SectionSelect:
         return cls(int(match["cid"]))
 
-    @always_answers
-    async def callback(self, interaction: discord.Interaction) -> None:
-        from bot.discord import form_flow
-
-        if self.item.values and self.item.values[0] != "0":
-            await form_flow.open_edit(interaction, self.client_id, self.item.values[0])
+    @property
+    def section(self) -> str:
+        """The option picked ("" or the blank "0": nothing to do)."""
+        value = picked(self.item)
+        return "" if value == "0" else value

@@ -7,7 +7,9 @@ can have up to 43 distritos (Lima), so the Distrito select is paged 25 at a time
 "Otro país" skips the picker for an address abroad (País is then typed and checked by the core).
 
 Every component is a restart-proof `DynamicItem` whose custom_id (≤ 100 chars) carries the whole
-state: `cb:ub:<step>:<client id>:<version>:<address id or 0>:...`.
+state: `cb:ub:<step>:<client id>:<version>:<address id or 0>:...` (`ids.UBIGEO_*`). A step's
+`next_state()` is the picker after its choice (None for a value the catalog does not hold); the
+handler (`handlers.ubigeo_picker`) shows it, and "Continuar" opens the form.
 """
 
 from __future__ import annotations
@@ -18,18 +20,18 @@ from typing import Any
 import discord
 from discord import ui
 
+from bot.discord import ids
 from bot.discord.escape import clip
-from bot.discord.form_target import OTHER_COUNTRY
+from bot.discord.ids import OTHER_COUNTRY
 from bot.discord.replies import Reply
-from bot.discord.ui.base import ID, always_answers, options_or_blank, view_of
+from bot.discord.ui.base import Routed, options_or_blank, picked, view_of
 from commands import ubigeo
 from commands.forms import ADDRESS
 
 PAGE = 25
-_HEAD = rf"(?P<cid>{ID}):(?P<ver>{ID}):(?P<aid>{ID})"
 
 
-class _State:
+class PickerState:
     """Where the picker is: which client/address and what has been chosen so far."""
 
     def __init__(self, cid: int, ver: int, aid: int, dep: str = "", prov: str = "", page: int = 0, dist: str = ""):
@@ -38,50 +40,46 @@ class _State:
 
     @property
     def head(self) -> str:
-        return f"{self.cid}:{self.ver}:{self.aid}"
-
-
-def _picked(select: ui.Select[Any]) -> str:
-    """The option picked, checked by the caller against the catalog: a value is only what the client
-    sent, and it ends up in the next components' custom_ids."""
-    return select.values[0] if select.values else ""
+        return ids.ubigeo_head(self.cid, self.ver, self.aid)
 
 
 def _head(match: re.Match[str]) -> tuple[int, int, int]:
     return int(match["cid"]), int(match["ver"]), int(match["aid"])
 
 
-class DepartamentoSelect(ui.DynamicItem[ui.Select[Any]], template=rf"cb:ub:dep:{_HEAD}"):
-    def __init__(self, state: _State) -> None:
+class DepartamentoSelect(Routed, ui.DynamicItem[ui.Select[Any]], template=ids.UBIGEO_DEPARTAMENTO):
+    def __init__(self, state: PickerState) -> None:
         options = [
             discord.SelectOption(label=place.name, value=place.code, default=place.code == state.dep)
             for place in ubigeo.departamentos()[:PAGE]
         ]
         super().__init__(
-            ui.Select(custom_id=f"cb:ub:dep:{state.head}", placeholder="Departamento", options=options, row=0)
+            ui.Select(custom_id=ids.ubigeo_departamento(state.head), placeholder="Departamento", options=options, row=0)
         )
         self.state = state
 
     @classmethod
     async def from_custom_id(cls, interaction: discord.Interaction, item: ui.Item[Any], match: re.Match[str], /) -> Any:
-        return cls(_State(*_head(match)))
+        return cls(PickerState(*_head(match)))
 
-    @always_answers
-    async def callback(self, interaction: discord.Interaction) -> None:
-        s, value = self.state, _picked(self.item)
-        if value in {place.code for place in ubigeo.departamentos()}:  # else: `always_answers` (STALE)
-            await show(interaction, _State(s.cid, s.ver, s.aid, dep=value))
+    def next_state(self) -> PickerState | None:
+        """A value is only what the client sent, and it ends up in the next components' custom_ids:
+        checked against the catalog (None: answered as no longer valid)."""
+        s, value = self.state, picked(self.item)
+        if value not in {place.code for place in ubigeo.departamentos()}:
+            return None
+        return PickerState(s.cid, s.ver, s.aid, dep=value)
 
 
-class ProvinciaSelect(ui.DynamicItem[ui.Select[Any]], template=rf"cb:ub:prv:{_HEAD}:(?P<dep>\d{{2}})"):
-    def __init__(self, state: _State) -> None:
+class ProvinciaSelect(Routed, ui.DynamicItem[ui.Select[Any]], template=ids.UBIGEO_PROVINCIA):
+    def __init__(self, state: PickerState) -> None:
         options = [
             discord.SelectOption(label=place.name, value=place.code, default=place.code == state.prov)
             for place in ubigeo.provincias(state.dep)[:PAGE]
         ]
         super().__init__(
             ui.Select(
-                custom_id=f"cb:ub:prv:{state.head}:{state.dep}",
+                custom_id=ids.ubigeo_provincia(state.head, state.dep),
                 placeholder="Provincia",
                 options=options_or_blank(options),
                 row=1,
@@ -91,17 +89,17 @@ class ProvinciaSelect(ui.DynamicItem[ui.Select[Any]], template=rf"cb:ub:prv:{_HE
 
     @classmethod
     async def from_custom_id(cls, interaction: discord.Interaction, item: ui.Item[Any], match: re.Match[str], /) -> Any:
-        return cls(_State(*_head(match), dep=match["dep"]))
+        return cls(PickerState(*_head(match), dep=match["dep"]))
 
-    @always_answers
-    async def callback(self, interaction: discord.Interaction) -> None:
-        s, value = self.state, _picked(self.item)
-        if value in {place.code for place in ubigeo.provincias(s.dep)}:  # else: `always_answers` (STALE)
-            await show(interaction, _State(s.cid, s.ver, s.aid, dep=s.dep, prov=value))
+    def next_state(self) -> PickerState | None:
+        s, value = self.state, picked(self.item)
+        if value not in {place.code for place in ubigeo.provincias(s.dep)}:
+            return None
+        return PickerState(s.cid, s.ver, s.aid, dep=s.dep, prov=value)
 
 
-class DistritoSelect(ui.DynamicItem[ui.Select[Any]], template=rf"cb:ub:dis:{_HEAD}:(?P<prov>\d{{4}}):(?P<page>{ID})"):
-    def __init__(self, state: _State) -> None:
+class DistritoSelect(Routed, ui.DynamicItem[ui.Select[Any]], template=ids.UBIGEO_DISTRITO):
+    def __init__(self, state: PickerState) -> None:
         districts = ubigeo.distritos(state.prov)
         pages = _pages(state.prov)
         shown = districts[state.page * PAGE : (state.page + 1) * PAGE]
@@ -111,7 +109,7 @@ class DistritoSelect(ui.DynamicItem[ui.Select[Any]], template=rf"cb:ub:dis:{_HEA
         placeholder = "Distrito" + (f" ({state.page + 1}/{pages})" if pages > 1 else "")
         super().__init__(
             ui.Select(
-                custom_id=f"cb:ub:dis:{state.head}:{state.prov}:{state.page}",
+                custom_id=ids.ubigeo_distrito(state.head, state.prov, state.page),
                 placeholder=placeholder,
                 options=options_or_blank(options),
                 row=2,
@@ -122,26 +120,23 @@ class DistritoSelect(ui.DynamicItem[ui.Select[Any]], template=rf"cb:ub:dis:{_HEA
     @classmethod
     async def from_custom_id(cls, interaction: discord.Interaction, item: ui.Item[Any], match: re.Match[str], /) -> Any:
         prov = match["prov"]
-        return cls(_State(*_head(match), dep=prov[:2], prov=prov, page=int(match["page"])))
+        return cls(PickerState(*_head(match), dep=prov[:2], prov=prov, page=int(match["page"])))
 
-    @always_answers
-    async def callback(self, interaction: discord.Interaction) -> None:
-        s, value = self.state, _picked(self.item)
-        if value in {district.code for district in ubigeo.distritos(s.prov)}:  # else: `always_answers` (STALE)
-            await show(interaction, _State(s.cid, s.ver, s.aid, s.dep, s.prov, s.page, dist=value))
+    def next_state(self) -> PickerState | None:
+        s, value = self.state, picked(self.item)
+        if value not in {district.code for district in ubigeo.distritos(s.prov)}:
+            return None
+        return PickerState(s.cid, s.ver, s.aid, s.dep, s.prov, s.page, dist=value)
 
 
-class MoreButton(
-    ui.DynamicItem[ui.Button[Any]],
-    template=rf"cb:ub:mas:{_HEAD}:(?P<prov>\d{{4}}):(?P<page>{ID}):(?P<dist>\d{{6}}|-)",
-):
+class MoreButton(Routed, ui.DynamicItem[ui.Button[Any]], template=ids.UBIGEO_MORE):
     """ "Más": shows the distritos page named in its custom_id (the last page wraps to the first)."""
 
-    def __init__(self, target: _State) -> None:
+    def __init__(self, target: PickerState) -> None:
         super().__init__(
             ui.Button(
                 label=f"Más distritos ({target.page + 1}/{_pages(target.prov)})",
-                custom_id=f"cb:ub:mas:{target.head}:{target.prov}:{target.page}:{target.dist or '-'}",
+                custom_id=ids.ubigeo_more(target.head, target.prov, target.page, target.dist),
                 row=3,
             )
         )
@@ -150,18 +145,17 @@ class MoreButton(
     @classmethod
     async def from_custom_id(cls, interaction: discord.Interaction, item: ui.Item[Any], match: re.Match[str], /) -> Any:
         prov, dist = match["prov"], match["dist"].strip("-")
-        return cls(_State(*_head(match), dep=prov[:2], prov=prov, page=int(match["page"]), dist=dist))
+        return cls(PickerState(*_head(match), dep=prov[:2], prov=prov, page=int(match["page"]), dist=dist))
 
-    @always_answers
-    async def callback(self, interaction: discord.Interaction) -> None:
-        await show(interaction, self.state)
+    def next_state(self) -> PickerState:
+        return self.state
 
 
 def _pages(prov: str) -> int:
     return max(1, -(-len(ubigeo.distritos(prov)) // PAGE))
 
 
-class ContinueButton(ui.DynamicItem[ui.Button[Any]], template=rf"cb:ub:go:{_HEAD}:(?P<code>\d{{6}}|-)"):
+class ContinueButton(Routed, ui.DynamicItem[ui.Button[Any]], template=ids.UBIGEO_CONTINUE):
     """ "Continuar" (a picked distrito) or "Otro país" (`-`): opens the Dirección modal."""
 
     def __init__(self, cid: int, ver: int, aid: int, code: str) -> None:
@@ -170,7 +164,7 @@ class ContinueButton(ui.DynamicItem[ui.Button[Any]], template=rf"cb:ub:go:{_HEAD
             ui.Button(
                 label="Otro país" if other else "Continuar",
                 style=discord.ButtonStyle.secondary if other else discord.ButtonStyle.success,
-                custom_id=f"cb:ub:go:{cid}:{ver}:{aid}:{code}",
+                custom_id=ids.ubigeo_continue(ids.ubigeo_head(cid, ver, aid), code),
                 row=3,
             )
         )
@@ -180,15 +174,10 @@ class ContinueButton(ui.DynamicItem[ui.Button[Any]], template=rf"cb:ub:go:{_HEAD
     async def from_custom_id(cls, interaction: discord.Interaction, item: ui.Item[Any], match: re.Match[str], /) -> Any:
         return cls(*_head(match), match["code"])
 
-    @always_answers
-    async def callback(self, interaction: discord.Interaction) -> None:
-        from bot.discord import form_flow
 
-        await form_flow.open_address(interaction, self.cid, self.ver, self.aid or None, self.code)
-
-
-def picker_reply(state: _State) -> Reply:
-    """The picker message for `state`: one more select appears with each choice."""
+def picker_reply(state: PickerState, *, replace: bool = False) -> Reply:
+    """The picker message for `state`: one more select appears with each choice; `replace` puts it
+    in place of the previous step."""
     view = view_of()
     view.add_item(DepartamentoSelect(state))
     if state.dep:
@@ -199,7 +188,7 @@ def picker_reply(state: _State) -> Reply:
         if pages > 1:
             following = (state.page + 1) % pages
             view.add_item(
-                MoreButton(_State(state.cid, state.ver, state.aid, state.dep, state.prov, following, state.dist))
+                MoreButton(PickerState(state.cid, state.ver, state.aid, state.dep, state.prov, following, state.dist))
             )
     if state.dist:
         view.add_item(ContinueButton(state.cid, state.ver, state.aid, state.dist))
@@ -211,22 +200,13 @@ def picker_reply(state: _State) -> Reply:
         if chosen
         else f"**{title}** — elija Departamento, Provincia y Distrito. ¿Fuera del Perú? Pulse «Otro país»."
     )
-    return Reply(content=content, view=view)
+    return Reply(content=content, view=view, replace=replace)
 
 
-def start_state(cid: int, ver: int, aid: int = 0, code: str | None = None) -> _State:
+def start_state(cid: int, ver: int, aid: int = 0, code: str | None = None) -> PickerState:
     """A fresh picker, or one pre-set on an address's current distrito (editing keeps it by default)."""
     district = ubigeo.get(code)
     if district is None:
-        return _State(cid, ver, aid)
+        return PickerState(cid, ver, aid)
     index = [d.code for d in ubigeo.distritos(district.provincia_code)].index(district.code)
-    return _State(cid, ver, aid, district.departamento_code, district.provincia_code, index // PAGE, district.code)
-
-
-async def show(interaction: discord.Interaction, state: _State) -> None:
-    """Replaces the picker message with the next step (static catalog: answers at once)."""
-    from bot.discord.replies import send
-
-    reply = picker_reply(state)
-    reply.replace = True
-    await send(interaction, reply)
+    return PickerState(cid, ver, aid, district.departamento_code, district.provincia_code, index // PAGE, district.code)

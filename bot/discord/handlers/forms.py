@@ -1,4 +1,5 @@
-"""Section modals end to end: open (pre-filled), submit to the core, map its answer back.
+"""Section modals end to end, for creating and for editing: open (pre-filled), submit to the core,
+map its answer back, and "Corregir".
 
 The adapter never validates: it sends what was typed and shows the core's `FieldErrors`, keeping the
 typed values in a FormDraft so "Corregir" re-opens the same form. Opening a modal must be the first
@@ -16,15 +17,15 @@ import discord
 
 from bot.discord.actor import actor_of
 from bot.discord.escape import md
-from bot.discord.form_target import OTHER_COUNTRY, FormTarget
+from bot.discord.form_target import FormTarget
+from bot.discord.handlers.context import may_edit, service_of
+from bot.discord.handlers.ops import card_reply, conflict_reply
+from bot.discord.ids import OTHER_COUNTRY
 from bot.discord.replies import SAVED_UNSENT, Reply, TooSlow, answer, before_deadline, error_reply, send
-from bot.discord.ui.base import parse_id, view_of
+from bot.discord.ui.base import view_of
 from bot.discord.ui.fix_button import FixButton
 from bot.discord.ui.section_modal import SectionModal
-from bot.discord.ui.ubigeo_picker import picker_reply, start_state
-from commands.access import Permission
-from commands.errors import Conflict, CoreError, FieldErrors, Forbidden
-from commands.service import ClientService
+from commands.errors import Conflict, CoreError, FieldErrors
 from commands.views import ClientCard
 
 log = logging.getLogger(__name__)
@@ -32,24 +33,6 @@ log = logging.getLogger(__name__)
 FORM_REFUSED = (
     "Discord no aceptó abrir el formulario; no se guardó nada. Intente de nuevo y, si persiste, avise al equipo."
 )
-
-
-def service_of(interaction: discord.Interaction) -> ClientService:
-    return interaction.client.core.service  # type: ignore[attr-defined]
-
-
-async def may_edit(interaction: discord.Interaction) -> bool:
-    """Whether the user may create/edit clients; if not, answers with the core's Forbidden sentence.
-
-    Asked before opening any form (or the address picker leading to one), so a viewer is told at once
-    instead of after typing a whole form that the core would refuse on submit. It only reads the
-    in-memory policy — no database — so the modal can still be the first answer within 3 s."""
-    try:
-        service_of(interaction).policy.require(actor_of(interaction), Permission.EDIT)
-    except Forbidden as exc:
-        await send(interaction, error_reply(exc))
-        return False
-    return True
 
 
 async def open_form(interaction: discord.Interaction, target: FormTarget, values: dict[str, Any] | None = None) -> None:
@@ -68,50 +51,11 @@ async def show_modal(interaction: discord.Interaction, modal: SectionModal) -> N
         await send(interaction, Reply(content=FORM_REFUSED))
 
 
-async def open_edit(interaction: discord.Interaction, client_id: int, what: str) -> None:
-    """Opens the edit form of a section ("client", "contact", "integrations", "s<id>"), pre-filled
-    with the current values and carrying their version; "a<id>" opens the picker on its distrito."""
-    if not await may_edit(interaction):
-        return
-    try:
-        card = await before_deadline(interaction, service_of(interaction).get(actor_of(interaction), client_id))
-        if what in ("client", "contact", "integrations"):
-            target = FormTarget(what, card.id, card.version)
-            await open_form(interaction, target, dict(card.section_values(what)))
-        elif what.startswith("s") and (server := card.server(parse_id(what[1:]) or 0)) is not None:
-            await open_form(interaction, FormTarget("server", card.id, card.version, server.id), server.values())
-        elif what.startswith("a") and (address := card.address(parse_id(what[1:]) or 0)) is not None:
-            reply = picker_reply(start_state(card.id, card.version, address.id, address.ubigeo))
-            await send(interaction, reply)
-        else:
-            await send(interaction, Reply(content="Esa sección ya no existe; abra la ficha de nuevo."))
-    except (CoreError, TooSlow) as exc:
-        await send(interaction, error_reply(exc))
-
-
-async def open_address(
-    interaction: discord.Interaction, client_id: int, version: int, address_id: int | None, code: str
-) -> None:
-    """ "Continuar" / "Otro país" of the picker: the Dirección modal for the picked distrito."""
-    values: dict[str, Any] = {}
-    if address_id is not None:
-        try:
-            card = await before_deadline(interaction, service_of(interaction).get(actor_of(interaction), client_id))
-        except (CoreError, TooSlow) as exc:
-            await send(interaction, error_reply(exc))
-            return
-        address = card.address(address_id)
-        if address is not None:
-            values, version = dict(address.values()), card.version
-            if code == OTHER_COUNTRY and values.get("country") == "PE":
-                values["country"] = None
-    await open_form(interaction, FormTarget("address", client_id, version, address_id, code), values)
-
-
-async def reopen(interaction: discord.Interaction, draft_id: str) -> None:
+async def fix_clicked(interaction: discord.Interaction, button: FixButton) -> None:
     """ "Corregir": the refused form again, with what was typed."""
     if not await may_edit(interaction):
         return
+    draft_id = button.draft_id
     try:
         draft = await before_deadline(interaction, service_of(interaction).load_draft(actor_of(interaction), draft_id))
     except (CoreError, TooSlow) as exc:
@@ -122,10 +66,10 @@ async def reopen(interaction: discord.Interaction, draft_id: str) -> None:
     await show_modal(interaction, modal)  # may_edit: above
 
 
-async def submit(
-    interaction: discord.Interaction, target: FormTarget, values: dict[str, str], *, form_id: str, reopened: bool
-) -> None:
-    await answer(interaction, _save(interaction, target, values, form_id, reopened))
+async def submitted(interaction: discord.Interaction, modal: SectionModal) -> None:
+    """A section modal's submit (only its opener's: `SectionModal.interaction_check`)."""
+    save = _save(interaction, modal.target, modal.values(), modal.form_id, modal.reopened)
+    await answer(interaction, save)
 
 
 async def _store(interaction: discord.Interaction, target: FormTarget, raw: dict[str, Any], form_id: str) -> ClientCard:
@@ -151,8 +95,6 @@ async def _store(interaction: discord.Interaction, target: FormTarget, raw: dict
 async def _save(
     interaction: discord.Interaction, target: FormTarget, values: dict[str, str], form_id: str, reopened: bool
 ) -> Reply:
-    from bot.discord.flows import card_reply, conflict_reply
-
     service = service_of(interaction)
     try:
         card = await _store(interaction, target, dict(values), form_id)

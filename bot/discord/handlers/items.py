@@ -11,15 +11,17 @@ from __future__ import annotations
 
 import discord
 
+from bot.discord import ids
 from bot.discord.actor import actor_of
 from bot.discord.card_items import find_item, item_section
 from bot.discord.embeds import section_embed
 from bot.discord.escape import md
-from bot.discord.flows import card_reply, conflict_reply, require
-from bot.discord.form_flow import service_of
+from bot.discord.handlers.context import require, service_of
+from bot.discord.handlers.ops import card_reply, conflict_reply
 from bot.discord.replies import SAVED_UNSENT, Reply, answer
-from bot.discord.ui.base import parse_id, view_of
-from bot.discord.ui.remove_buttons import KINDS, ConfirmRemove, KeepCard
+from bot.discord.ui.base import view_of
+from bot.discord.ui.item_select import ItemSelect
+from bot.discord.ui.remove_buttons import ConfirmRemove, KeepCard
 from commands.access import Permission
 from commands.errors import Conflict
 from commands.views import ClientCard
@@ -32,17 +34,21 @@ DONE = {
 GONE = "Esa dirección o servidor ya no está en la ficha; esta es la ficha actual."
 
 
-async def picked(interaction: discord.Interaction, client_id: int, version: int, value: str) -> None:
-    """An option of `ItemSelect`: `ma<id>`, `ra<id>`, `rs<id>` or `p<page>`.
+async def item_picked(interaction: discord.Interaction, select: ItemSelect) -> None:
+    """An option of `ItemSelect` (`ids.item_option`): a page, mark as main, or remove.
 
-    Anything else (malformed) gets no action here, and `always_answers` says it is no longer valid."""
-    if value.startswith("p") and (page := parse_id(value[1:])) is not None:
-        await answer(interaction, _page(interaction, client_id, page), replace=True)
-    elif value[:2] == "ma" and (address_id := parse_id(value[2:])) is not None:
-        await answer(interaction, _mark_main(interaction, client_id, version, address_id), replace=True)
-    elif value[:1] == "r" and value[1:2] in KINDS and (item_id := parse_id(value[2:])) is not None:
-        kind = KINDS[value[1:2]]
-        await answer(interaction, _ask_remove(interaction, client_id, version, kind, item_id), replace=True)
+    Anything else (malformed) gets no action here, and `Routed` says it is no longer valid."""
+    option = ids.item_option(select.option) if select.option else None
+    if option is None:
+        return
+    what, kind, number = option
+    client_id, version = select.client_id, select.version
+    if what == "page":
+        await answer(interaction, _page(interaction, client_id, number), replace=True)
+    elif what == "main":
+        await answer(interaction, _mark_main(interaction, client_id, version, number), replace=True)
+    else:
+        await answer(interaction, _ask_remove(interaction, client_id, version, kind, number), replace=True)
 
 
 async def _current(interaction: discord.Interaction, client_id: int) -> ClientCard:
@@ -81,8 +87,9 @@ async def _ask_remove(interaction: discord.Interaction, client_id: int, version:
     return Reply(content=question, embeds=[section_embed(card, section)], view=view, replace=True)
 
 
-async def remove(interaction: discord.Interaction, kind: str, client_id: int, version: int, item_id: int) -> None:
+async def remove_confirmed(interaction: discord.Interaction, button: ConfirmRemove) -> None:
     """ "Sí, eliminar": the core removes it (or refuses a stale version); the card comes back."""
+    kind, client_id, version, item_id = button.kind, button.client_id, button.version, button.item_id
 
     async def work() -> Reply:
         service, actor = service_of(interaction), actor_of(interaction)
@@ -96,10 +103,10 @@ async def remove(interaction: discord.Interaction, kind: str, client_id: int, ve
     await answer(interaction, work(), replace=True)
 
 
-async def keep(interaction: discord.Interaction, client_id: int) -> None:
+async def keep_clicked(interaction: discord.Interaction, button: KeepCard) -> None:
     """ "Cancelar": nothing removed; the current card back in place of the question."""
 
     async def work() -> Reply:
-        return card_reply(await _current(interaction, client_id), "No se eliminó nada.", replace=True)
+        return card_reply(await _current(interaction, button.client_id), "No se eliminó nada.", replace=True)
 
     await answer(interaction, work(), replace=True)

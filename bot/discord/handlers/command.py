@@ -1,49 +1,54 @@
 """The /clientes group: nuevo, lista [texto], ver|editar|eliminar|restaurar|canales <cliente>, ayuda.
 
-`<cliente>` is free text with autocomplete (≤ 25 choices, names ≤ 100 chars, answered straight
-from `service.suggest`; an autocomplete cannot be deferred, so it does one query, bounded by the
-response budget — a slow database gives no choices rather than a dead interaction).
-Whatever is typed without picking is resolved by the core (document, #id, then name).
+`<cliente>` is free text with autocomplete (`handlers.options`); whatever is typed without picking is
+resolved by the core (document, #id, then name), and several matches become a Select of clients.
 """
 
 from __future__ import annotations
 
-import logging
-
 import discord
 from discord import app_commands
 
-from bot.discord import flows
 from bot.discord.actor import actor_of
-from bot.discord.escape import clip
-from bot.discord.form_flow import open_form, service_of
+from bot.discord.escape import md
 from bot.discord.form_target import FormTarget
-from bot.discord.replies import TooSlow, before_deadline, send
+from bot.discord.handlers import ops
+from bot.discord.handlers.context import service_of
+from bot.discord.handlers.forms import open_form
+from bot.discord.handlers.listing import list_command
+from bot.discord.handlers.options import deleted_clients, live_clients
+from bot.discord.replies import Reply, answer, send
 from bot.discord.translator import CLIENT_OPTION, DELETED_OPTION, GROUP_DESCRIPTION, TEXT_OPTION
-from commands.errors import CoreError
-from commands.presenter import choice_label
-from commands.router import COMMANDS
+from bot.discord.ui.base import view_of
+from bot.discord.ui.client_picker import PickClient
+from commands.errors import Ambiguous
+from commands.router import COMMANDS, help_lines
+from commands.views import ClientCard
 
-log = logging.getLogger(__name__)
 DESCRIPTIONS = {spec.name: spec.description for spec in COMMANDS}
-CHOICES_MAX = 25
 
 
-async def _suggest(interaction: discord.Interaction, current: str, *, deleted: bool) -> list[app_commands.Choice[str]]:
-    lookup = service_of(interaction).suggest(actor_of(interaction), current, limit=CHOICES_MAX, deleted=deleted)
+async def _resolve(interaction: discord.Interaction, text: str, action: str) -> ClientCard | Reply:
+    """The card `text` names, or a Select of the candidates when several match."""
     try:
-        found = await before_deadline(interaction, lookup)
-    except (CoreError, TooSlow):
-        return []  # e.g. Forbidden or a slow database: no choices, the command itself explains
-    return [app_commands.Choice(name=clip(choice_label(s), 100), value=s.ref) for s in found[:CHOICES_MAX]]
+        return await service_of(interaction).find(actor_of(interaction), text, deleted=action == "restaurar")
+    except Ambiguous as exc:
+        return Reply(content=exc.render(md), view=view_of(PickClient(action, exc.choices)))
 
 
-async def live_clients(interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
-    return await _suggest(interaction, current, deleted=False)
+async def command(interaction: discord.Interaction, action: str, text: str) -> None:
+    """`/clientes ver|editar|eliminar|restaurar|canales <cliente>`."""
+
+    async def work() -> Reply:
+        found = await _resolve(interaction, text, action)
+        return found if isinstance(found, Reply) else await ops.for_action(interaction, action, found)
+
+    await answer(interaction, work())
 
 
-async def deleted_clients(interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
-    return await _suggest(interaction, current, deleted=True)
+def help_reply() -> Reply:
+    lines = "\n".join(f"• `{line.split(' — ')[0]}` — {line.split(' — ', 1)[1]}" for line in help_lines()[:-1])
+    return Reply(content=f"**/clientes** — registro de clientes\n{lines}\n{help_lines()[-1]}")
 
 
 @app_commands.guild_only()
@@ -56,38 +61,38 @@ class ClientesGroup(app_commands.Group, name="clientes", description=GROUP_DESCR
     @app_commands.command(name="lista", description=DESCRIPTIONS["lista"])
     @app_commands.describe(texto=TEXT_OPTION)
     async def lista(self, interaction: discord.Interaction, texto: app_commands.Range[str, 0, 100] = "") -> None:
-        await flows.list_command(interaction, texto)
+        await list_command(interaction, texto)
 
     @app_commands.command(name="ver", description=DESCRIPTIONS["ver"])
     @app_commands.describe(cliente=CLIENT_OPTION)
     @app_commands.autocomplete(cliente=live_clients)
     async def ver(self, interaction: discord.Interaction, cliente: str) -> None:
-        await flows.command(interaction, "ver", cliente)
+        await command(interaction, "ver", cliente)
 
     @app_commands.command(name="editar", description=DESCRIPTIONS["editar"])
     @app_commands.describe(cliente=CLIENT_OPTION)
     @app_commands.autocomplete(cliente=live_clients)
     async def editar(self, interaction: discord.Interaction, cliente: str) -> None:
-        await flows.command(interaction, "editar", cliente)
+        await command(interaction, "editar", cliente)
 
     @app_commands.command(name="eliminar", description=DESCRIPTIONS["eliminar"])
     @app_commands.describe(cliente=CLIENT_OPTION)
     @app_commands.autocomplete(cliente=live_clients)
     async def eliminar(self, interaction: discord.Interaction, cliente: str) -> None:
-        await flows.command(interaction, "eliminar", cliente)
+        await command(interaction, "eliminar", cliente)
 
     @app_commands.command(name="restaurar", description=DESCRIPTIONS["restaurar"])
     @app_commands.describe(cliente=DELETED_OPTION)
     @app_commands.autocomplete(cliente=deleted_clients)
     async def restaurar(self, interaction: discord.Interaction, cliente: str) -> None:
-        await flows.command(interaction, "restaurar", cliente)
+        await command(interaction, "restaurar", cliente)
 
     @app_commands.command(name="canales", description=DESCRIPTIONS["canales"])
     @app_commands.describe(cliente=CLIENT_OPTION)
     @app_commands.autocomplete(cliente=live_clients)
     async def canales(self, interaction: discord.Interaction, cliente: str) -> None:
-        await flows.command(interaction, "canales", cliente)
+        await command(interaction, "canales", cliente)
 
     @app_commands.command(name="ayuda", description=DESCRIPTIONS["ayuda"])
     async def ayuda(self, interaction: discord.Interaction) -> None:
-        await send(interaction, flows.help_reply())
+        await send(interaction, help_reply())
