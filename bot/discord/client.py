@@ -15,6 +15,7 @@ template of ours matches. Clicks reach their handler through `routes` (`handlers
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 import discord
 from discord import app_commands
@@ -23,7 +24,7 @@ from bot.discord import guild_gate
 from bot.discord.escape import NO_MENTIONS
 from bot.discord.handlers import ROUTES, ClientesGroup
 from bot.discord.replies import DEFAULT_BUDGET, report_unexpected
-from bot.discord.translator import Traductor
+from bot.discord.translator import EnglishTranslator
 from bot.discord.ui import DYNAMIC_ITEMS
 from bot.runtime import Core
 
@@ -63,9 +64,9 @@ GLOBAL_WARNING = (
 class ClientesBot(discord.Client):
     """`response_budget`: seconds of work allowed before a reply is deferred (Discord allows 3)."""
 
-    def __init__(self, core: Core, *, response_budget: float = DEFAULT_BUDGET, **options: object) -> None:
+    def __init__(self, core: Core, *, response_budget: float = DEFAULT_BUDGET, **options: Any) -> None:
         options.setdefault("max_ratelimit_timeout", RATELIMIT_WAIT_MAX)
-        super().__init__(intents=intents(), allowed_mentions=NO_MENTIONS, **options)  # type: ignore[arg-type]
+        super().__init__(intents=intents(), allowed_mentions=NO_MENTIONS, **options)
         self.core = core
         self.response_budget = response_budget
         self.routes = ROUTES
@@ -83,7 +84,7 @@ class ClientesBot(discord.Client):
 
     async def setup_hook(self) -> None:
         self.add_dynamic_items(*DYNAMIC_ITEMS)
-        await self.tree.set_translator(Traductor())
+        await self.tree.set_translator(EnglishTranslator())
         await self.sync_commands()
 
     async def sync_commands(self) -> None:

@@ -27,12 +27,15 @@ import asyncio
 import logging
 import re
 from collections.abc import Callable, Collection
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 import discord
 
 from bot.discord.escape import NO_MENTIONS
 from bot.discord.replies import STALE
+
+if TYPE_CHECKING:
+    from discord.types.interactions import Interaction as InteractionPayload
 
 log = logging.getLogger(__name__)
 
@@ -88,7 +91,7 @@ def _bare(data: dict[str, Any], state: Any) -> discord.Interaction | None:
             "application_id": int(data.get("application_id") or state.application_id or 0),
             "attachment_size_limit": 0,
         }
-        return discord.Interaction(data=envelope, state=state)  # type: ignore[arg-type]
+        return discord.Interaction(data=cast("InteractionPayload", envelope), state=state)
     except (KeyError, TypeError, ValueError):
         return None
 
@@ -146,7 +149,7 @@ def install(client: discord.Client) -> None:
     state: Any = client._connection  # private discord.py state: see the module docstring
     parsers: dict[str, Callable[[dict[str, Any]], None]] = state.parsers
     original = parsers["INTERACTION_CREATE"]
-    if getattr(original, "__clientes_gate__", False):
+    if isinstance(original, WrappedParser):
         return
     pending: set[asyncio.Task[None]] = set()
 
@@ -172,7 +175,7 @@ def install(client: discord.Client) -> None:
                 text = MALFORMED
         interaction: discord.Interaction[Any] | None
         try:
-            interaction = discord.Interaction(data=data, state=state)  # type: ignore[arg-type]
+            interaction = discord.Interaction(data=cast("InteractionPayload", data), state=state)
         except Exception:
             interaction = _bare(data, state) if isinstance(data, dict) else None
         if interaction is None:
@@ -183,5 +186,14 @@ def install(client: discord.Client) -> None:
         task.add_done_callback(pending.discard)
         client.dispatch("interaction", interaction)
 
-    gated.__clientes_gate__ = True  # type: ignore[attr-defined]
-    parsers["INTERACTION_CREATE"] = gated
+    parsers["INTERACTION_CREATE"] = WrappedParser(gated)
+
+
+class WrappedParser:
+    """The wrapped parser, recognisable so `install` never wraps twice."""
+
+    def __init__(self, parser: Callable[[dict[str, Any]], None]) -> None:
+        self.parser = parser
+
+    def __call__(self, data: dict[str, Any]) -> None:
+        self.parser(data)

@@ -38,7 +38,9 @@ CATALOG_EN: dict[str, str] = {
 }
 
 
-class Traductor(app_commands.Translator):
+class EnglishTranslator(app_commands.Translator):
+    """Discord asks for each string and locale; only English gets one (Spanish is the base text)."""
+
     async def translate(
         self,
         string: app_commands.locale_str,
