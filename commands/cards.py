@@ -5,11 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from commands.access import Actor
-from commands.forms import doc_type_short
+from commands.forms import CHANNEL_FIELDS, doc_type_short
 from commands.views import AddressView, ChannelStatus, ClientCard, ClientSummary, ServerView
 from storage.models import Client, OutboxJob, as_utc
-
-CHANNEL_FIELDS = {"slack": "slack_channel", "discord": "discord_channel"}
 
 
 def _stamp(value: object) -> str:

@@ -102,7 +102,7 @@ async def test_duplicate_document_names_existing_client(service: ClientService, 
     first = await make(service, ana)
     with pytest.raises(FieldErrors) as caught:
         await make(service, ana, client={"name": "Otro"})
-    assert caught.value.by_field()["doc_number"] == (
+    assert caught.value.by_path()["client.doc_number"] == (
         f"Número: ya existe un cliente con RUC 20100070970: «Supermercados Peruanos S.A.» (#{first.id})."
     )
 
@@ -345,7 +345,7 @@ async def test_racing_edits_to_the_same_document_get_a_field_error(service: Clie
     )
     errors = [r for r in results if isinstance(r, BaseException)]
     assert len(errors) == 1 and isinstance(errors[0], FieldErrors), results
-    assert "doc_number" in errors[0].by_field()
+    assert "client.doc_number" in errors[0].by_path()
 
 
 async def test_a_draft_id_of_another_user_starts_a_new_draft(service: ClientService, ana: Actor, bruno: Actor) -> None:
