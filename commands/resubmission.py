@@ -7,11 +7,12 @@ It is the same save when the current version is exactly one more than the form's
 user, and either
 
 - the change recorded the same submission stamp (the adapter's `submission_key` plus the values
-  typed: this also covers adding an address or server, and a typed password), or
+  typed: this also covers adding an address or server), or
 - with no key, the stored values of the section already equal the submission (cleaned by the core's
   own ``validate_section``, so phones and document numbers compare as stored).
 
-The stamp is a digest: what was typed is never stored by it, and a password only counts as "typed".
+A submission that types a password is never recognised (the Conflict stays, which is safe): its
+stamp would have to digest the password, and equality with the stored, encrypted one cannot be shown.
 """
 
 from __future__ import annotations
@@ -32,10 +33,12 @@ PASSWORD = "password"
 STAMP = "submission"  # the key of the stamp in the audit entry's changes
 
 
-def stamp(submission_key: str, raw: Mapping[str, Any]) -> str:
-    """The same submission (key and values) gives the same stamp; another value, another stamp."""
-    values = {k: (bool(v) if k == PASSWORD else v) for k, v in raw.items()}
-    text = json.dumps([submission_key, values], sort_keys=True, ensure_ascii=False, default=str)
+def stamp(submission_key: str, raw: Mapping[str, Any]) -> str | None:
+    """The same submission (key and values) gives the same stamp; another value, another stamp.
+    None when a password is typed."""
+    if raw.get(PASSWORD):
+        return None
+    text = json.dumps([submission_key, dict(raw)], sort_keys=True, ensure_ascii=False, default=str)
     return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 

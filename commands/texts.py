@@ -47,6 +47,7 @@ class Texts:
     restored: Callable[[str], str]  # name
     delete_client_title: str
     delete_client_question: Callable[[str, str], str]  # name, document
+    delete_client_dialog: Callable[[str], str]  # name: the platform's own "are you sure?" after the question
     delete_item_question: Callable[[str, str, str], str]  # item title, name, document
     nothing_deleted: str
     main_address_changed: str
@@ -121,6 +122,7 @@ ES = Texts(
     restored=lambda name: f"Cliente «{name}» restaurado.",
     delete_client_title="¿Eliminar cliente?",
     delete_client_question=lambda name, document: f"¿Eliminar a «{name}» ({document})? Podrá deshacerlo.",
+    delete_client_dialog=lambda name: f"Se eliminará «{name}». Podrá deshacerlo.",
     delete_item_question=lambda item, name, document: (
         f"¿Eliminar {item} de «{name}» ({document})? Esta acción no se puede deshacer."
     ),

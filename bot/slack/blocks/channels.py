@@ -7,17 +7,17 @@ import dataclasses
 
 from bot.slack import ids
 from bot.slack.blocks.card import card_blocks, fallback_text
-from bot.slack.blocks.common import Block, context, section
+from bot.slack.blocks.kit import Block, context, section
 from bot.slack.escape import mrkdwn
+from commands.texts import texts
 from commands.views import ClientCard
 
-PLATFORM_LABELS = {"slack": "Slack", "discord": "Discord"}
 TOPIC_MAX = 250  # Slack's limit for conversations.setTopic
 
 
 def topic(card: ClientCard) -> str:
     """The topic of a channel the bot created: "Cliente: Supermercados Peruanos S.A. · RUC 20100070970"."""
-    text = f"Cliente: {card.name} · {card.document}"
+    text = texts().channel_topic(card.name, card.document)
     return text if len(text) <= TOPIC_MAX else text[: TOPIC_MAX - 1] + "…"
 
 
@@ -67,7 +67,7 @@ def channels_note(card: ClientCard) -> str:
     (``ChannelStatus.when``): "en unos segundos" only when a worker is there to do it.
     """
     if not card.channels:
-        return "Este cliente no tiene canal de Slack ni de Discord; agréguelos con Editar → Datos Servidor."
+        return texts().no_channels(card.name)
     parts = []
     for status in card.channels:
         text = status.text
@@ -75,5 +75,5 @@ def channels_note(card: ClientCard) -> str:
             text = f"{text} — {status.when}"
         if status.state == "pendiente" and status.detail:
             text = f"{text} — último intento: {status.detail}"
-        parts.append(f"{PLATFORM_LABELS.get(status.platform, status.platform)} {text}")
+        parts.append(f"{texts().platform(status.platform)} {text}")
     return "Canales: " + " · ".join(parts) + "."

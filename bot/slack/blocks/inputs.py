@@ -12,8 +12,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from bot.slack import ids
-from bot.slack.blocks.common import Block, option, plain
-from bot.slack.state import block_id
+from bot.slack.blocks.kit import Block, option, plain
+from bot.slack.view_values import block_id
 from commands import countries, ubigeo
 from commands.forms import Field, Kind, Section, shows_hint
 
