@@ -572,8 +572,8 @@ class ClientService:
                 return await self._card(session, client)
             for key, value in values.items():
                 setattr(address, key, value)
-            changes = {"address_id": address_id, **changes}
-            return await self._saved(session, client, actor, "edit_address", changes, stamp)
+            audited: dict[str, Any] = {"address_id": address_id, **changes}
+            return await self._saved(session, client, actor, "edit_address", audited, stamp)
 
     async def set_main_address(
         self, actor: Actor, client_id: int, address_id: int, expected_version: int | None
