@@ -20,6 +20,7 @@ class Texts:
     form_expired: str
     section_gone: str
     item_gone: str  # a card's address or server that someone removed meanwhile
+    card_section_gone: str  # a card button naming a section that no longer exists
     stale_action: str
     too_slow: Callable[[str], str]  # platform
     saved_unsent: Callable[[str], str]  # platform: the change committed, the platform refused the reply
@@ -61,6 +62,9 @@ class Texts:
     no_channels: Callable[[str], str]  # name
     no_channel_for: Callable[[str, str], str]  # name, "slack ni de discord"
     channel_topic: Callable[[str, str], str]  # name, document
+    channel_welcome: Callable[[str, str], str]  # name, document: above the card in the client's channel
+    channel_linked: Callable[[str], str]  # name
+    channel_announced: Callable[[str, str, bool, str], str]  # name, document, created, channel mention
 
     def platform(self, platform: str) -> str:
         return self.platform_names.get(platform, platform)
@@ -72,9 +76,10 @@ ES = Texts(
         "La base de datos no está disponible en este momento (bloqueada o inaccesible). "
         "No se guardó nada; intente de nuevo en unos segundos."
     ),
-    form_expired="El formulario caducó (24 h) o ya fue enviado. Empiece de nuevo.",
+    form_expired="El formulario caducó o ya fue enviado; ábralo de nuevo.",
     section_gone="Esa sección del formulario no existe; abra el formulario de nuevo.",
     item_gone="Esa dirección o servidor ya no está en la ficha; esta es la ficha actual.",
+    card_section_gone="Esa sección ya no existe; abra la ficha de nuevo.",
     stale_action=(
         "Esta acción ya no es válida (el botón o la opción no corresponde a nada actual). "
         "Abra la ficha de nuevo con /clientes ver."
@@ -141,6 +146,11 @@ ES = Texts(
     no_channels=lambda name: f"«{name}» no tiene canal de Slack ni de Discord (se indican en «Datos Servidor»).",
     no_channel_for=lambda name, platforms: f"El cliente «{name}» no tiene canal de {platforms}.",
     channel_topic=lambda name, document: f"Cliente: {name} · {document}",
+    channel_welcome=lambda name, document: f"Canal del cliente {name} ({document}). Esta es su ficha:",
+    channel_linked=lambda name: f"Este canal quedó vinculado al cliente {name}.",
+    channel_announced=lambda name, document, created, channel: (
+        f"Nuevo cliente: {name} ({document}) · {'canal nuevo' if created else 'canal vinculado'} {channel}"
+    ),
 )
 
 CATALOGUES: dict[str, Texts] = {"es": ES}

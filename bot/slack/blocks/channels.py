@@ -35,7 +35,7 @@ def as_ready(card: ClientCard, channel_id: str) -> ClientCard:
 
 def onboarding_message(card: ClientCard) -> tuple[str, list[Block]]:
     """The card everyone in the client's channel sees: no buttons, no servers (host, IP, user)."""
-    lead = [section(mrkdwn(f"Canal del cliente *{card.name}*. Esta es su ficha:"))]
+    lead = [section(texts().channel_welcome(f"*{mrkdwn(card.name)}*", mrkdwn(card.document)))]
     blocks = card_blocks(card, with_buttons=False, public=True, lead=lead)
     blocks.append(context(mrkdwn(f"Ficha completa (con servidores): {ids.COMMAND} ver #{card.id}")))
     return fallback_text(card), blocks
@@ -43,7 +43,7 @@ def onboarding_message(card: ClientCard) -> tuple[str, list[Block]]:
 
 def linked_note(card: ClientCard) -> tuple[str, list[Block]]:
     """What a linked channel shared outside the workspace gets instead of the card: only the name."""
-    text = mrkdwn(f"Este canal quedó vinculado al cliente {card.name}.")
+    text = mrkdwn(texts().channel_linked(card.name))
     note = context(
         mrkdwn(
             f"La ficha no se publica en un canal compartido fuera del espacio de trabajo: {ids.COMMAND} ver #{card.id}"
@@ -54,8 +54,8 @@ def linked_note(card: ClientCard) -> tuple[str, list[Block]]:
 
 def announcement(card: ClientCard, channel_id: str, *, created: bool) -> tuple[str, list[Block]]:
     """A short line for the onboarding channel, linking the client's channel (``<#C…>``)."""
-    what = "canal nuevo" if created else "canal vinculado"
-    text = f"Nuevo cliente: *{mrkdwn(card.name)}* ({mrkdwn(card.document)}) · {what} <#{mrkdwn(channel_id)}>"
+    name, document = f"*{mrkdwn(card.name)}*", mrkdwn(card.document)
+    text = texts().channel_announced(name, document, created, f"<#{mrkdwn(channel_id)}>")
     return text, [section(text)]
 
 
