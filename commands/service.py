@@ -48,7 +48,7 @@ from commands.views import ClientCard, ClientPage, ClientSummary, Notice
 from storage import repository
 from storage.crypto import SecretBox
 from storage.db import Database
-from storage.models import Address, AuditEntry, Client, FormDraft, OutboxJob, Server, as_utc, utcnow
+from storage.models import Address, AuditEntry, Client, OutboxJob, Server, as_utc, utcnow
 from storage.textfold import fold
 
 log = logging.getLogger(__name__)
@@ -82,6 +82,8 @@ class ClientService:
         # Called after a commit that queued platform work (the outbox worker's `notify`).
         self.on_outbox: Callable[[], None] | None = None
         self.drafts = Drafts(self._tx, box)
+        # Half-filled forms are the service's too: its transaction, its secret box, its adapters.
+        self.save_draft, self.load_draft, self.discard_draft = self.drafts.save, self.drafts.load, self.drafts.discard
 
     # ----------------------------------------------------------------- plumbing
     @asynccontextmanager
@@ -202,28 +204,6 @@ class ClientService:
         if existing is not None and existing.id != exclude_id:
             document = f"{doc_type_short(doc_type)} {doc_number}"
             raise _document_error(texts().document_taken(document, existing.name, existing.id))
-
-    # ----------------------------------------------------------------- drafts
-    async def save_draft(
-        self,
-        actor: Actor,
-        kind: str,
-        data: Mapping[str, Any],
-        *,
-        draft_id: str | None = None,
-        client_id: int | None = None,
-        client_version: int | None = None,
-    ) -> str:
-        """See `Drafts.save`."""
-        return await self.drafts.save(
-            actor, kind, data, draft_id=draft_id, client_id=client_id, client_version=client_version
-        )
-
-    async def load_draft(self, actor: Actor, draft_id: str) -> FormDraft:
-        return await self.drafts.load(actor, draft_id)
-
-    async def discard_draft(self, draft_id: str) -> None:
-        await self.drafts.discard(draft_id)
 
     # ----------------------------------------------------------------- create
     async def create(
@@ -503,10 +483,9 @@ class ClientService:
                 return await self._card(session, client)
             for key, (_old, new) in changes.items():
                 setattr(client, key, new)
-            if "slack_channel" in changes:
-                client.slack_channel_id = None
-            if "discord_channel" in changes:
-                client.discord_channel_id = None
+            for field in CHANNEL_FIELDS.values():
+                if field in changes:  # a renamed channel is another channel: provisioned anew
+                    setattr(client, f"{field}_id", None)
             self._enqueue_channels(session, client, {k: v[1] for k, v in changes.items()})
             return await self._saved(session, client, actor, f"edit_{section}", changes, stamp)
 
