@@ -30,7 +30,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, or_, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
-from commands import cards
+from commands import card_views
 from commands.channels import (
     ChannelMessenger,
     ChannelProvisioner,
@@ -385,7 +385,9 @@ class OutboxWorker:
         if getattr(client, field) != name:
             return "superseded"  # the client names another channel now; that job does the work
         steps = self._steps(job, claim, "")
-        request = ProvisionRequest(job.platform, name, cards.card(client), steps.progress, steps.save, steps.intents)
+        request = ProvisionRequest(
+            job.platform, name, card_views.card(client), steps.progress, steps.save, steps.intents
+        )
         provisioner = self.provisioners[job.platform]
 
         async def provision() -> None:

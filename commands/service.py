@@ -19,7 +19,7 @@ from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.exc import StaleDataError
 
-from commands import cards, outbox, resubmission
+from commands import card_views, outbox, resubmission
 from commands.access import AccessPolicy, Actor, Permission
 from commands.drafts import Drafts
 from commands.errors import (
@@ -121,7 +121,7 @@ class ClientService:
         jobs: list[OutboxJob] = []
         if any(getattr(client, field) and not getattr(client, f"{field}_id") for field in CHANNEL_FIELDS.values()):
             jobs = list(await repository.channel_jobs(session, client.id, outbox.PROVISION, limit=20))
-        card = cards.card(client, jobs)
+        card = card_views.card(client, jobs)
         if not jobs:
             return card
         live, now = self.live_platforms(), utcnow()
@@ -143,7 +143,7 @@ class ClientService:
 
     async def _check_version(self, client: Client, expected: int | None) -> None:
         if expected is not None and client.version != expected:
-            raise Conflict(cards.card(client))
+            raise Conflict(card_views.card(client))
 
     @staticmethod
     def _audit(
@@ -181,7 +181,7 @@ class ClientService:
                 current = await repository.get_client(fresh, client_id, deleted=None)
             if current is None:
                 raise NotFound(texts().no_client(client_id, False)) from None
-            raise Conflict(cards.card(current)) from None
+            raise Conflict(card_views.card(current)) from None
 
     @staticmethod
     def _enqueue_channels(session: AsyncSession, client: Client, changed: Mapping[str, Any]) -> None:
@@ -313,7 +313,7 @@ class ClientService:
             if len(by_doc) == 1:
                 return await self._card(session, by_doc[0])
             if len(by_doc) > 1:
-                raise Ambiguous(typed, [cards.summary(c, actor) for c in by_doc[:CHOICES_LIMIT]])
+                raise Ambiguous(typed, [card_views.summary(c, actor) for c in by_doc[:CHOICES_LIMIT]])
             id_text = compact[1:] if compact.startswith("#") else compact
             if _ID_TEXT.fullmatch(id_text):
                 row = await repository.get_client(session, int(id_text), deleted=deleted)
@@ -325,7 +325,7 @@ class ClientService:
                 return await self._card(session, (exact or list(found))[0])
             if not found:
                 raise NotFound(texts().no_match(typed, deleted))
-            raise Ambiguous(typed, [cards.summary(c, actor) for c in found[:CHOICES_LIMIT]])
+            raise Ambiguous(typed, [card_views.summary(c, actor) for c in found[:CHOICES_LIMIT]])
 
     async def by_origin(self, actor: Actor, origin_key: str) -> ClientCard | None:
         """The client a submission (or an imported record) already created, if any."""
@@ -354,7 +354,7 @@ class ClientService:
                 by_id = await repository.get_client(session, int(typed), deleted=deleted)
                 if by_id is not None:
                     rows = [by_id, *rows][:limit]
-            return [cards.summary(c, actor) for c in rows]
+            return [card_views.summary(c, actor) for c in rows]
 
     async def list_page(
         self, actor: Actor, query: str = "", cursor: str | None = None, page_size: int = PAGE_SIZE
@@ -371,7 +371,7 @@ class ClientService:
         query = " ".join((query or "").split())[:100]
         async with self._tx() as session:
             result = await repository.page(session, query, size=page_size, older_than=older_than, newer_than=newer_than)
-            rows = tuple(cards.summary(c, actor) for c in result.rows)
+            rows = tuple(card_views.summary(c, actor) for c in result.rows)
         return ClientPage(
             rows=rows,
             query=query,
@@ -738,7 +738,7 @@ class ClientService:
         after = 0
         while True:
             async with self._tx() as session:
-                rows = [cards.card(c) for c in await repository.live_after(session, after, limit=batch)]
+                rows = [card_views.card(c) for c in await repository.live_after(session, after, limit=batch)]
             for card in rows:
                 yield card
             if len(rows) < batch:

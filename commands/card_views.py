@@ -1,4 +1,4 @@
-"""Turns stored rows into the neutral views adapters render."""
+"""Builds the neutral views adapters render (card, list row, channel states) from stored rows."""
 
 from __future__ import annotations
 
