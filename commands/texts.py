@@ -64,6 +64,8 @@ class Texts:
     channel_topic: Callable[[str, str], str]  # name, document
     channel_welcome: Callable[[str, str], str]  # name, document: above the card in the client's channel
     channel_linked: Callable[[str], str]  # name
+    client_user: Callable[[str], str]  # the mention of the client's Discord user
+    client_user_missing: Callable[[str], str]  # the Discord user as typed
     channel_announced: Callable[[str, str, bool, str], str]  # name, document, created, channel mention
 
     def platform(self, platform: str) -> str:
@@ -148,6 +150,10 @@ ES = Texts(
     channel_topic=lambda name, document: f"Cliente: {name} · {document}",
     channel_welcome=lambda name, document: f"Canal del cliente {name} ({document}). Esta es su ficha:",
     channel_linked=lambda name: f"Este canal quedó vinculado al cliente {name}.",
+    client_user=lambda mention: f"Usuario de Discord del cliente: {mention}.",
+    client_user_missing=lambda typed: (
+        f"No se encontró al usuario de Discord «{typed}» en el servidor: agréguelo al canal a mano cuando se una."
+    ),
     channel_announced=lambda name, document, created, channel: (
         f"Nuevo cliente: {name} ({document}) · {'canal nuevo' if created else 'canal vinculado'} {channel}"
     ),
