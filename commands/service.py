@@ -233,6 +233,10 @@ class ClientService:
                     done = await repository.by_origin(session, origin_key)
                     if done is not None:
                         return await self._card(session, done)
+                if origin_key:  # the same submission, committed since the check above (a concurrent delivery)
+                    same = await repository.live_by_document(session, values["doc_type"], values["doc_number"])
+                    if same is not None and same.origin_key == origin_key:
+                        return await self._card(session, same)
                 await self._refuse_duplicate(session, values["doc_type"], values["doc_number"])
                 row = Client(**values, created_by=actor.ref, updated_by=actor.ref, origin_key=origin_key)
                 row.search_text = repository.search_text_of(row)
