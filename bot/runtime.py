@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.config import Settings
+from commands import texts
 from commands.access import AccessPolicy
 from commands.service import ClientService
 from storage import keycheck, migrate
@@ -135,6 +136,7 @@ async def build_core(settings: Settings, *, upgrade: bool = True, check_keys: bo
     """The core; with `check_keys`, only once the keys are shown to open what is already stored."""
     keys = configured_keys(settings)
     box = SecretBox(keys) if keys else None  # a malformed key is refused before the database is touched
+    texts.select(settings.bot_locale)  # the catalogue every sentence of every adapter comes from
     db = Database(settings.database_url)
     try:
         if upgrade:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from commands.errors import Forbidden
+from commands.texts import texts
 
 # The operator's own terminal, and the HTTP API (whose bearer token is the authorisation).
 TRUSTED_PLATFORMS = frozenset({"console", "api"})
@@ -42,15 +43,14 @@ class Actor:
         return self.groups | {self.user_id}
 
 
-_DENIED = {
-    Permission.VIEW: "No tiene permiso para ver clientes.",
-    Permission.EDIT: "No tiene permiso para crear ni editar clientes.",
-    Permission.DELETE: "No tiene permiso para eliminar ni restaurar clientes.",
-    Permission.REVEAL: (
-        "No tiene permiso para ver contraseñas de servidores: un administrador debe incluirlo en "
-        "CLIENTES_SECRET_VIEWERS (o CLIENTES_ADMINS)."
-    ),
-}
+def _denied(permission: Permission) -> str:
+    words = texts()
+    return {
+        Permission.VIEW: words.forbidden_view,
+        Permission.EDIT: words.forbidden_edit,
+        Permission.DELETE: words.forbidden_delete,
+        Permission.REVEAL: words.forbidden_reveal,
+    }[permission]
 
 
 @dataclass(frozen=True)
@@ -79,4 +79,4 @@ class AccessPolicy:
 
     def require(self, actor: Actor, permission: Permission) -> None:
         if not self.allows(actor, permission):
-            raise Forbidden(_DENIED[permission])
+            raise Forbidden(_denied(permission))

@@ -43,10 +43,6 @@ def _index() -> dict[str, str]:
     return index
 
 
-def all_countries() -> tuple[Country, ...]:
-    return _countries()
-
-
 def resolve(text: str) -> str | None:
     """ISO alpha-2 from a code ('PE', 'PER') or a Spanish or English name ('perú', 'Germany')."""
     return _index().get(fold(text))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from contextlib import AbstractAsyncContextManager
 from datetime import timedelta
 from typing import Any
@@ -34,15 +34,14 @@ def _valid_id(draft_id: object) -> bool:
     return isinstance(draft_id, str) and _DRAFT_ID.fullmatch(draft_id) is not None
 
 
-class FormDrafts:
-    """Mixed into `ClientService`, which provides the transaction and the secret box."""
+class Drafts:
+    """The service's drafts: its transaction (`tx`, outages in Spanish) and its secret box."""
 
-    box: SecretBox
+    def __init__(self, tx: Callable[[], AbstractAsyncContextManager[AsyncSession]], box: SecretBox) -> None:
+        self._tx = tx
+        self.box = box
 
-    def _tx(self) -> AbstractAsyncContextManager[AsyncSession]:  # provided by ClientService
-        raise NotImplementedError
-
-    async def save_draft(
+    async def save(
         self,
         actor: Actor,
         kind: str,
@@ -90,7 +89,7 @@ class FormDrafts:
         plain["password"] = open_secret(self.box, token) if token else None
         return plain
 
-    async def load_draft(self, actor: Actor, draft_id: str) -> FormDraft:
+    async def load(self, actor: Actor, draft_id: str) -> FormDraft:
         if not _valid_id(draft_id):
             raise DraftExpired()
         async with self._tx() as session:
@@ -105,7 +104,7 @@ class FormDrafts:
             session.expunge(draft)
             return draft
 
-    async def discard_draft(self, draft_id: str) -> None:
+    async def discard(self, draft_id: str) -> None:
         if not _valid_id(draft_id):
             return
         async with self._tx() as session:

@@ -6,6 +6,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from commands.texts import texts
+
 if TYPE_CHECKING:
     from commands.views import ClientCard, ClientSummary
 
@@ -52,13 +54,6 @@ class FieldErrors(CoreError):
         self.errors = list(errors)
         super().__init__("\n".join(error.text for error in self.errors))
 
-    def by_field(self) -> dict[str, str]:
-        """Field key -> full message, for single-section forms (first error per field)."""
-        out: dict[str, str] = {}
-        for error in self.errors:
-            out.setdefault(error.field, error.text)
-        return out
-
     def by_path(self) -> dict[str, str]:
         out: dict[str, str] = {}
         for error in self.errors:
@@ -80,7 +75,7 @@ class Ambiguous(CoreError):
     def __init__(self, query: str, choices: list[ClientSummary]) -> None:
         self.query = query
         self.choices = choices
-        super().__init__(f"Varios clientes coinciden con «{query}»: elija uno.")
+        super().__init__(texts().ambiguous(query))
 
 
 class Conflict(CoreError):
@@ -88,23 +83,16 @@ class Conflict(CoreError):
 
     def __init__(self, current: ClientCard) -> None:
         self.current = current
-        super().__init__(
-            f"El cliente «{current.name}» fue modificado por otra persona mientras editaba "
-            "(versión actual "
-            f"{current.version}). No se guardó nada: revise los valores actuales y vuelva a intentarlo."
-        )
+        super().__init__(texts().conflict(current.name, current.version))
 
 
 class StorageUnavailable(CoreError):
     """The database is locked or unreachable; retrying later is the user's only move."""
 
     def __init__(self) -> None:
-        super().__init__(
-            "La base de datos no está disponible en este momento (bloqueada o inaccesible). "
-            "No se guardó nada; intente de nuevo en unos segundos."
-        )
+        super().__init__(texts().storage_unavailable)
 
 
 class DraftExpired(CoreError):
     def __init__(self) -> None:
-        super().__init__("El formulario caducó (24 h) o ya fue enviado. Empiece de nuevo.")
+        super().__init__(texts().form_expired)

@@ -160,6 +160,15 @@ SECTIONS: tuple[Section, ...] = (CLIENT, ADDRESS, CONTACT, INTEGRATIONS, SERVER)
 SECTION_BY_KEY = {section.key: section for section in SECTIONS}
 # Sections stored on the client row itself (edited with one form each).
 CLIENT_ROW_SECTIONS = ("client", "contact", "integrations")
+# The Datos Servidor field that names each platform's channel: the one map of platform <-> field.
+CHANNEL_FIELDS: dict[str, str] = {"slack": "slack_channel", "discord": "discord_channel"}
+PLATFORM_OF_FIELD: dict[str, str] = {field: platform for platform, field in CHANNEL_FIELDS.items()}
+PLATFORMS: tuple[str, ...] = tuple(CHANNEL_FIELDS)
+
+
+def shows_hint(spec: Field, *, editing: bool) -> bool:
+    """A field's hint is shown, except Contraseña's ("déjela en blanco…") on a form that adds."""
+    return spec.hint is not None and (spec.kind != Kind.PASSWORD or editing)
 
 
 def doc_type_short(value: str) -> str:

@@ -30,7 +30,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, or_, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
-from commands import cards
+from commands import card_views
 from commands.channels import (
     ChannelMessenger,
     ChannelProvisioner,
@@ -41,6 +41,8 @@ from commands.channels import (
     RetryLater,
     WaitForChannel,
 )
+from commands.forms import CHANNEL_FIELDS
+from commands.texts import texts
 from storage.db import Database
 from storage.models import Client, OutboxJob, as_utc, utcnow
 
@@ -60,9 +62,6 @@ class Claim:
 
     job_id: int
     attempts: int
-
-
-_CHANNEL_FIELD = {"slack": "slack_channel", "discord": "discord_channel"}
 
 
 def new_worker_id() -> str:
@@ -95,9 +94,6 @@ def owner_gone(owner: str | None) -> bool:
     return bool(parsed and me and parsed[0] == me[0] and parsed[1] != me[1] and process_gone(parsed[1]))
 
 
-PLATFORM_NAMES = {"slack": "Slack", "discord": "Discord"}
-
-
 def next_step(job: OutboxJob | None, live: Collection[str], now: datetime | None = None) -> str | None:
     """When the channel's job will next be worked on, in Spanish, promising only what will happen.
 
@@ -111,7 +107,7 @@ def next_step(job: OutboxJob | None, live: Collection[str], now: datetime | None
     soon = (
         "se intentará en unos segundos"
         if job.platform in live
-        else f"se intentará en cuanto el bot esté conectado a {PLATFORM_NAMES.get(job.platform, job.platform)}"
+        else f"se intentará en cuanto el bot esté conectado a {texts().platform(job.platform)}"
     )
     if job.status == "running":
         if due > now and not owner_gone(job.claimed_by):
@@ -359,7 +355,7 @@ class OutboxWorker:
         """The platform call to make, or the final status when there is nothing left to do."""
         if client is None or client.deleted_at is not None:
             return "cancelled"
-        field = _CHANNEL_FIELD.get(job.platform)
+        field = CHANNEL_FIELDS.get(job.platform)
         if field is None:
             return "cancelled"
         if job.kind == POST_MESSAGE:
@@ -389,7 +385,9 @@ class OutboxWorker:
         if getattr(client, field) != name:
             return "superseded"  # the client names another channel now; that job does the work
         steps = self._steps(job, claim, "")
-        request = ProvisionRequest(job.platform, name, cards.card(client), steps.progress, steps.save, steps.intents)
+        request = ProvisionRequest(
+            job.platform, name, card_views.card(client), steps.progress, steps.save, steps.intents
+        )
         provisioner = self.provisioners[job.platform]
 
         async def provision() -> None:
@@ -428,7 +426,7 @@ class OutboxWorker:
 
     async def _link(self, request: ProvisionRequest, channel_id: str) -> None:
         """Links the channel to the client without bumping its version (open forms stay valid)."""
-        field = _CHANNEL_FIELD[request.platform]
+        field = CHANNEL_FIELDS[request.platform]
         async with self.db.session() as session, session.begin():
             await session.execute(
                 update(Client)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from commands.forms import ADDRESS, CLIENT, CONTACT, INTEGRATIONS, SERVER
+from commands.forms import ADDRESS, CLIENT, CONTACT, INTEGRATIONS, PLATFORM_OF_FIELD, SERVER
 from commands.views import AddressView, ClientCard, ClientSummary, ServerView
 
 EMPTY = "—"
@@ -54,14 +54,11 @@ def server_section(server: ServerView, number: int) -> CardSection:
     return CardSection("server", f"{SERVER.title} {number}", rows, server.id)
 
 
-_CHANNEL_PLATFORMS = {"slack_channel": "slack", "discord_channel": "discord"}
-
-
 def _integration_rows(card: ClientCard) -> tuple[tuple[str, str], ...]:
     """Datos Servidor; a channel name says whether the bot has created it yet ("#acme (listo)")."""
     rows = []
     for spec in INTEGRATIONS.fields:
-        status = card.channel(_CHANNEL_PLATFORMS[spec.key]) if spec.key in _CHANNEL_PLATFORMS else None
+        status = card.channel(PLATFORM_OF_FIELD[spec.key]) if spec.key in PLATFORM_OF_FIELD else None
         rows.append((spec.label, status.text if status else _value(getattr(card, spec.key))))
     return tuple(rows)
 

@@ -15,14 +15,13 @@ from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
 
-from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.exc import StaleDataError
 
-from commands import cards, outbox
+from commands import card_views, outbox, resubmission
 from commands.access import AccessPolicy, Actor, Permission
-from commands.drafts import FormDrafts
+from commands.drafts import Drafts
 from commands.errors import (
     Ambiguous,
     Conflict,
@@ -32,7 +31,18 @@ from commands.errors import (
     NotFound,
     StorageUnavailable,
 )
-from commands.forms import ADDRESS, CLIENT, CLIENT_ROW_SECTIONS, SECTION_BY_KEY, SERVER, doc_type_short
+from commands.form_target import FormTarget
+from commands.forms import (
+    ADDRESS,
+    CHANNEL_FIELDS,
+    CLIENT,
+    CLIENT_ROW_SECTIONS,
+    PLATFORMS,
+    SECTION_BY_KEY,
+    SERVER,
+    doc_type_short,
+)
+from commands.texts import texts
 from commands.validation import QUERY_MAX, user_text, validate_section
 from commands.views import ClientCard, ClientPage, ClientSummary, Notice
 from storage import repository
@@ -46,11 +56,7 @@ log = logging.getLogger(__name__)
 PAGE_SIZE = 10
 CHOICES_LIMIT = 25
 REDACTED = "[redactado]"
-_CHANNEL_FIELDS = {"slack_channel": "slack", "discord_channel": "discord"}
-PROVISION = "provision_channel"
-POST_MESSAGE = "post_message"
 MESSAGE_MAX = 3000
-PLATFORMS = ("slack", "discord")
 ID_MAX = 2**31 - 1  # ids are 32-bit INTEGER columns: a bigger number would be a DBAPIError, not "not found"
 _ID_TEXT = re.compile(r"[0-9]{1,9}")  # ASCII digits only: "²".isdigit() is True and int("²") fails
 # Origin keys are built from platform ids ("discord:<form id>") that travel in custom_ids a client can
@@ -58,18 +64,26 @@ _ID_TEXT = re.compile(r"[0-9]{1,9}")  # ASCII digits only: "²".isdigit() is Tru
 _ORIGIN_KEY = re.compile(r"[!-~]{1,100}")
 
 
+def _document_error(message: str) -> FieldErrors:
+    """A refusal of the document number (taken, or taken meanwhile), on its field."""
+    return FieldErrors([FieldError("client", "doc_number", CLIENT.field("doc_number").label, message)])
+
+
 def _client_ref(text: object) -> str:
     """What a user typed to name a client, refused in Spanish if it cannot be one (NUL, too long)."""
     return user_text(text, field="client", label="Cliente", max_length=QUERY_MAX)
 
 
-class ClientService(FormDrafts):
+class ClientService:
     def __init__(self, db: Database, box: SecretBox, policy: AccessPolicy | None = None) -> None:
         self.db = db
         self.box = box
         self.policy = policy or AccessPolicy()
         # Called after a commit that queued platform work (the outbox worker's `notify`).
         self.on_outbox: Callable[[], None] | None = None
+        self.drafts = Drafts(self._tx, box)
+        # Half-filled forms are the service's too: its transaction, its secret box, its adapters.
+        self.save_draft, self.load_draft, self.discard_draft = self.drafts.save, self.drafts.load, self.drafts.discard
 
     # ----------------------------------------------------------------- plumbing
     @asynccontextmanager
@@ -92,30 +106,22 @@ class ClientService(FormDrafts):
             # (origin_key) resolves its own race, so it gets the error as is.
             document = "doc_number" in str(exc.orig) or "uq_clients_live_document" in str(exc.orig)
             if document and not info.get("origin_key"):
-                label = CLIENT.field("doc_number").label
-                message = "otro usuario acaba de registrar ese documento."
-                raise FieldErrors([FieldError("client", "doc_number", label, message)]) from None
+                raise _document_error(texts().document_just_taken) from None
             raise
 
     async def _load(self, session: AsyncSession, client_id: int, *, deleted: bool | None = False) -> Client:
         in_range = isinstance(client_id, int) and 0 < client_id <= ID_MAX
         client = await repository.get_client(session, client_id, deleted=deleted) if in_range else None
         if client is None:
-            raise NotFound(f"No existe el cliente #{client_id}" + (" entre los eliminados." if deleted else "."))
+            raise NotFound(texts().no_client(client_id, bool(deleted)))
         return client
 
     async def _card(self, session: AsyncSession, client: Client) -> ClientCard:
         """The card, with where its named channels stand (one query, only while one is not ready)."""
         jobs: list[OutboxJob] = []
-        if any(getattr(client, field) and not getattr(client, f"{field}_id") for field in _CHANNEL_FIELDS):
-            stmt = (
-                select(OutboxJob)
-                .where(OutboxJob.client_id == client.id, OutboxJob.kind == PROVISION)
-                .order_by(OutboxJob.id.desc())
-                .limit(20)
-            )
-            jobs = list((await session.execute(stmt)).scalars().all())
-        card = cards.card(client, jobs)
+        if any(getattr(client, field) and not getattr(client, f"{field}_id") for field in CHANNEL_FIELDS.values()):
+            jobs = list(await repository.channel_jobs(session, client.id, outbox.PROVISION, limit=20))
+        card = card_views.card(client, jobs)
         if not jobs:
             return card
         live, now = self.live_platforms(), utcnow()
@@ -137,7 +143,7 @@ class ClientService(FormDrafts):
 
     async def _check_version(self, client: Client, expected: int | None) -> None:
         if expected is not None and client.version != expected:
-            raise Conflict(cards.card(client))
+            raise Conflict(card_views.card(client))
 
     @staticmethod
     def _audit(
@@ -174,17 +180,17 @@ class ClientService(FormDrafts):
             async with self.db.session() as fresh:
                 current = await repository.get_client(fresh, client_id, deleted=None)
             if current is None:
-                raise NotFound(f"No existe el cliente #{client_id}.") from None
-            raise Conflict(cards.card(current)) from None
+                raise NotFound(texts().no_client(client_id, False)) from None
+            raise Conflict(card_views.card(current)) from None
 
     @staticmethod
     def _enqueue_channels(session: AsyncSession, client: Client, changed: Mapping[str, Any]) -> None:
-        for field, platform in _CHANNEL_FIELDS.items():
+        for platform, field in CHANNEL_FIELDS.items():
             if changed.get(field):
                 session.info["outbox"] = True
                 session.add(
                     OutboxJob(
-                        kind=PROVISION,
+                        kind=outbox.PROVISION,
                         platform=platform,
                         client_id=client.id,
                         payload={"name": changed[field]},
@@ -196,17 +202,8 @@ class ClientService(FormDrafts):
     ) -> None:
         existing = await repository.live_by_document(session, doc_type, doc_number)
         if existing is not None and existing.id != exclude_id:
-            raise FieldErrors(
-                [
-                    FieldError(
-                        "client",
-                        "doc_number",
-                        CLIENT.field("doc_number").label,
-                        f"ya existe un cliente con {doc_type_short(doc_type)} {doc_number}: "
-                        f"«{existing.name}» (#{existing.id}).",
-                    )
-                ]
-            )
+            document = f"{doc_type_short(doc_type)} {doc_number}"
+            raise _document_error(texts().document_taken(document, existing.name, existing.id))
 
     # ----------------------------------------------------------------- create
     async def create(
@@ -236,6 +233,10 @@ class ClientService(FormDrafts):
                     done = await repository.by_origin(session, origin_key)
                     if done is not None:
                         return await self._card(session, done)
+                if origin_key:  # the same submission, committed since the check above (a concurrent delivery)
+                    same = await repository.live_by_document(session, values["doc_type"], values["doc_number"])
+                    if same is not None and same.origin_key == origin_key:
+                        return await self._card(session, same)
                 await self._refuse_duplicate(session, values["doc_type"], values["doc_number"])
                 row = Client(**values, created_by=actor.ref, updated_by=actor.ref, origin_key=origin_key)
                 row.search_text = repository.search_text_of(row)
@@ -260,9 +261,7 @@ class ClientService(FormDrafts):
                     done = await repository.by_origin(session, origin_key)
                     if done is not None:
                         return await self._card(session, done)
-            label = CLIENT.field("doc_number").label
-            message = "otro usuario acaba de registrar ese documento."
-            raise FieldErrors([FieldError("client", "doc_number", label, message)]) from None
+            raise _document_error(texts().document_just_taken) from None
 
     def _validate_all(
         self,
@@ -318,7 +317,7 @@ class ClientService(FormDrafts):
             if len(by_doc) == 1:
                 return await self._card(session, by_doc[0])
             if len(by_doc) > 1:
-                raise Ambiguous(typed, [cards.summary(c, actor) for c in by_doc[:CHOICES_LIMIT]])
+                raise Ambiguous(typed, [card_views.summary(c, actor) for c in by_doc[:CHOICES_LIMIT]])
             id_text = compact[1:] if compact.startswith("#") else compact
             if _ID_TEXT.fullmatch(id_text):
                 row = await repository.get_client(session, int(id_text), deleted=deleted)
@@ -329,9 +328,8 @@ class ClientService(FormDrafts):
             if len(found) == 1 or len(exact) == 1:
                 return await self._card(session, (exact or list(found))[0])
             if not found:
-                where = " entre los eliminados" if deleted else ""
-                raise NotFound(f"No se encontró ningún cliente{where} con «{typed}».")
-            raise Ambiguous(typed, [cards.summary(c, actor) for c in found[:CHOICES_LIMIT]])
+                raise NotFound(texts().no_match(typed, deleted))
+            raise Ambiguous(typed, [card_views.summary(c, actor) for c in found[:CHOICES_LIMIT]])
 
     async def by_origin(self, actor: Actor, origin_key: str) -> ClientCard | None:
         """The client a submission (or an imported record) already created, if any."""
@@ -360,7 +358,7 @@ class ClientService(FormDrafts):
                 by_id = await repository.get_client(session, int(typed), deleted=deleted)
                 if by_id is not None:
                     rows = [by_id, *rows][:limit]
-            return [cards.summary(c, actor) for c in rows]
+            return [card_views.summary(c, actor) for c in rows]
 
     async def list_page(
         self, actor: Actor, query: str = "", cursor: str | None = None, page_size: int = PAGE_SIZE
@@ -377,7 +375,7 @@ class ClientService(FormDrafts):
         query = " ".join((query or "").split())[:100]
         async with self._tx() as session:
             result = await repository.page(session, query, size=page_size, older_than=older_than, newer_than=newer_than)
-            rows = tuple(cards.summary(c, actor) for c in result.rows)
+            rows = tuple(card_views.summary(c, actor) for c in result.rows)
         return ClientPage(
             rows=rows,
             query=query,
@@ -401,20 +399,85 @@ class ClientService(FormDrafts):
             yield session, client
 
     async def _saved(
-        self, session: AsyncSession, client: Client, actor: Actor, action: str, changes: Mapping[str, Any]
+        self,
+        session: AsyncSession,
+        client: Client,
+        actor: Actor,
+        action: str,
+        changes: Mapping[str, Any],
+        stamp: str | None = None,
     ) -> ClientCard:
-        """Bumps the version (a concurrent writer becomes a Conflict), audits, and returns the new card."""
+        """Bumps the version (a concurrent writer becomes a Conflict), audits, and returns the new card.
+
+        `stamp` (see `resubmission`) is recorded with the change so a re-sent form is recognised."""
         self._touch(client, actor)
         await self._flush(session, client)
-        self._audit(session, actor, action, client.id, changes)
+        self._audit(session, actor, action, client.id, {**changes, resubmission.STAMP: stamp} if stamp else changes)
         return await self._card(session, client)
 
+    async def save(
+        self,
+        actor: Actor,
+        target: FormTarget,
+        raw: Mapping[str, Any],
+        *,
+        submission_key: str | None = None,
+        main: bool = False,
+    ) -> ClientCard:
+        """Saves one submitted section form: the one place that knows which use case each form calls.
+
+        A submission the core already saved (the same `submission_key` and values, or with no key the
+        same values, one version ago by the same user) is answered with the saved card instead of a
+        Conflict: a platform's redelivery or a second press of Guardar saves nothing twice.
+        """
+        if not target.known:  # it travels in platform metadata: a forged one is an answer, not a crash
+            raise NotFound(texts().section_gone)
+        stamp = resubmission.stamp(submission_key, raw) if submission_key else None
+        try:
+            return await self._save(actor, target, raw, main=main, stamp=stamp)
+        except Conflict as exc:
+            if resubmission.follows(exc.current, target, actor) and (
+                await self._stamped(target.client_id, stamp) or resubmission.same_values(exc.current, target, raw)
+            ):
+                log.info("re-sent %s form already saved; answered as saved", target.section)
+                return exc.current
+            raise
+
+    async def _save(
+        self, actor: Actor, target: FormTarget, raw: Mapping[str, Any], *, main: bool, stamp: str | None
+    ) -> ClientCard:
+        cid, version, item = target.client_id, target.version, target.item_id
+        if target.section == "address":
+            if item is None:
+                return await self.add_address(actor, cid, raw, version, main=main, stamp=stamp)
+            return await self.edit_address(actor, cid, item, raw, version, main=main, stamp=stamp)
+        if target.section == "server":
+            if item is None:
+                return await self.add_server(actor, cid, raw, version, stamp=stamp)
+            return await self.edit_server(actor, cid, item, raw, version, stamp=stamp)
+        return await self.edit_section(actor, cid, target.section, raw, version, stamp=stamp)
+
+    async def _stamped(self, client_id: int, stamp: str | None) -> bool:
+        """Whether the client's last change carries this submission's stamp."""
+        if stamp is None:
+            return False
+        async with self._tx() as session:
+            last = next(iter(await repository.audit_of(session, client_id, limit=1)), None)
+        return last is not None and last.changes.get(resubmission.STAMP) == stamp
+
     async def edit_section(
-        self, actor: Actor, client_id: int, section: str, raw: Mapping[str, Any], expected_version: int | None
+        self,
+        actor: Actor,
+        client_id: int,
+        section: str,
+        raw: Mapping[str, Any],
+        expected_version: int | None,
+        *,
+        stamp: str | None = None,
     ) -> ClientCard:
         """Saves one of the client-row sections (Datos del cliente, Otros Datos, Datos Servidor)."""
         if section not in CLIENT_ROW_SECTIONS:  # it travels in custom_ids: a forged one is an answer, not a crash
-            raise NotFound("Esa sección del formulario no existe; abra el formulario de nuevo.")
+            raise NotFound(texts().section_gone)
         values = validate_section(SECTION_BY_KEY[section], raw)
         async with self._editing(actor, client_id, expected_version) as (session, client):
             if section == "client":
@@ -424,12 +487,11 @@ class ClientService(FormDrafts):
                 return await self._card(session, client)
             for key, (_old, new) in changes.items():
                 setattr(client, key, new)
-            if "slack_channel" in changes:
-                client.slack_channel_id = None
-            if "discord_channel" in changes:
-                client.discord_channel_id = None
+            for field in CHANNEL_FIELDS.values():
+                if field in changes:  # a renamed channel is another channel: provisioned anew
+                    setattr(client, f"{field}_id", None)
             self._enqueue_channels(session, client, {k: v[1] for k, v in changes.items()})
-            return await self._saved(session, client, actor, f"edit_{section}", changes)
+            return await self._saved(session, client, actor, f"edit_{section}", changes, stamp)
 
     async def add_address(
         self,
@@ -439,6 +501,7 @@ class ClientService(FormDrafts):
         expected_version: int | None = None,
         *,
         main: bool = False,
+        stamp: str | None = None,
     ) -> ClientCard:
         """Adds an address; the first one, or one marked `main`, becomes the main address."""
         values = validate_section(ADDRESS, raw)
@@ -447,7 +510,8 @@ class ClientService(FormDrafts):
             if make_main:
                 await self._clear_main(session, client)
             client.addresses.append(Address(**values, is_main=make_main))
-            return await self._saved(session, client, actor, "add_address", {k: [None, v] for k, v in values.items()})
+            changes = {k: [None, v] for k, v in values.items()}
+            return await self._saved(session, client, actor, "add_address", changes, stamp)
 
     async def _clear_main(self, session: AsyncSession, client: Client) -> None:
         """Unsets the main flag first: the one-main index is checked row by row on SQLite."""
@@ -459,13 +523,13 @@ class ClientService(FormDrafts):
     def _address(self, client: Client, address_id: int) -> Address:
         address = next((a for a in client.addresses if a.id == address_id), None)
         if address is None:
-            raise NotFound(f"El cliente «{client.name}» no tiene la dirección {address_id}.")
+            raise NotFound(texts().no_address(client.name, address_id))
         return address
 
     def _server(self, client: Client, server_id: int) -> Server:
         server = next((s for s in client.servers if s.id == server_id), None)
         if server is None:
-            raise NotFound(f"El cliente «{client.name}» no tiene el servidor {server_id}.")
+            raise NotFound(texts().no_server(client.name, server_id))
         return server
 
     async def edit_address(
@@ -477,6 +541,7 @@ class ClientService(FormDrafts):
         expected_version: int | None,
         *,
         main: bool = False,
+        stamp: str | None = None,
     ) -> ClientCard:
         values = validate_section(ADDRESS, raw)
         async with self._editing(actor, client_id, expected_version) as (session, client):
@@ -490,7 +555,8 @@ class ClientService(FormDrafts):
                 return await self._card(session, client)
             for key, value in values.items():
                 setattr(address, key, value)
-            return await self._saved(session, client, actor, "edit_address", {"address_id": address_id, **changes})
+            audited: dict[str, Any] = {"address_id": address_id, **changes}
+            return await self._saved(session, client, actor, "edit_address", audited, stamp)
 
     async def set_main_address(
         self, actor: Actor, client_id: int, address_id: int, expected_version: int | None
@@ -518,7 +584,13 @@ class ClientService(FormDrafts):
             return await self._saved(session, client, actor, "remove_address", changes)
 
     async def add_server(
-        self, actor: Actor, client_id: int, raw: Mapping[str, Any], expected_version: int | None = None
+        self,
+        actor: Actor,
+        client_id: int,
+        raw: Mapping[str, Any],
+        expected_version: int | None = None,
+        *,
+        stamp: str | None = None,
     ) -> ClientCard:
         values = validate_section(SERVER, raw)
         async with self._editing(actor, client_id, expected_version) as (session, client):
@@ -527,10 +599,17 @@ class ClientService(FormDrafts):
             changes = {k: [None, v] for k, v in values.items()}
             if password:
                 changes["password"] = [None, REDACTED]
-            return await self._saved(session, client, actor, "add_server", changes)
+            return await self._saved(session, client, actor, "add_server", changes, stamp)
 
     async def edit_server(
-        self, actor: Actor, client_id: int, server_id: int, raw: Mapping[str, Any], expected_version: int | None
+        self,
+        actor: Actor,
+        client_id: int,
+        server_id: int,
+        raw: Mapping[str, Any],
+        expected_version: int | None,
+        *,
+        stamp: str | None = None,
     ) -> ClientCard:
         """Edits a server; a blank Contraseña keeps the stored one."""
         values = validate_section(SERVER, raw, keep_blank=frozenset({"password"}))
@@ -545,7 +624,8 @@ class ClientService(FormDrafts):
                 changes["password"] = [REDACTED, REDACTED]
             if not changes:
                 return await self._card(session, client)
-            return await self._saved(session, client, actor, "edit_server", {"server_id": server_id, **changes})
+            changes = {"server_id": server_id, **changes}
+            return await self._saved(session, client, actor, "edit_server", changes, stamp)
 
     async def remove_server(
         self, actor: Actor, client_id: int, server_id: int, expected_version: int | None
@@ -563,32 +643,19 @@ class ClientService(FormDrafts):
         async with self._editing(actor, client_id, None) as (session, client):
             queued: dict[str, str] = {}
             now = utcnow()
-            for field, platform in _CHANNEL_FIELDS.items():
+            for platform, field in CHANNEL_FIELDS.items():
                 name = getattr(client, field)
                 if not name or getattr(client, f"{field}_id"):
                     continue
-                stmt = (
-                    select(OutboxJob)
-                    .where(
-                        OutboxJob.client_id == client.id, OutboxJob.platform == platform, OutboxJob.kind == PROVISION
-                    )
-                    .order_by(OutboxJob.id.desc())
-                    .limit(1)
+                latest = next(
+                    iter(await repository.channel_jobs(session, client.id, outbox.PROVISION, platform, limit=1)), None
                 )
-                latest = (await session.execute(stmt)).scalar_one_or_none()
                 if latest is None or latest.status not in ("pending", "running"):
                     queued[field] = name
                 elif latest.status == "running" and (
                     (as_utc(latest.next_attempt_at) or now) <= now or outbox.owner_gone(latest.claimed_by)
                 ):
-                    handed = await session.execute(
-                        update(OutboxJob)
-                        .where(OutboxJob.id == latest.id, OutboxJob.attempts == latest.attempts)
-                        .where(OutboxJob.status == "running", OutboxJob.claimed_by == latest.claimed_by)
-                        .values(status="pending", next_attempt_at=now, claimed_by=None)
-                        .execution_options(synchronize_session=False)
-                    )
-                    if handed.rowcount == 1:  # type: ignore[attr-defined]  # else a worker just took it
+                    if await repository.hand_back(session, latest, now):  # else a worker just took it
                         session.info["outbox"] = True
                     await session.refresh(latest)
             if queued:
@@ -619,12 +686,12 @@ class ClientService(FormDrafts):
         ):
             raise FieldErrors([FieldError("message", "platforms", "Plataformas", "indique «slack» y/o «discord».")])
         async with self._editing(actor, client_id, None) as (session, client):
-            wanted = set(platforms or _CHANNEL_FIELDS.values())
-            targets = [p for f, p in _CHANNEL_FIELDS.items() if p in wanted and getattr(client, f)]
+            wanted = set(platforms or PLATFORMS)
+            targets = [p for p, f in CHANNEL_FIELDS.items() if p in wanted and getattr(client, f)]
             if not targets:
-                raise NotFound(f"El cliente «{client.name}» no tiene canal de {' ni de '.join(sorted(wanted))}.")
+                raise NotFound(texts().no_channel_for(client.name, " ni de ".join(sorted(wanted))))
             jobs = [
-                OutboxJob(kind=POST_MESSAGE, platform=platform, client_id=client.id, payload={"text": message})
+                OutboxJob(kind=outbox.POST_MESSAGE, platform=platform, client_id=client.id, payload={"text": message})
                 for platform in targets
             ]
             session.add_all(jobs)
@@ -639,7 +706,7 @@ class ClientService(FormDrafts):
         async with self._editing(actor, client_id, None, Permission.REVEAL) as (session, client):
             server = self._server(client, server_id)
             if not server.password_token:
-                raise NotFound(f"El servidor {server.host or server.ip} no tiene contraseña guardada.")
+                raise NotFound(texts().no_password(server.host or server.ip or ""))
             # Decrypt first: a password the keys cannot open is a SecretUnreadable (Spanish, on every
             # adapter) and the transaction rolls back, so no reveal is audited that revealed nothing.
             password = open_secret(self.box, server.password_token)
@@ -651,7 +718,7 @@ class ClientService(FormDrafts):
         async with self._editing(actor, client_id, expected_version, Permission.DELETE) as (session, client):
             client.deleted_at = utcnow()
             card = await self._saved(session, client, actor, "delete", {})
-            return Notice(f"Cliente «{card.name}» ({card.document}) eliminado.", client_id=card.id, undo="restaurar")
+            return Notice(texts().deleted(card.name, card.document), client_id=card.id, undo="restaurar")
 
     async def restore(self, actor: Actor, client_id: int) -> ClientCard:
         """Brings a deleted client back, unless its document now belongs to a live client."""
@@ -660,17 +727,8 @@ class ClientService(FormDrafts):
             client = await self._load(session, client_id, deleted=True)
             existing = await repository.live_by_document(session, client.doc_type, client.doc_number)
             if existing is not None:
-                raise FieldErrors(
-                    [
-                        FieldError(
-                            "client",
-                            "doc_number",
-                            CLIENT.field("doc_number").label,
-                            f"no se puede restaurar «{client.name}»: su documento {doc_type_short(client.doc_type)} "
-                            f"{client.doc_number} ahora pertenece a «{existing.name}» (#{existing.id}).",
-                        )
-                    ]
-                )
+                document = f"{doc_type_short(client.doc_type)} {client.doc_number}"
+                raise _document_error(texts().restore_refused(client.name, document, existing.name, existing.id))
             client.deleted_at = None
             self._touch(client, actor)
             await self._flush(session, client)
@@ -684,13 +742,7 @@ class ClientService(FormDrafts):
         after = 0
         while True:
             async with self._tx() as session:
-                stmt = (
-                    select(Client)
-                    .where(Client.deleted_at.is_(None), Client.id > after)
-                    .order_by(Client.id)
-                    .limit(batch)
-                )
-                rows = [cards.card(c) for c in (await session.execute(stmt)).scalars().all()]
+                rows = [card_views.card(c) for c in await repository.live_after(session, after, limit=batch)]
             for card in rows:
                 yield card
             if len(rows) < batch:
@@ -700,7 +752,4 @@ class ClientService(FormDrafts):
     async def history(self, actor: Actor, client_id: int, limit: int = 20) -> list[AuditEntry]:
         self.policy.require(actor, Permission.VIEW)
         async with self._tx() as session:
-            stmt = (
-                select(AuditEntry).where(AuditEntry.client_id == client_id).order_by(AuditEntry.id.desc()).limit(limit)
-            )
-            return list((await session.execute(stmt)).scalars().all())
+            return list(await repository.audit_of(session, client_id, limit=limit))

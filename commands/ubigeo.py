@@ -63,10 +63,6 @@ def get(code: str | None) -> District | None:
     return _catalog().by_code.get((code or "").strip())
 
 
-def count() -> int:
-    return len(_catalog().by_code)
-
-
 def search(text: str, limit: int = 25) -> list[District]:
     """Districts whose name, province or department contain every word typed, accent-insensitive.
 

@@ -142,10 +142,6 @@ class ClientCard:
     def document(self) -> str:
         return f"{doc_type_short(self.doc_type)} {self.doc_number}"
 
-    @property
-    def main_address(self) -> AddressView | None:
-        return next((a for a in self.addresses if a.is_main), None)
-
     def section_values(self, section: str) -> dict[str, str | None]:
         """Current values of a client-row section, to pre-fill its edit form."""
         keys = {

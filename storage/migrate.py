@@ -29,11 +29,6 @@ def _upgrade(connection: Any, config: Config, revision: str) -> None:
     command.upgrade(config, revision)
 
 
-def _downgrade(connection: Any, config: Config, revision: str) -> None:
-    config.attributes["connection"] = connection
-    command.downgrade(config, revision)
-
-
 async def upgrade(db: Database, revision: str = "head") -> None:
     """Applies pending migrations. A database stamped with a revision this code does not know was
     migrated by a newer clientes-bot: refuse plainly rather than guess at its schema."""
@@ -53,11 +48,6 @@ async def upgrade(db: Database, revision: str = "head") -> None:
         ) from exc
 
 
-async def downgrade(db: Database, revision: str) -> None:
-    async with db.engine.begin() as connection:
-        await connection.run_sync(_downgrade, alembic_config(), revision)
-
-
 def _current(connection: Any) -> str | None:
     return MigrationContext.configure(connection).get_current_revision()
 
@@ -69,14 +59,3 @@ async def current_revision(db: Database) -> str | None:
 
 def head_revision() -> str | None:
     return ScriptDirectory.from_config(alembic_config()).get_current_head()
-
-
-def _autogenerate(connection: Any, config: Config, message: str) -> None:
-    config.attributes["connection"] = connection
-    command.revision(config, message=message, autogenerate=True)
-
-
-async def autogenerate(db: Database, message: str) -> None:
-    """Developer helper: writes a new revision from the models' difference with the database."""
-    async with db.engine.begin() as connection:
-        await connection.run_sync(_autogenerate, alembic_config(), message)

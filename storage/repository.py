@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import Client
+from storage.models import AuditEntry, Client, OutboxJob
 from storage.textfold import fold
 
 _LIKE_ESCAPE = "\\"
@@ -115,3 +116,38 @@ async def page(
         has_newer = newer_count > 0
         has_older = newer_count + len(rows) < total
     return PageResult(rows, total, has_newer, has_older, newer_count)
+
+
+async def live_after(session: AsyncSession, after_id: int, *, limit: int) -> Sequence[Client]:
+    """Live clients with an id above `after_id`, oldest first (exports, a batch at a time)."""
+    stmt = select(Client).where(Client.deleted_at.is_(None), Client.id > after_id).order_by(Client.id).limit(limit)
+    return (await session.execute(stmt)).scalars().all()
+
+
+async def channel_jobs(
+    session: AsyncSession, client_id: int, kind: str, platform: str | None = None, *, limit: int
+) -> Sequence[OutboxJob]:
+    """A client's outbox jobs of one kind (and platform), newest first."""
+    stmt = select(OutboxJob).where(OutboxJob.client_id == client_id, OutboxJob.kind == kind)
+    if platform is not None:
+        stmt = stmt.where(OutboxJob.platform == platform)
+    return (await session.execute(stmt.order_by(OutboxJob.id.desc()).limit(limit))).scalars().all()
+
+
+async def hand_back(session: AsyncSession, job: OutboxJob, now: datetime) -> bool:
+    """Makes a running job whose worker is gone pending and due now; False when a worker took it
+    (or finished it) meanwhile: the update matches only the attempt and owner that were seen."""
+    handed = await session.execute(
+        update(OutboxJob)
+        .where(OutboxJob.id == job.id, OutboxJob.attempts == job.attempts)
+        .where(OutboxJob.status == "running", OutboxJob.claimed_by == job.claimed_by)
+        .values(status="pending", next_attempt_at=now, claimed_by=None)
+        .execution_options(synchronize_session=False)
+    )
+    return bool(handed.rowcount == 1)  # type: ignore[attr-defined]
+
+
+async def audit_of(session: AsyncSession, client_id: int, *, limit: int) -> Sequence[AuditEntry]:
+    """A client's audit entries, newest first."""
+    stmt = select(AuditEntry).where(AuditEntry.client_id == client_id).order_by(AuditEntry.id.desc()).limit(limit)
+    return (await session.execute(stmt)).scalars().all()

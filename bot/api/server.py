@@ -24,6 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from commands.access import Actor
 from commands.errors import Ambiguous, CoreError, FieldErrors, NotFound, StorageUnavailable
 from commands.service import ClientService
+from commands.texts import texts
 from commands.views import ClientCard
 
 log = logging.getLogger(__name__)
@@ -104,7 +105,7 @@ async def _spanish_errors(request: web.Request, handler: Any) -> web.StreamRespo
         return _error(exc.status, _HTTP_MESSAGES.get(exc.status, "Solicitud no válida."))
     except Exception:
         log.exception("API: error inesperado en %s %s", request.method, request.match_info.route.resource)
-        return _error(500, "Error inesperado del servidor; avise al equipo que mantiene el bot.")
+        return _error(500, texts().unexpected)
 
 
 @web.middleware

@@ -8,11 +8,13 @@ the command prompt close it.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import getpass
 import io
 import logging
 import sys
-from collections.abc import Awaitable, Callable, Mapping
+import uuid
+from collections.abc import Mapping
 from typing import Any, TextIO
 
 from rich.console import Console
@@ -25,8 +27,10 @@ from bot.console.text import plain
 from commands import router
 from commands.access import Actor
 from commands.errors import Ambiguous, Conflict, CoreError, FieldError, FieldErrors, StorageUnavailable
-from commands.forms import ADDRESS, CLIENT, CONTACT, INTEGRATIONS, SERVER, Section
+from commands.form_target import FormTarget
+from commands.forms import ADDRESS, CLIENT, CONTACT, INTEGRATIONS, SERVER
 from commands.service import ClientService
+from commands.texts import texts
 from commands.views import ClientCard, ClientPage
 
 EXIT_WORDS = {"salir", "exit", "quit", "q"}
@@ -95,10 +99,10 @@ class ConsoleAdapter:
             render.errors(self.console, exc)
         except CoreError as exc:
             self.say(exc, "red")
-        except Exception as exc:
+        except Exception:
             # A bug of ours must not cost the operator the session; the log keeps it for whoever fixes it.
             log.debug("Error inesperado en la consola", exc_info=True)
-            self.say(f"Error inesperado ({type(exc).__name__}); la consola sigue abierta.", "red")
+            self.say(texts().unexpected, "red")
 
     async def _resolve(self, text: str, *, deleted: bool = False) -> ClientCard | None:
         try:
@@ -193,31 +197,21 @@ class ConsoleAdapter:
             return
         card = await self._edit(client, choice)
         if card is not None:
-            self.say("✓ Cambios guardados.", "green")
+            self.say(f"✓ {texts().changes_saved}.", "green")
             self.console.print(render.card(card))
 
     async def _edit(self, client: ClientCard, choice: int) -> ClientCard | None:
         service, actor, client_id = self.service, self.actor, client.id
         if choice in (0, 3, 4):
-            section = (CLIENT, None, None, CONTACT, INTEGRATIONS)[choice]
-            assert section is not None
-            key = section.key
+            key = {0: CLIENT, 3: CONTACT, 4: INTEGRATIONS}[choice].key
+            target = FormTarget(key, client_id, client.version)
+            return await self._save_section(client, target, client.section_values(key))
+        if choice in (1, 5):
             return await self._save_section(
-                client,
-                section,
-                client.section_values(key),
-                lambda raw, version: service.edit_section(actor, client_id, key, raw, version),
-            )
-        if choice == 1:
-            return await self._save_section(
-                client, ADDRESS, None, lambda raw, version: service.add_address(actor, client_id, raw, version)
-            )
-        if choice == 5:
-            return await self._save_section(
-                client, SERVER, None, lambda raw, version: service.add_server(actor, client_id, raw, version)
+                client, FormTarget("address" if choice == 1 else "server", client_id, None), None
             )
         items = client.addresses if choice == 2 else client.servers
-        if choice in (2, 6) and not items:
+        if not items:
             what = "direcciones" if choice == 2 else "servidores"
             self.say(f"«{client.name}» no tiene {what}: use la opción «agregar».", "yellow")
             return None
@@ -226,62 +220,57 @@ class ConsoleAdapter:
             if index is None:
                 return None
             address = client.addresses[index]
-            if self.prompt.confirm("¿Eliminar esta dirección?"):
+            if self._confirm_removal(client, f"{ADDRESS.title} {index + 1}"):
                 return await service.remove_address(actor, client_id, address.id, client.version)
-            main: list[bool] = []
-
-            async def save_address(raw: dict[str, Any], version: int) -> ClientCard:
-                if not main:  # asked once, after the first answers, and kept when the section is asked again
-                    main.append(not address.is_main and self.prompt.confirm("¿Marcar como dirección principal?"))
-                return await service.edit_address(actor, client_id, address.id, raw, version, main=main[0])
-
-            return await self._save_section(client, ADDRESS, address.values(), save_address)
+            target = FormTarget("address", client_id, client.version, address.id)
+            return await self._save_section(client, target, address.values(), ask_main=not address.is_main)
         index = self.prompt.pick("¿Qué servidor?", [s.title for s in client.servers])
         if index is None:
             return None
         server = client.servers[index]
-        if self.prompt.confirm("¿Eliminar este servidor?"):
+        if self._confirm_removal(client, f"{SERVER.title} {index + 1}"):
             return await service.remove_server(actor, client_id, server.id, client.version)
         return await self._save_section(
-            client,
-            SERVER,
-            server.values(),
-            lambda raw, version: service.edit_server(actor, client_id, server.id, raw, version),
-            editing=True,
+            client, FormTarget("server", client_id, client.version, server.id), server.values()
         )
+
+    def _confirm_removal(self, client: ClientCard, item: str) -> bool:
+        return self.prompt.confirm(texts().delete_item_question(item, client.name, client.document))
 
     async def _save_section(
         self,
         client: ClientCard,
-        section: Section,
+        target: FormTarget,
         current: Mapping[str, Any] | None,
-        save: Callable[[dict[str, Any], int], Awaitable[ClientCard]],
         *,
-        editing: bool = False,
+        ask_main: bool = False,
     ) -> ClientCard:
-        """Asks the section and saves it; a save the core refuses asks the section again with the
-        user's answers as defaults (a stale version takes the current one, shown first)."""
-        raw = self.forms.ask_section(section, current, editing=editing)
-        version = client.version
+        """Asks the section and saves it through the core's one `save`; a save the core refuses asks
+        the section again with the user's answers as defaults (a stale version takes the current one,
+        shown first). The main-address question is asked once, after the first answers."""
+        raw = self.forms.ask_section(target.spec, current, editing=target.editing)
+        target = dataclasses.replace(target, version=client.version)
+        main = ask_main and self.prompt.confirm("¿Marcar como dirección principal?")
+        submission = f"console:{uuid.uuid4().hex}"  # one form: asked again after a refusal, same key
         while True:
             try:
-                return await save(raw, version)
+                return await self.service.save(self.actor, target, raw, submission_key=submission, main=main)
             except FieldErrors as exc:
                 render.errors(self.console, exc)
             except Conflict as exc:
                 self.say(exc, "red")
                 self.console.print(render.card(exc.current))
-                version = exc.current.version
+                target = dataclasses.replace(target, version=exc.current.version)
             except StorageUnavailable as exc:
                 self.say(exc, "red")
             self.say("No se guardó: revise la sección (Enter conserva lo que escribió).", "yellow")
-            raw = self.forms.ask_section(section, raw, editing=editing)
+            raw = self.forms.ask_section(target.spec, raw, editing=target.editing)
 
     async def _cmd_eliminar(self, argument: str) -> None:
         client = await self._resolve(argument)
         if client is None:
             return
-        if not self.prompt.confirm(f"¿Eliminar a «{client.name}» ({client.document})?"):
+        if not self.prompt.confirm(texts().delete_client_question(client.name, client.document)):
             self.say("Cancelado.")
             return
         notice = await self.service.delete(self.actor, client.id, client.version)
@@ -293,18 +282,17 @@ class ConsoleAdapter:
             return
         card = await self.service.retry_channels(self.actor, client.id)
         if not card.channels:
-            self.say(f"«{card.name}» no indica canales de Slack ni de Discord.", "yellow")
+            self.say(texts().no_channels(card.name), "yellow")
             return
         for status in card.channels:
-            platform = "Slack" if status.platform == "slack" else "Discord"
-            self.say(f"Canal {platform}: {status.text}")
+            self.say(f"Canal {texts().platform(status.platform)}: {status.text}")
 
     async def _cmd_restaurar(self, argument: str) -> None:
         client = await self._resolve(argument, deleted=True)
         if client is None:
             return
         card = await self.service.restore(self.actor, client.id)
-        self.say(f"✓ Cliente «{card.name}» restaurado.", "green")
+        self.say(f"✓ {texts().restored(card.name)}", "green")
         self.console.print(render.card(card))
 
 

@@ -16,7 +16,7 @@ from commands.validation import validate_section
 def errors_of(section, raw) -> dict[str, str]:  # type: ignore[no-untyped-def]
     with pytest.raises(FieldErrors) as caught:
         validate_section(section, raw)
-    return caught.value.by_field()
+    return {error.field: error.text for error in reversed(caught.value.errors)}  # first per field
 
 
 def test_valid_ruc_client_is_cleaned() -> None:

@@ -5,6 +5,7 @@ a stale card gets the Conflict message with the current values and nothing is ov
 from __future__ import annotations
 
 from commands.access import Actor
+from commands.views import AddressView, ClientCard
 from tests.fakes.slack_requests import action_for, block_actions, dispatch
 
 from .conftest import Slack, item_blocks
@@ -12,6 +13,10 @@ from .helpers import ALICE, MIRAFLORES, all_text, find_block
 
 BOB = Actor("slack", "U0BOB", "bob")
 LIMA = ("150101", "Lima — Lima, Lima")
+
+
+def main_address(card: ClientCard) -> AddressView:
+    return next(a for a in card.addresses if a.is_main)
 
 
 async def client_with_items(slack: Slack):
@@ -57,7 +62,7 @@ async def test_mark_as_main_replaces_the_card(slack: Slack) -> None:
     first = item_blocks(replaced["blocks"], "address")[0]
     assert "Dirección 1 (principal)" in all_text([first]) and "Jr. Unión 2" in all_text([first])
     saved = await slack.service.get(ALICE, card.id)
-    assert saved.main_address is not None and saved.main_address.line == "Jr. Unión 2"
+    assert main_address(saved) is not None and main_address(saved).line == "Jr. Unión 2"
     assert [(a.line, a.email) for a in saved.addresses] == [("Jr. Unión 2", "almacen@ana.pe"), ("Av. Larco 1", None)]
 
 
@@ -115,7 +120,7 @@ async def test_a_stale_card_gets_the_conflict_and_overwrites_nothing(slack: Slac
     assert "modificado por otra persona" in all_text(gone["blocks"])
 
     saved = await slack.service.get(ALICE, card.id)
-    assert saved.version == card.version + 1 and saved.main_address.line == "Av. Larco 1"
+    assert saved.version == card.version + 1 and main_address(saved).line == "Av. Larco 1"
     assert [s.host for s in saved.servers] == ["srv.ana.pe"]
     # The conflict card is current: its menu works.
     fresh = await slack.choose(refused["blocks"], "address", "Marcar como principal", index=1)

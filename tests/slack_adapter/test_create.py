@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.slack.blocks.create_modal import create_modal
-from bot.slack.metadata import ModalState
+from bot.slack.modal_state import ModalState
 from commands.views import MASK
 from tests.fakes.fake_slack import DEFAULT_CHANNEL_ID, DEFAULT_USER_ID
 from tests.fakes.slack_requests import Signing, action_for, block_actions, dispatch

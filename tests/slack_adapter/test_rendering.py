@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from bot.slack.blocks.card import card_blocks, section_fields
 from bot.slack.blocks.create_modal import block_count, create_modal
 from bot.slack.blocks.listing import list_blocks
-from bot.slack.metadata import ModalState
+from bot.slack.modal_state import ModalState
 from commands.presenter import CardSection
 from commands.views import AddressView, ClientCard, ClientPage, ClientSummary, ServerView
 from tests.fakes.fake_slack import blocks_problems, view_problems

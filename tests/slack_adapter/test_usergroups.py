@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 from bot.slack.blocks.create_modal import create_modal
 from bot.slack.handlers import actors as actors_module
-from bot.slack.metadata import ModalState
+from bot.slack.modal_state import ModalState
 from commands.access import AccessPolicy, Actor
 from tests.fakes.fake_slack import DEFAULT_USER_ID, OTHER_USER_ID
 

@@ -12,7 +12,7 @@ IP and user stay in ephemeral replies).
 from __future__ import annotations
 
 from bot.slack import ids
-from bot.slack.blocks.common import (
+from bot.slack.blocks.kit import (
     MESSAGE_BLOCKS_MAX,
     SECTION_FIELD_MAX,
     Block,
@@ -28,11 +28,17 @@ from bot.slack.escape import mrkdwn
 from bot.slack.item_action import ItemAction
 from commands.forms import ADDRESS, SERVER
 from commands.presenter import CardSection, card_sections
+from commands.texts import texts
 from commands.views import ClientCard
 
 SECTION_FIELDS_MAX = 10
 OVERFLOW_OPTIONS_MAX = 5  # Slack: 2 to 5 options
 CHANNELS_BUTTON = "Reintentar canales"
+
+
+def delete_client_dialog(card: ClientCard) -> dict:
+    """Slack's own "are you sure?" on every Eliminar button of a client (plain text: it quotes the name)."""
+    return confirm_dialog(texts().delete_client_title, texts().delete_client_dialog(card.name), "Eliminar")
 
 
 def fallback_text(card: ClientCard) -> str:
@@ -117,12 +123,9 @@ def card_actions(card: ClientCard, *, may_delete: bool = True) -> Block:
     channels = (
         [button(CHANNELS_BUTTON, ids.CLIENT_CHANNELS, cid)] if any(c.state != "listo" for c in card.channels) else []
     )
-    confirm = confirm_dialog(
-        "¿Eliminar cliente?",
-        f"Se eliminará «{card.name}» ({card.document}). Podrá deshacerlo con Deshacer o restaurar.",
-        "Eliminar",
+    delete = button(
+        "Eliminar", ids.CLIENT_DELETE, f"{card.id}:{card.version}", style="danger", confirm=delete_client_dialog(card)
     )
-    delete = button("Eliminar", ids.CLIENT_DELETE, f"{card.id}:{card.version}", style="danger", confirm=confirm)
     return actions(
         button("Editar", ids.CLIENT_EDIT, cid, style="primary"),
         button(ADDRESS.add_label or "Agregar dirección", ids.CLIENT_ADD_ADDRESS, cid),

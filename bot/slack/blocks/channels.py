@@ -7,17 +7,17 @@ import dataclasses
 
 from bot.slack import ids
 from bot.slack.blocks.card import card_blocks, fallback_text
-from bot.slack.blocks.common import Block, context, section
+from bot.slack.blocks.kit import Block, context, section
 from bot.slack.escape import mrkdwn
+from commands.texts import texts
 from commands.views import ClientCard
 
-PLATFORM_LABELS = {"slack": "Slack", "discord": "Discord"}
 TOPIC_MAX = 250  # Slack's limit for conversations.setTopic
 
 
 def topic(card: ClientCard) -> str:
     """The topic of a channel the bot created: "Cliente: Supermercados Peruanos S.A. · RUC 20100070970"."""
-    text = f"Cliente: {card.name} · {card.document}"
+    text = texts().channel_topic(card.name, card.document)
     return text if len(text) <= TOPIC_MAX else text[: TOPIC_MAX - 1] + "…"
 
 
@@ -35,7 +35,7 @@ def as_ready(card: ClientCard, channel_id: str) -> ClientCard:
 
 def onboarding_message(card: ClientCard) -> tuple[str, list[Block]]:
     """The card everyone in the client's channel sees: no buttons, no servers (host, IP, user)."""
-    lead = [section(mrkdwn(f"Canal del cliente *{card.name}*. Esta es su ficha:"))]
+    lead = [section(texts().channel_welcome(f"*{mrkdwn(card.name)}*", mrkdwn(card.document)))]
     blocks = card_blocks(card, with_buttons=False, public=True, lead=lead)
     blocks.append(context(mrkdwn(f"Ficha completa (con servidores): {ids.COMMAND} ver #{card.id}")))
     return fallback_text(card), blocks
@@ -43,7 +43,7 @@ def onboarding_message(card: ClientCard) -> tuple[str, list[Block]]:
 
 def linked_note(card: ClientCard) -> tuple[str, list[Block]]:
     """What a linked channel shared outside the workspace gets instead of the card: only the name."""
-    text = mrkdwn(f"Este canal quedó vinculado al cliente {card.name}.")
+    text = mrkdwn(texts().channel_linked(card.name))
     note = context(
         mrkdwn(
             f"La ficha no se publica en un canal compartido fuera del espacio de trabajo: {ids.COMMAND} ver #{card.id}"
@@ -54,8 +54,8 @@ def linked_note(card: ClientCard) -> tuple[str, list[Block]]:
 
 def announcement(card: ClientCard, channel_id: str, *, created: bool) -> tuple[str, list[Block]]:
     """A short line for the onboarding channel, linking the client's channel (``<#C…>``)."""
-    what = "canal nuevo" if created else "canal vinculado"
-    text = f"Nuevo cliente: *{mrkdwn(card.name)}* ({mrkdwn(card.document)}) · {what} <#{mrkdwn(channel_id)}>"
+    name, document = f"*{mrkdwn(card.name)}*", mrkdwn(card.document)
+    text = texts().channel_announced(name, document, created, f"<#{mrkdwn(channel_id)}>")
     return text, [section(text)]
 
 
@@ -67,7 +67,7 @@ def channels_note(card: ClientCard) -> str:
     (``ChannelStatus.when``): "en unos segundos" only when a worker is there to do it.
     """
     if not card.channels:
-        return "Este cliente no tiene canal de Slack ni de Discord; agréguelos con Editar → Datos Servidor."
+        return texts().no_channels(card.name)
     parts = []
     for status in card.channels:
         text = status.text
@@ -75,5 +75,5 @@ def channels_note(card: ClientCard) -> str:
             text = f"{text} — {status.when}"
         if status.state == "pendiente" and status.detail:
             text = f"{text} — último intento: {status.detail}"
-        parts.append(f"{PLATFORM_LABELS.get(status.platform, status.platform)} {text}")
+        parts.append(f"{texts().platform(status.platform)} {text}")
     return "Canales: " + " · ".join(parts) + "."

@@ -11,10 +11,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from bot.slack import ids
-from bot.slack.blocks.common import MODAL_BLOCKS_MAX, Block, actions, button, context, divider, header, modal
 from bot.slack.blocks.inputs import section_inputs
-from bot.slack.metadata import ModalState
-from bot.slack.state import section_raw
+from bot.slack.blocks.kit import MODAL_BLOCKS_MAX, Block, actions, button, context, divider, header, modal
+from bot.slack.modal_state import ModalState
+from bot.slack.view_values import section_raw
 from commands.forms import ADDRESS, CLIENT, CONTACT, INTEGRATIONS, SERVER
 
 TITLE = "Nuevo cliente"

@@ -10,10 +10,10 @@ from __future__ import annotations
 from bot import record_id
 from bot.slack import ids
 from bot.slack.blocks.card import card_blocks
-from bot.slack.blocks.common import Block, context, header, modal, option, plain, plain_context, plain_section, section
 from bot.slack.blocks.inputs import section_inputs
+from bot.slack.blocks.kit import Block, context, header, modal, option, plain, plain_context, plain_section, section
 from bot.slack.escape import mrkdwn
-from bot.slack.metadata import ModalState
+from bot.slack.modal_state import ModalState
 from commands.forms import ADDRESS, SECTION_BY_KEY, SERVER
 from commands.presenter import card_sections
 from commands.views import ClientCard
@@ -84,8 +84,7 @@ def section_modal(card: ClientCard, state: ModalState) -> dict:
         values = server.values() if server else {}
     else:
         values = card.section_values(state.section)
-    editing = state.item_id is not None or state.section not in ("address", "server")
-    blocks = [_subtitle(card), *section_inputs(spec, values, editing=editing)]
+    blocks = [_subtitle(card), *section_inputs(spec, values, editing=state.target().editing)]
     return modal(_title(state), blocks, callback_id=ids.VIEW_EDIT, private_metadata=state.dump(), submit="Guardar")
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.slack import ids
-from bot.slack.blocks.common import Block, header, plain_section, section
+from bot.slack.blocks.kit import Block, header, plain_section, section
 from bot.slack.escape import mrkdwn
 from commands.router import CLIENT_HINT, COMMANDS
 

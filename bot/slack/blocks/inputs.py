@@ -12,10 +12,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from bot.slack import ids
-from bot.slack.blocks.common import Block, option, plain
-from bot.slack.state import block_id
+from bot.slack.blocks.kit import Block, option, plain
+from bot.slack.view_values import block_id
 from commands import countries, ubigeo
-from commands.forms import Field, Kind, Section
+from commands.forms import Field, Kind, Section, shows_hint
 
 PLACEHOLDER_MAX = 150
 HINT_MAX = 2000
@@ -93,7 +93,7 @@ def field_input(
         "optional": (not spec.required) if optional is None else optional,
         "element": _element(spec, value),
     }
-    hints = [spec.hint] if spec.hint and (spec.kind != Kind.PASSWORD or editing) else []
+    hints = [spec.hint] if spec.hint and shows_hint(spec, editing=editing) else []
     if spec.kind == Kind.PASSWORD:
         hints.append(PASSWORD_HINT)
     if hints:

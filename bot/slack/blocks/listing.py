@@ -9,9 +9,10 @@ from __future__ import annotations
 import json
 
 from bot.slack import ids
-from bot.slack.blocks.common import Block, actions, button, context, header, section
+from bot.slack.blocks.kit import Block, actions, button, context, header, section
 from bot.slack.escape import mrkdwn
 from commands.presenter import LIST_COLUMNS, list_row
+from commands.texts import texts
 from commands.views import ClientPage, ClientSummary
 
 TITLE = "Clientes"
@@ -43,7 +44,7 @@ def list_blocks(page: ClientPage) -> list[Block]:
     title = f"{TITLE} — «{page.query}»" if page.query else TITLE
     blocks: list[Block] = [header(title)]
     if not page.rows:
-        blocks.append(section(mrkdwn("No hay clientes que coincidan." if page.query else "Aún no hay clientes.")))
+        blocks.append(section(mrkdwn(texts().no_clients_match if page.query else texts().no_clients_yet)))
         return blocks
     blocks.append(context(mrkdwn(f"{page.total} cliente(s) · página {page.page_number} de {page.page_count}")))
     for row in page.rows:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from bot.slack import ids
-from bot.slack.blocks.card import card_blocks, section_fields
-from bot.slack.blocks.common import Block, actions, button, confirm_dialog, context, plain_context, plain_section
+from bot.slack.blocks.card import card_blocks, delete_client_dialog, section_fields
+from bot.slack.blocks.kit import Block, actions, button, confirm_dialog, context, plain_context, plain_section
 from bot.slack.item_action import ItemAction
 from commands.errors import Conflict
 from commands.presenter import CardSection, card_sections, choice_label
+from commands.texts import texts
 from commands.views import ClientCard, ClientSummary, Notice
 
 CHOICE_VERBS = {
@@ -46,16 +47,14 @@ def choices_blocks(message: str, choices: list[ClientSummary], command: str) -> 
 def delete_prompt_blocks(card: ClientCard) -> list[Block]:
     """``/clientes eliminar X`` shows who would be deleted and a button that asks again."""
     return [
-        plain_section(f"¿Eliminar a «{card.name}» ({card.document}, #{card.id})?"),
+        plain_section(texts().delete_client_question(card.name, card.document)),
         actions(
             button(
                 "Eliminar",
                 ids.CLIENT_DELETE,
                 f"{card.id}:{card.version}",
                 style="danger",
-                confirm=confirm_dialog(
-                    "¿Eliminar cliente?", f"Se eliminará «{card.name}». Podrá deshacerlo.", "Eliminar"
-                ),
+                confirm=delete_client_dialog(card),
             ),
             block_id=f"eliminar.{card.id}",
         ),
@@ -84,18 +83,17 @@ def remove_prompt_blocks(card: ClientCard, part: CardSection, item: ItemAction) 
     """Replaces the card while asking: what would be removed, a danger button (Slack asks once more) and
     Cancelar, which brings the card back. Both carry the version of the card the user chose from.
     The question is plain text: it quotes the client's name."""
-    question = f"¿Eliminar {part.title} de «{card.name}» ({card.document})?"
+    question = texts().delete_item_question(part.title, card.name, card.document)
     remove = button(
         "Eliminar",
         ids.ITEM_REMOVE,
         item.but("remove").dump(),
         style="danger",
-        confirm=confirm_dialog("¿Eliminar?", f"Se eliminará {part.title} de «{card.name}».", "Eliminar"),
+        confirm=confirm_dialog(texts().delete_client_title, question, "Eliminar"),
     )
     keep = button("Cancelar", ids.ITEM_KEEP, item.but("edit").dump())
     return [
         plain_section(f":warning: {question}"),
         {"type": "section", "fields": section_fields(part)},
-        context("Esta acción no se puede deshacer."),
         actions(remove, keep, block_id=f"confirmar.{item.kind}.{item.item_id}"),
     ]

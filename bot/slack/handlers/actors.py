@@ -29,7 +29,7 @@ from typing import Any
 from slack_sdk.errors import SlackClientError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.slack.handlers.common import actor_of, slack_error
+from bot.slack.handlers.replies import actor_of, slack_error
 from commands.access import AccessPolicy, Actor
 
 log = logging.getLogger("bot.slack")

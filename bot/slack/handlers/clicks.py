@@ -12,7 +12,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import record_id
 from bot.slack.handlers.actors import Actors
-from bot.slack.handlers.common import Reply, card_response_url, channel_of, guarded
+from bot.slack.handlers.replies import Reply, card_response_url, channel_of, guarded
 from commands.access import Actor
 from commands.errors import NotFound
 

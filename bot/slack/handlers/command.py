@@ -13,7 +13,7 @@ from bot.slack.blocks.help import help_blocks, help_text
 from bot.slack.blocks.listing import list_blocks, list_text
 from bot.slack.handlers import ops
 from bot.slack.handlers.actors import Actors
-from bot.slack.handlers.common import Reply, guarded
+from bot.slack.handlers.replies import Reply, guarded
 from commands import router
 from commands.service import ClientService
 

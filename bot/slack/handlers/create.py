@@ -21,12 +21,13 @@ from bot.slack.blocks.edit_modal import saved_modal
 from bot.slack.errors_map import errors_for_view
 from bot.slack.handlers import ops
 from bot.slack.handlers.actors import Actors
-from bot.slack.handlers.common import UNEXPECTED, Reply, ack_problem, log, slack_error
-from bot.slack.metadata import ModalState
-from bot.slack.state import section_raw, view_values
+from bot.slack.handlers.replies import Reply, ack_problem, log, slack_error
+from bot.slack.modal_state import ModalState
+from bot.slack.view_values import section_raw, view_values
 from commands.errors import CoreError, FieldErrors
 from commands.forms import ADDRESS, CLIENT, CONTACT, INTEGRATIONS, SERVER, Section
 from commands.service import ClientService
+from commands.texts import texts
 
 
 def _filled(section: Section, raw: dict[str, str]) -> bool:
@@ -96,7 +97,7 @@ def register(app: AsyncApp, service: ClientService, actors: Actors) -> None:
             return
         except Exception:  # answer within Slack's 3 s anyway; the create form always has inputs
             log.exception("Slack: error inesperado al crear un cliente")
-            await ack_problem(ack, view, UNEXPECTED)
+            await ack_problem(ack, view, texts().unexpected)
             return
         await ack(response_action="update", view=saved_modal(card))
         reply = Reply(client, actor.user_id, state.channel)

@@ -5,8 +5,8 @@ raise ``Conflict`` and the modal turns into the values someone else saved (nothi
 A form opened from a card carries that card's response_url: the saved card (or, on a Conflict, the
 current one) replaces it instead of adding a second ephemeral message.
 Adding an address or server also sends that version, so a redelivered submission cannot add it twice.
-A re-sent edit that the first submission already saved is recognised (``retry.already_saved``) and
-answered as saved instead of as a Conflict.
+A re-sent edit that the first submission already saved is recognised by the core (the view id is the
+submission key) and answered as saved instead of as a Conflict.
 """
 
 from __future__ import annotations
@@ -23,31 +23,13 @@ from bot.slack.blocks.notices import conflict_blocks
 from bot.slack.errors_map import errors_for_view
 from bot.slack.handlers import ops
 from bot.slack.handlers.actors import Actors
-from bot.slack.handlers.common import UNEXPECTED, Reply, ack_problem, log, message_modal, responder
-from bot.slack.handlers.retry import already_saved
-from bot.slack.metadata import ModalState
-from bot.slack.state import section_raw, view_values
-from commands.access import Actor
+from bot.slack.handlers.replies import Reply, ack_problem, log, message_modal, responder
+from bot.slack.modal_state import ModalState
+from bot.slack.view_values import section_raw, view_values
 from commands.errors import Conflict, CoreError, FieldErrors
-from commands.forms import CLIENT_ROW_SECTIONS
 from commands.service import ClientService
+from commands.texts import texts
 from commands.views import ClientCard
-
-
-async def save(service: ClientService, actor: Actor, state: ModalState, raw: dict[str, str]) -> ClientCard:
-    """The core call for the section being edited."""
-    client_id, version = int(state.client_id or 0), state.version
-    if state.section in CLIENT_ROW_SECTIONS:
-        return await service.edit_section(actor, client_id, state.section, raw, version)
-    if state.section == "address":
-        if state.item_id:
-            return await service.edit_address(actor, client_id, state.item_id, raw, version)
-        return await service.add_address(actor, client_id, raw, version)
-    if state.section == "server":
-        if state.item_id:
-            return await service.edit_server(actor, client_id, state.item_id, raw, version)
-        return await service.add_server(actor, client_id, raw, version)
-    raise ValueError(f"unknown section {state.section!r}")
 
 
 def register(app: AsyncApp, service: ClientService, actors: Actors) -> None:
@@ -79,20 +61,16 @@ def register(app: AsyncApp, service: ClientService, actors: Actors) -> None:
         raw = section_raw(view_values(view), state.section)
 
         async def saved(card: ClientCard) -> None:
-            await ack(response_action="update", view=saved_modal(card, "Cambios guardados"))
+            await ack(response_action="update", view=saved_modal(card, texts().changes_saved))
             blocks = card_blocks(card, may_delete=ops.may_delete(service, actor))
             await reply.send(fallback_text(card), blocks, replace=bool(state.response_url))
 
         try:
-            card = await save(service, actor, state, raw)
+            card = await service.save(actor, state.target(), raw, submission_key=f"slack:{view.get('id', '')}")
         except FieldErrors as exc:
             await ack(response_action="errors", errors=errors_for_view(exc.errors, view))
             return
         except Conflict as exc:
-            if already_saved(exc.current, state, actor, raw):
-                log.info("Slack: envío repetido del formulario de %s; ya estaba guardado", state.section)
-                await saved(exc.current)
-                return
             await ack(response_action="update", view=conflict_modal(exc.current, state, str(exc)))
             if state.response_url:  # the card the form came from is stale too: show the current one
                 await reply.send(fallback_text(exc.current), conflict_blocks(exc), replace=True)
@@ -102,7 +80,7 @@ def register(app: AsyncApp, service: ClientService, actors: Actors) -> None:
             return
         except Exception:
             log.exception("Slack: error inesperado al guardar %s", state.section)
-            await ack_problem(ack, view, UNEXPECTED)
+            await ack_problem(ack, view, texts().unexpected)
             return
         await saved(card)
 

@@ -22,6 +22,7 @@ from bot.slack.item_action import ItemAction
 from commands.access import Permission
 from commands.errors import Conflict
 from commands.service import ClientService
+from commands.texts import texts
 
 
 def register(app: AsyncApp, service: ClientService, actors: Actors) -> None:
@@ -53,7 +54,7 @@ def register(app: AsyncApp, service: ClientService, actors: Actors) -> None:
                 response_url=click.card_url,
             )
             return
-        question = mrkdwn(f"¿Eliminar {part.title} de «{card.name}»?")
+        question = mrkdwn(texts().delete_item_question(part.title, card.name, card.document))
         await click.reply.send(question, remove_prompt_blocks(card, part, item), replace=True)
 
     async def remove(click: Click) -> None:

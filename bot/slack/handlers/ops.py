@@ -8,22 +8,23 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.slack.blocks.card import card_blocks, fallback_text
 from bot.slack.blocks.channels import channels_note
-from bot.slack.blocks.common import plain_context
 from bot.slack.blocks.create_modal import create_modal
 from bot.slack.blocks.edit_modal import pick_modal, section_modal
+from bot.slack.blocks.kit import plain_context
 from bot.slack.blocks.notices import delete_prompt_blocks, notice_blocks, password_blocks
 from bot.slack.escape import mrkdwn
-from bot.slack.handlers.common import Reply
+from bot.slack.handlers.replies import Reply
 from bot.slack.item_action import ItemAction
-from bot.slack.metadata import ModalState
+from bot.slack.modal_state import ModalState
 from commands.access import Actor, Permission
 from commands.service import ClientService
+from commands.texts import texts
 from commands.views import ClientCard
 
 ITEM_DONE = {
-    ("main", "address"): "Dirección principal cambiada.",
-    ("remove", "address"): "Dirección eliminada.",
-    ("remove", "server"): "Servidor eliminado.",
+    ("main", "address"): texts().main_address_changed,
+    ("remove", "address"): texts().address_removed,
+    ("remove", "server"): texts().server_removed,
 }
 
 
@@ -95,7 +96,7 @@ async def open_section(
 async def ask_delete(reply: Reply, card: ClientCard, *, service: ClientService, actor: Actor) -> None:
     """The question with its danger button, only to someone allowed to delete (else ``Forbidden``)."""
     service.policy.require(actor, Permission.DELETE)
-    await reply.send(mrkdwn(f"¿Eliminar a «{card.name}»?"), delete_prompt_blocks(card))
+    await reply.send(mrkdwn(texts().delete_client_question(card.name, card.document)), delete_prompt_blocks(card))
 
 
 async def delete(
@@ -107,7 +108,7 @@ async def delete(
 
 async def restore(reply: Reply, service: ClientService, actor: Actor, client_id: int, *, replace: bool) -> None:
     card = await service.restore(actor, client_id)
-    note = f"Cliente «{card.name}» restaurado."
+    note = texts().restored(card.name)
     await show_card(reply, card, note=note, replace=replace, may_delete=may_delete(service, actor))
 
 

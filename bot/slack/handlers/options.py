@@ -10,7 +10,7 @@ from typing import Any
 from slack_bolt.async_app import AsyncAck, AsyncApp
 
 from bot.slack import ids
-from bot.slack.blocks.common import option
+from bot.slack.blocks.kit import option
 from bot.slack.handlers.actors import Actors
 from commands import countries, ubigeo
 from commands.service import ClientService

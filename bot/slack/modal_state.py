@@ -10,6 +10,8 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass
 
+from commands.form_target import FormTarget
+
 PRIVATE_METADATA_MAX = 3000
 
 
@@ -23,6 +25,10 @@ class ModalState:
     addresses: int = 1  # create form: address groups shown
     servers: int = 1  # create form: server groups shown
     response_url: str = ""  # the card the modal was opened from: the saved card replaces it
+
+    def target(self) -> FormTarget:
+        """The part of the client a section form saves, as the core names it."""
+        return FormTarget(self.section, int(self.client_id or 0), self.version, self.item_id)
 
     def dump(self) -> str:
         data = {k: v for k, v in asdict(self).items() if v not in (None, "", {})}

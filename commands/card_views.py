@@ -1,15 +1,13 @@
-"""Turns stored rows into the neutral views adapters render."""
+"""Builds the neutral views adapters render (card, list row, channel states) from stored rows."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
 from commands.access import Actor
-from commands.forms import doc_type_short
+from commands.forms import CHANNEL_FIELDS, doc_type_short
 from commands.views import AddressView, ChannelStatus, ClientCard, ClientSummary, ServerView
 from storage.models import Client, OutboxJob, as_utc
-
-CHANNEL_FIELDS = {"slack": "slack_channel", "discord": "discord_channel"}
 
 
 def _stamp(value: object) -> str:

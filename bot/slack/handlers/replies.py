@@ -23,12 +23,13 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.slack import ids
-from bot.slack.blocks.common import Block, modal, plain_section, section
+from bot.slack.blocks.kit import Block, modal, plain_section, section
 from bot.slack.blocks.notices import choices_blocks, conflict_blocks, error_blocks
 from bot.slack.errors_map import ERROR_TEXT_MAX, first_input
 from bot.slack.escape import mrkdwn
 from commands.access import Actor
 from commands.errors import Ambiguous, Conflict, CoreError
+from commands.texts import texts
 
 log = logging.getLogger("bot.slack")
 
@@ -37,10 +38,6 @@ _TRANSPORT_ERRORS = (SlackClientError, aiohttp.ClientError, OSError, TimeoutErro
 
 # Channels where chat.postEphemeral cannot reach the user; a DM is used instead.
 _DM_FALLBACK_ERRORS = frozenset({"channel_not_found", "not_in_channel", "user_not_in_channel", "is_archived"})
-
-# A modal save that failed for a reason we did not foresee (logged with its traceback).
-UNEXPECTED = "Ocurrió un error inesperado; no se guardó nada. Intente de nuevo."
-
 
 # Told (through any channel, DM included: it carries no secret) when a secret could not be shown privately.
 SECRET_NOT_SHOWN = (
@@ -238,4 +235,4 @@ async def guarded(reply: Reply, work: Callable[[], Awaitable[None]], *, command:
         await reply.send(mrkdwn("Slack rechazó la operación; intente de nuevo."), None)
     except Exception:
         log.exception("Slack: error inesperado")
-        await reply.send(mrkdwn("Ocurrió un error inesperado; no se perdió ningún dato guardado."), None)
+        await reply.send(mrkdwn(texts().unexpected), None)
