@@ -11,6 +11,7 @@ from typing import Any
 
 from bot.discord.ids import OTHER_COUNTRY
 from commands import ubigeo
+from commands.form_target import FormTarget as CoreTarget
 from commands.forms import ADDRESS, CLIENT, CONTACT, INTEGRATIONS, SERVER, Field, Section
 
 SECTIONS: dict[str, Section] = {
@@ -36,8 +37,18 @@ class FormTarget:
         return SECTIONS[self.kind]
 
     @property
+    def creates(self) -> bool:
+        """A new client (`ClientService.create`); any other kind is a section `ClientService.save` takes."""
+        return self.kind == "create"
+
+    def core(self) -> CoreTarget:
+        """The platform-neutral target of a section form: the core alone decides what saving it calls."""
+        return CoreTarget(self.kind, self.client_id or 0, self.version, self.item_id)
+
+    @property
     def editing(self) -> bool:
-        return self.item_id is not None or self.kind in ("client", "contact", "integrations")
+        """The form shows stored values (the core's rule; a new client stores none yet)."""
+        return not self.creates and self.core().editing
 
     def fields(self) -> tuple[Field, ...]:
         """The schema fields the modal shows: the district comes from the picker, and País is only
