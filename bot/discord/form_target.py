@@ -12,21 +12,12 @@ from typing import Any
 from bot.discord.ids import OTHER_COUNTRY
 from commands import ubigeo
 from commands.form_target import FormTarget as CoreTarget
-from commands.forms import ADDRESS, CLIENT, CONTACT, INTEGRATIONS, SERVER, Field, Section
-
-SECTIONS: dict[str, Section] = {
-    "create": CLIENT,
-    "client": CLIENT,
-    "contact": CONTACT,
-    "integrations": INTEGRATIONS,
-    "address": ADDRESS,
-    "server": SERVER,
-}
+from commands.forms import ADDRESS, CLIENT, SERVER, Field, Section
 
 
 @dataclass(frozen=True)
 class FormTarget:
-    kind: str  # a key of SECTIONS
+    kind: str  # "create", or a section key of `commands.forms` (client, contact, integrations, address, server)
     client_id: int | None = None
     version: int | None = None
     item_id: int | None = None  # address/server being edited; None adds one
@@ -34,7 +25,7 @@ class FormTarget:
 
     @property
     def section(self) -> Section:
-        return SECTIONS[self.kind]
+        return CLIENT if self.creates else self.core().spec
 
     @property
     def creates(self) -> bool:
