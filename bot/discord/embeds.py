@@ -12,6 +12,7 @@ import discord
 
 from bot.discord.escape import clip, md
 from commands.presenter import LIST_COLUMNS, CardSection, card_sections, list_row
+from commands.texts import texts
 from commands.views import ClientCard, ClientPage
 
 CARD_COLOUR = discord.Colour.blurple()
@@ -60,7 +61,7 @@ def list_embed(page: ClientPage) -> discord.Embed:
     title = "Clientes" + (f" — «{clip(md(page.query), 80)}»" if page.query else "")
     embed = discord.Embed(title=clip(md(title), TITLE), colour=CARD_COLOUR)
     if not page.rows:
-        embed.description = "No hay clientes" + (" que coincidan con la búsqueda." if page.query else " registrados.")
+        embed.description = texts().no_clients_match if page.query else texts().no_clients_yet
     embed.set_footer(text=f"Página {page.page_number} de {page.page_count} · {page.total} cliente(s)")
     share = (EMBED_TOTAL - len(embed.title or "") - len(embed.footer.text or "") - MARGIN) // max(1, len(page.rows))
     for number, row in enumerate(page.rows, start=page.first_index + 1):

@@ -11,21 +11,13 @@ from typing import Any
 
 from bot.discord.ids import OTHER_COUNTRY
 from commands import ubigeo
-from commands.forms import ADDRESS, CLIENT, CONTACT, INTEGRATIONS, SERVER, Field, Section
-
-SECTIONS: dict[str, Section] = {
-    "create": CLIENT,
-    "client": CLIENT,
-    "contact": CONTACT,
-    "integrations": INTEGRATIONS,
-    "address": ADDRESS,
-    "server": SERVER,
-}
+from commands.form_target import FormTarget as CoreTarget
+from commands.forms import ADDRESS, CLIENT, SERVER, Field, Section
 
 
 @dataclass(frozen=True)
 class FormTarget:
-    kind: str  # a key of SECTIONS
+    kind: str  # "create", or a section key of `commands.forms` (client, contact, integrations, address, server)
     client_id: int | None = None
     version: int | None = None
     item_id: int | None = None  # address/server being edited; None adds one
@@ -33,11 +25,21 @@ class FormTarget:
 
     @property
     def section(self) -> Section:
-        return SECTIONS[self.kind]
+        return CLIENT if self.creates else self.core().spec
+
+    @property
+    def creates(self) -> bool:
+        """A new client (`ClientService.create`); any other kind is a section `ClientService.save` takes."""
+        return self.kind == "create"
+
+    def core(self) -> CoreTarget:
+        """The platform-neutral target of a section form: the core alone decides what saving it calls."""
+        return CoreTarget(self.kind, self.client_id or 0, self.version, self.item_id)
 
     @property
     def editing(self) -> bool:
-        return self.item_id is not None or self.kind in ("client", "contact", "integrations")
+        """The form shows stored values (the core's rule; a new client stores none yet)."""
+        return not self.creates and self.core().editing
 
     def fields(self) -> tuple[Field, ...]:
         """The schema fields the modal shows: the district comes from the picker, and País is only

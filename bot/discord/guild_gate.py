@@ -11,14 +11,14 @@ same dict the websocket reads), but only for niceties — access does not depend
 
 - A modal lives in discord.py's memory only (`OPEN_FOR` seconds, and never across a restart); a submit
   for one that is gone would be dropped silently and Discord would show "interaction failed". The wrap
-  answers it with "El formulario caducó; ábralo de nuevo." (nothing of ours runs for it).
+  answers it with `texts().form_expired` (nothing of ours runs for it).
 - A malformed interaction never stops the bot: discord.py raises out of this parser (a member without
   `roles` is a KeyError while building the `Interaction`), and whatever the parser raises ends the
   gateway connection and with it the adapter. The wrap catches it, logs the exception's type (never the
   payload) and answers from the payload's id and token alone.
 
 A component whose custom_id matches none of our templates (`bot.discord.ids`) would also be dropped
-silently by discord.py: `answer_unknown()` (the client's public `on_interaction` event) answers `STALE`.
+silently by discord.py: `answer_unknown()` (the client's public `on_interaction` event) answers `texts().stale_action`.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any, cast
 import discord
 
 from bot.discord.escape import NO_MENTIONS
-from bot.discord.replies import STALE
+from commands.texts import texts
 
 if TYPE_CHECKING:
     from discord.types.interactions import Interaction as InteractionPayload
@@ -41,7 +41,6 @@ log = logging.getLogger(__name__)
 
 FROM_DM = "Use /clientes dentro del servidor del equipo."
 OTHER_GUILD = "Este servidor no está autorizado para usar /clientes."
-FORM_EXPIRED = "El formulario caducó; ábralo de nuevo."
 MALFORMED = "Discord envió esta interacción incompleta y no se pudo atender; intente de nuevo."
 
 APPLICATION_COMMAND, COMPONENT, AUTOCOMPLETE, MODAL_SUBMIT = 2, 3, 4, 5
@@ -135,12 +134,12 @@ async def admit(interaction: discord.Interaction) -> bool:
 
 
 async def answer_unknown(interaction: discord.Interaction, templates: Collection[re.Pattern[str]]) -> None:
-    """A button or select that no component of ours owns gets `STALE` (or why it is refused)."""
+    """A button or select that no component of ours owns gets `texts().stale_action` (or why it is refused)."""
     data: dict[str, Any] = {"type": interaction.type.value, "data": interaction.data or {}}
     if unknown_component(data, templates):
         log.warning("interaction %s: a component no template of ours matches", interaction.id)
         text = refusal({**data, "guild_id": interaction.guild_id}, _allowed(interaction.client))
-        await _answer(interaction, text or STALE)
+        await _answer(interaction, text or texts().stale_action)
 
 
 def install(client: discord.Client) -> None:
@@ -158,7 +157,7 @@ def install(client: discord.Client) -> None:
         another server is told that rather than that it expired; nothing of ours runs for it."""
         if not orphaned_form(data, state._view_store._modals):  # the open modals (private)
             return None
-        return refusal(data, _allowed(client)) or FORM_EXPIRED
+        return refusal(data, _allowed(client)) or texts().form_expired
 
     def gated(data: dict[str, Any]) -> None:
         try:

@@ -20,6 +20,7 @@ import discord
 from bot.discord.embeds import card_embed
 from bot.discord.escape import NO_MENTIONS, md
 from commands.channels import Unverifiable
+from commands.texts import texts
 from commands.views import ChannelStatus, ClientCard
 
 log = logging.getLogger(__name__)
@@ -48,19 +49,17 @@ def footer_marker(card: ClientCard) -> str:
 
 
 def welcome_text(card: ClientCard, user: ClientUser | None) -> str:
-    lines = [f"Canal del cliente **{md(card.name)}** ({md(card.document)})."]
+    lines = [texts().channel_welcome(f"**{md(card.name)}**", md(card.document))]
     if user is not None and user.member_id is not None:
-        lines.append(f"Usuario de Discord del cliente: <@{user.member_id}>.")
+        lines.append(texts().client_user(f"<@{user.member_id}>"))
     elif user is not None:
-        lines.append(
-            f"No se encontró al usuario de Discord «{md(user.typed)}» en el servidor: agréguelo al canal a mano "
-            "cuando se una."
-        )
+        lines.append(texts().client_user_missing(md(user.typed)))
     return "\n".join(lines)
 
 
-def announcement_text(card: ClientCard, channel_id: int) -> str:
-    return f"Nuevo cliente: **{md(card.name)}** ({md(card.document)}) — canal <#{channel_id}>."
+def announcement_text(card: ClientCard, channel_id: int, *, created: bool) -> str:
+    """The onboarding channel's line: a channel made for the client, or an existing one linked."""
+    return texts().channel_announced(f"**{md(card.name)}**", md(card.document), created, f"<#{channel_id}>")
 
 
 async def find_posted(channel: discord.abc.Messageable, bot_id: int, card: ClientCard) -> str | None:

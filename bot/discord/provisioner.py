@@ -29,6 +29,7 @@ from bot.config import Settings
 from bot.discord.members import find_member
 from bot.discord.onboarding import ClientUser, announcement_text, find_posted, post_card, ready_card, welcome_text
 from commands.channels import ProvisionFailed, ProvisionRequest, ProvisionResult, RetryLater, discord_channel_name
+from commands.texts import texts
 from commands.views import ClientCard
 
 log = logging.getLogger(__name__)
@@ -168,7 +169,7 @@ class DiscordProvisioner:
             lambda key: at_step(posting, post_card(channel, shown, welcome, key)),
             lambda key: at_step(posting, find_posted(channel, bot_id, shown)),
         )
-        await self._announce(request, bot_id, shown, channel.id)
+        await self._announce(request, bot_id, shown, channel.id, created=created)
         log.info("discord channel #%s %s for client %s", name, "created" if created else "linked", card.id)
         return ProvisionResult(str(channel.id), created)
 
@@ -237,7 +238,9 @@ class DiscordProvisioner:
             channel.id, member_id, str(allow.value), str(deny.value), MEMBER_OVERWRITE, reason=REASON
         )
 
-    async def _announce(self, request: ProvisionRequest, bot_id: int, card: ClientCard, channel_id: int) -> None:
+    async def _announce(
+        self, request: ProvisionRequest, bot_id: int, card: ClientCard, channel_id: int, *, created: bool
+    ) -> None:
         raw = self.settings.onboarding_discord_channel_id
         if not raw:
             return
@@ -250,7 +253,7 @@ class DiscordProvisioner:
             f"el canal de altas {setting} no existe en Discord; corrija la configuración.",
         )
         target = self.bot.get_partial_messageable(int(raw))
-        text = announcement_text(card, channel_id)
+        text = announcement_text(card, channel_id, created=created)
         await request.once(
             "announcement",
             lambda key: at_step(step, post_card(target, card, text, key)),
@@ -276,5 +279,5 @@ def _linkable(
 
 def card_topic(card: ClientCard) -> str:
     """'Cliente: ACME S.A.C. · RUC 20100070970', within Discord's 1024 characters."""
-    text = f"Cliente: {card.name} · {card.document}"
+    text = texts().channel_topic(card.name, card.document)
     return text if len(text) <= TOPIC_MAX else text[: TOPIC_MAX - 1] + "…"

@@ -21,28 +21,30 @@ from discord.utils import MISSING
 
 from bot.discord.escape import NO_MENTIONS, clip, md
 from commands.errors import CoreError
+from commands.texts import texts
 
 log = logging.getLogger(__name__)
 
-UNEXPECTED = "Ocurrió un error inesperado; no se guardó nada. Intente de nuevo y, si persiste, avise al equipo."
-# The work finished (a create/edit/delete is committed) but Discord refused the message saying so.
-SAVED_UNSENT = "Se guardó, pero Discord no aceptó la respuesta; use /clientes ver para ver el resultado."
-DELETED_UNSENT = "Se eliminó, pero Discord no aceptó la respuesta; use /clientes restaurar para deshacerlo."
-SLOW = "La base de datos tardó demasiado en responder y Discord no espera más de 3 segundos. Pulse de nuevo."
-# A button, menu option or form that names nothing we know (malformed, or from an old message).
-STALE = (
-    "Esta acción ya no es válida (el botón o la opción no corresponde a nada actual). "
-    "Abra la ficha de nuevo con /clientes ver."
-)
+PLATFORM = "discord"
 DEFAULT_BUDGET = 2.0
 T = TypeVar("T")
+
+
+def saved_unsent() -> str:
+    """The change is committed but Discord refused the message saying so (a `Reply.unsent`)."""
+    return texts().saved_unsent(texts().platform(PLATFORM))
+
+
+def deleted_unsent() -> str:
+    """The client is deleted but Discord refused the message saying so (a `Reply.unsent`)."""
+    return texts().deleted_unsent(texts().platform(PLATFORM))
 
 
 class TooSlow(Exception):
     """A read needed before a modal/autocomplete did not finish within the response budget."""
 
     def __init__(self) -> None:
-        super().__init__(SLOW)
+        super().__init__(texts().too_slow(texts().platform(PLATFORM)))
 
 
 @dataclass
@@ -50,7 +52,7 @@ class Reply:
     """A message to show. `replace` edits the message whose component was used instead of adding one.
 
     `unsent`: what to say if Discord refuses this reply after the work committed a change (e.g.
-    `SAVED_UNSENT`); None means nothing was changed, so the generic "no se guardó nada" is true."""
+    `saved_unsent()`); None means nothing was changed, so the generic "no se guardó nada" is true."""
 
     content: str | None = None
     embeds: list[discord.Embed] = field(default_factory=list)
@@ -149,20 +151,20 @@ async def answer(
         reply = error_reply(exc)
     except Exception:
         log.exception("Discord handler failed for interaction %s", interaction.id)
-        reply = Reply(content=UNEXPECTED)
+        reply = Reply(content=texts().unexpected)
     try:
         await send(interaction, reply)
     except discord.HTTPException:
         # e.g. Discord refused the message (400): say so rather than leave "interaction failed" — and
         # never "no se guardó nada" when the change is already committed.
-        await report_unexpected(interaction, "sending the reply failed", text=reply.unsent or UNEXPECTED)
+        await report_unexpected(interaction, "sending the reply failed", text=reply.unsent)
 
 
 async def report_unexpected(
-    interaction: discord.Interaction, what: str, error: BaseException | None = None, *, text: str = UNEXPECTED
+    interaction: discord.Interaction, what: str, error: BaseException | None = None, *, text: str | None = None
 ) -> None:
-    """Logs a failure and tells the user `text` (by default: nothing was saved); never raises (it is
-    the last resort)."""
+    """Logs a failure and tells the user `text` (by default the unexpected-error sentence); never raises
+    (it is the last resort)."""
     log.error("Discord interaction %s: %s", interaction.id, what, exc_info=error or True)
     with contextlib.suppress(discord.HTTPException):
-        await send(interaction, Reply(content=text))
+        await send(interaction, Reply(content=text or texts().unexpected))

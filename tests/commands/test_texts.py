@@ -15,8 +15,8 @@ from commands.errors import NotFound
 from commands.service import ClientService
 
 ROOT = Path(__file__).resolve().parents[2]
-# The adapters already switched to the catalogue (bot/discord switches in its own pass).
-SWITCHED = ("commands", "storage", "bot/slack", "bot/console", "bot/api")
+# Every package a user's sentence could be written in.
+SWITCHED = ("commands", "storage", "bot/slack", "bot/discord", "bot/console", "bot/api")
 # Fixed parts of sentences with parameters, as they would appear if written again elsewhere.
 FRAGMENTS = (
     "restaurado.",
@@ -29,6 +29,20 @@ FRAGMENTS = (
     "No se encontró ningún cliente",
     "no tiene contraseña guardada",
     "no aceptó la respuesta",
+    "no aceptó abrir",
+    "no espera más de",
+    "registrado. Complete",
+    "Se guardó «",
+    "no se puede deshacer",
+    "Podrá deshacerlo",
+    "Canal del cliente",
+    "Usuario de Discord del cliente",
+    "No se encontró al usuario de Discord",
+    "Nuevo cliente: ",
+    "quedó vinculado",
+    "No existe el cliente",
+    "no tiene la dirección",
+    "ya existe un cliente con",
 )
 
 

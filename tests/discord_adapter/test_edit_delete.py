@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from commands.access import Actor
+from tests.fakes.discord_payloads import deliver, modal_submit
+from tests.fakes.fake_discord import FakeDiscord
 
 from .conftest import DiscordUI
 
@@ -30,6 +34,27 @@ async def test_edit_section_pre_filled(discord_ui: DiscordUI, core) -> None:
     assert saved.content == "Se guardó «Otros Datos»."
     card = await core.service.get(SEED, cid)
     assert (card.contact_name, card.website, card.version) == ("Rosa Pérez", "https://acme.pe", 2)
+
+
+async def test_edit_delivered_twice_is_saved_once_and_both_answer_saved(
+    discord_ui: DiscordUI, fake: FakeDiscord, core
+) -> None:
+    """A double submit of the same edit form (issue 7 #2: the core recognises a re-sent form): the second
+    delivery finds the version it was rendered from already taken by the first — by the same user with
+    the same values — and is answered "saved", not with the other-person conflict."""
+    cid = await acme(core)
+    _, payload = await discord_ui.command("editar", {"cliente": "ACME"})
+    modal, _ = await discord_ui.pick(discord_ui.message(payload), "cb:ed:", ["Otros Datos"])
+    fields = {label["component"]["custom_id"]: label["component"].get("value") or "" for label in modal.components}
+    fields["contact_name"] = "Rosa Pérez"
+    first, second = (modal_submit(modal.data["custom_id"], fields) for _ in range(2))
+    await asyncio.gather(deliver(discord_ui.bot, first, fake=fake), deliver(discord_ui.bot, second, fake=fake))
+
+    answers = [fake.interaction_callbacks(int(p["id"]))[0] for p in (first, second)]
+    assert [a.content for a in answers] == ["Se guardó «Otros Datos»."] * 2
+    assert [a.data["embeds"][0]["footer"]["text"] for a in answers] == [f"#{cid} · versión 2"] * 2
+    card = await core.service.get(SEED, cid)
+    assert (card.contact_name, card.version) == ("Rosa Pérez", 2)
 
 
 async def test_edit_server_blank_password_keeps_it(discord_ui: DiscordUI, core) -> None:

@@ -7,11 +7,11 @@ from __future__ import annotations
 import pytest
 
 from bot.config import Settings
-from bot.discord.handlers.forms import FORM_REFUSED
 from bot.discord.ui.section_modal import NOT_YOURS
 from bot.runtime import Core
 from commands.access import Actor
 from commands.forms import CLIENT
+from commands.texts import texts
 from tests.fakes.discord_payloads import admin_member, member
 from tests.fakes.fake_discord import ADMIN_ROLE_ID, OTHER_USER_ID, USER_ID, FakeDiscord
 
@@ -74,5 +74,5 @@ async def test_a_form_discord_refuses_gets_a_spanish_answer(
     _, payload = await discord_ui.command("ver", {"cliente": f"#{card.id}"})
     fake.fail_next("POST", r"/callback$", status=400, code=50035, message="Invalid Form Body")
     answer, _ = await discord_ui.click(discord_ui.message(payload), label="Otros Datos")
-    assert answer.type == 4 and answer.ephemeral and answer.content == FORM_REFUSED
+    assert answer.type == 4 and answer.ephemeral and answer.content == texts().form_refused("Discord")
     assert find(discord_ui.message(payload), label="Otros Datos")  # the card is still there to try again

@@ -8,11 +8,12 @@ import logging
 import pytest
 
 from bot.discord.client import GLOBAL_WARNING, ClientesBot
-from bot.discord.guild_gate import FORM_EXPIRED, FROM_DM, OTHER_GUILD
+from bot.discord.guild_gate import FROM_DM, OTHER_GUILD
 from bot.runtime import Core, policy_from
 from commands.access import Actor
 from commands.forms import CONTACT
 from commands.service import ClientService
+from commands.texts import texts
 from storage.crypto import SecretBox
 from storage.db import Database
 from tests.fakes.discord_payloads import autocomplete, deliver, login_without_gateway, slash_command
@@ -129,5 +130,5 @@ async def test_a_form_submitted_after_a_restart_says_it_expired(
         answer, _ = await DiscordUI(fake, restarted).submit(modal, CLIENT_FIELDS)
     finally:
         await restarted.close()
-    refused(answer, FORM_EXPIRED)
+    refused(answer, texts().form_expired)
     assert await total(core) == 0

@@ -14,10 +14,10 @@ from bot.discord import guild_gate
 from bot.discord.client import ClientesBot
 from bot.discord.guild_gate import FROM_DM, OTHER_GUILD
 from bot.discord.handlers import ROUTES
-from bot.discord.replies import STALE
 from bot.discord.ui import DYNAMIC_ITEMS, SectionModal
 from bot.runtime import Core
 from commands.forms import CONTACT
+from commands.texts import texts
 from tests.fakes.discord_payloads import autocomplete, button_click, deliver, login_without_gateway
 from tests.fakes.fake_discord import FakeDiscord
 
@@ -88,7 +88,7 @@ async def test_a_button_no_component_owns_is_answered_without_the_wrap(unwrapped
     payload = button_click("algo:que:no:es:nuestro")
     await deliver(unwrapped.bot, payload, fake=fake)
     [answer] = fake.interaction_callbacks(int(payload["id"]))
-    assert answer.type == 4 and answer.ephemeral and answer.content == STALE
+    assert answer.type == 4 and answer.ephemeral and answer.content == texts().stale_action
 
 
 def test_every_component_has_a_handler() -> None:

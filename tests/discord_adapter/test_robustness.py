@@ -5,17 +5,20 @@ from __future__ import annotations
 
 import pytest
 
-from bot.discord.guild_gate import FORM_EXPIRED, MALFORMED
-from bot.discord.replies import SAVED_UNSENT, SLOW, STALE, UNEXPECTED
+from bot.discord.guild_gate import MALFORMED
 from bot.runtime import Core
 from commands.access import Actor
 from commands.forms import CONTACT
+from commands.texts import texts
 from tests.fakes.discord_payloads import autocomplete, button_click, deliver, modal_submit, select_choice, slash_command
 from tests.fakes.fake_discord import GUILD_ID, FakeDiscord
 
 from .conftest import DiscordUI
 
 SEED = Actor("console", "seed")
+# What Discord users read, from the catalogue every adapter speaks.
+SLOW, SAVED_UNSENT = texts().too_slow("Discord"), texts().saved_unsent("Discord")
+STALE, UNEXPECTED, FORM_EXPIRED = texts().stale_action, texts().unexpected, texts().form_expired
 
 
 async def acme(core: Core, name: str = "ACME S.A.C.") -> int:

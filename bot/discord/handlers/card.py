@@ -15,7 +15,7 @@ from bot.discord.handlers import ops
 from bot.discord.handlers.context import may_edit, require, service_of
 from bot.discord.handlers.edit import open_edit
 from bot.discord.handlers.forms import open_form
-from bot.discord.replies import DELETED_UNSENT, Reply, answer, send
+from bot.discord.replies import Reply, answer, deleted_unsent, send
 from bot.discord.ui.base import view_of
 from bot.discord.ui.card_view import CardButton
 from bot.discord.ui.client_picker import PickClient
@@ -96,7 +96,7 @@ async def delete_confirmed(interaction: discord.Interaction, button: ConfirmDele
         except Conflict as exc:
             return ops.conflict_reply(exc, replace=True)  # the current card in place of the question
         text = f"{md(notice.text)} Puede deshacerlo con «Deshacer» o con `/clientes restaurar`."
-        return Reply(content=text, view=view_of(UndoDelete(client_id)), replace=True, unsent=DELETED_UNSENT)
+        return Reply(content=text, view=view_of(UndoDelete(client_id)), replace=True, unsent=deleted_unsent())
 
     await answer(interaction, work(), replace=True)
 

@@ -18,6 +18,7 @@ from bot.discord.replies import Reply, TooSlow, before_deadline, error_reply, se
 from bot.discord.ui.section_select import SectionSelect
 from bot.discord.ui.ubigeo_picker import picker_reply, start_state
 from commands.errors import CoreError
+from commands.texts import texts
 
 
 async def section_picked(interaction: discord.Interaction, select: SectionSelect) -> None:
@@ -43,7 +44,7 @@ async def open_edit(interaction: discord.Interaction, client_id: int, what: str)
             reply = picker_reply(start_state(card.id, card.version, address.id, address.ubigeo))
             await send(interaction, reply)
         else:
-            await send(interaction, Reply(content="Esa sección ya no existe; abra la ficha de nuevo."))
+            await send(interaction, Reply(content=texts().card_section_gone))
     except (CoreError, TooSlow) as exc:
         await send(interaction, error_reply(exc))
 

@@ -21,18 +21,15 @@ from bot.discord.form_target import FormTarget
 from bot.discord.handlers.context import may_edit, service_of
 from bot.discord.handlers.ops import card_reply, conflict_reply
 from bot.discord.ids import OTHER_COUNTRY
-from bot.discord.replies import SAVED_UNSENT, Reply, TooSlow, answer, before_deadline, error_reply, send
+from bot.discord.replies import PLATFORM, Reply, TooSlow, answer, before_deadline, error_reply, saved_unsent, send
 from bot.discord.ui.base import view_of
 from bot.discord.ui.fix_button import FixButton
 from bot.discord.ui.section_modal import SectionModal
 from commands.errors import Conflict, CoreError, FieldErrors
+from commands.texts import texts
 from commands.views import ClientCard
 
 log = logging.getLogger(__name__)
-
-FORM_REFUSED = (
-    "Discord no aceptó abrir el formulario; no se guardó nada. Intente de nuevo y, si persiste, avise al equipo."
-)
 
 
 async def open_form(interaction: discord.Interaction, target: FormTarget, values: dict[str, Any] | None = None) -> None:
@@ -48,7 +45,7 @@ async def show_modal(interaction: discord.Interaction, modal: SectionModal) -> N
     except discord.HTTPException as exc:
         log.warning("Discord refused to open form %s: %s %s", modal.custom_id, exc.status, exc.code)
         modal.stop()  # never opened: nothing will submit it
-        await send(interaction, Reply(content=FORM_REFUSED))
+        await send(interaction, Reply(content=texts().form_refused(texts().platform(PLATFORM))))
 
 
 async def fix_clicked(interaction: discord.Interaction, button: FixButton) -> None:
@@ -73,23 +70,17 @@ async def submitted(interaction: discord.Interaction, modal: SectionModal) -> No
 
 
 async def _store(interaction: discord.Interaction, target: FormTarget, raw: dict[str, Any], form_id: str) -> ClientCard:
-    service, actor = service_of(interaction), actor_of(interaction)
-    cid, version, item = target.client_id or 0, target.version, target.item_id
-    if target.kind == "create":
-        return await service.create(actor, raw, origin_key=f"discord:{form_id}")
-    if target.kind in ("client", "contact", "integrations"):
-        return await service.edit_section(actor, cid, target.kind, raw, version)
-    if target.kind == "address":
+    """A new client, or the section through `ClientService.save` (which picks the use case and answers
+    a re-sent form as saved). The form id keys both, so a redelivered submit saves nothing twice."""
+    service, actor, key = service_of(interaction), actor_of(interaction), f"discord:{form_id}"
+    if target.creates:
+        return await service.create(actor, raw, origin_key=key)
+    if target.kind == "address":  # the district comes from the picker, not from the form
         if target.ubigeo == OTHER_COUNTRY:
             raw["ubigeo"] = ""
         else:
             raw["ubigeo"], raw["country"] = target.ubigeo, "PE"
-        if item is None:
-            return await service.add_address(actor, cid, raw, version)
-        return await service.edit_address(actor, cid, item, raw, version)
-    if item is None:
-        return await service.add_server(actor, cid, raw, version)
-    return await service.edit_server(actor, cid, item, raw, version)
+    return await service.save(actor, target.core(), raw, submission_key=key)
 
 
 async def _save(
@@ -113,8 +104,5 @@ async def _save(
         return conflict_reply(exc)
     if reopened:
         await service.discard_draft(form_id)
-    if target.kind == "create":
-        headline = f"Cliente «{md(card.name)}» registrado. Complete las demás secciones con los botones."
-    else:
-        headline = f"Se guardó «{target.title()}»."
-    return card_reply(card, headline, unsent=SAVED_UNSENT)
+    headline = texts().created(md(card.name)) if target.creates else texts().section_saved(target.title())
+    return card_reply(card, headline, unsent=saved_unsent())

@@ -18,20 +18,14 @@ from bot.discord.embeds import section_embed
 from bot.discord.escape import md
 from bot.discord.handlers.context import require, service_of
 from bot.discord.handlers.ops import card_reply, conflict_reply
-from bot.discord.replies import SAVED_UNSENT, Reply, answer
+from bot.discord.replies import Reply, answer, saved_unsent
 from bot.discord.ui.base import view_of
 from bot.discord.ui.item_select import ItemSelect
 from bot.discord.ui.remove_buttons import ConfirmRemove, KeepCard
 from commands.access import Permission
 from commands.errors import Conflict
+from commands.texts import texts
 from commands.views import ClientCard
-
-DONE = {
-    ("main", "address"): "Dirección principal cambiada.",
-    ("remove", "address"): "Dirección eliminada.",
-    ("remove", "server"): "Servidor eliminado.",
-}
-GONE = "Esa dirección o servidor ya no está en la ficha; esta es la ficha actual."
 
 
 async def item_picked(interaction: discord.Interaction, select: ItemSelect) -> None:
@@ -65,7 +59,7 @@ async def _mark_main(interaction: discord.Interaction, client_id: int, version: 
         card = await service_of(interaction).set_main_address(actor_of(interaction), client_id, address_id, version)
     except Conflict as exc:
         return conflict_reply(exc, replace=True)
-    return card_reply(card, DONE["main", "address"], replace=True, unsent=SAVED_UNSENT)
+    return card_reply(card, texts().main_address_changed, replace=True, unsent=saved_unsent())
 
 
 async def _ask_remove(interaction: discord.Interaction, client_id: int, version: int, kind: str, item_id: int) -> Reply:
@@ -78,11 +72,8 @@ async def _ask_remove(interaction: discord.Interaction, client_id: int, version:
     item = find_item(card, kind, item_id)
     section = item_section(card, item) if item else None
     if item is None or section is None:
-        return card_reply(card, GONE, replace=True)
-    question = (
-        f"¿Eliminar **{md(section.title)}** de «{md(card.name)}» ({md(card.document)})? "
-        "Esta acción no se puede deshacer."
-    )
+        return card_reply(card, texts().item_gone, replace=True)
+    question = texts().delete_item_question(f"**{md(section.title)}**", md(card.name), md(card.document))
     view = view_of(ConfirmRemove(kind, client_id, version, item_id), KeepCard(client_id))
     return Reply(content=question, embeds=[section_embed(card, section)], view=view, replace=True)
 
@@ -93,12 +84,14 @@ async def remove_confirmed(interaction: discord.Interaction, button: ConfirmRemo
 
     async def work() -> Reply:
         service, actor = service_of(interaction), actor_of(interaction)
-        call = service.remove_address if kind == "address" else service.remove_server
+        address = kind == "address"
+        call = service.remove_address if address else service.remove_server
         try:
             card = await call(actor, client_id, item_id, version)
         except Conflict as exc:
             return conflict_reply(exc, replace=True)
-        return card_reply(card, DONE["remove", kind], replace=True, unsent=SAVED_UNSENT)
+        done = texts().address_removed if address else texts().server_removed
+        return card_reply(card, done, replace=True, unsent=saved_unsent())
 
     await answer(interaction, work(), replace=True)
 
@@ -107,6 +100,6 @@ async def keep_clicked(interaction: discord.Interaction, button: KeepCard) -> No
     """ "Cancelar": nothing removed; the current card back in place of the question."""
 
     async def work() -> Reply:
-        return card_reply(await _current(interaction, button.client_id), "No se eliminó nada.", replace=True)
+        return card_reply(await _current(interaction, button.client_id), texts().nothing_deleted, replace=True)
 
     await answer(interaction, work(), replace=True)

@@ -10,7 +10,7 @@ from bot.discord.actor import actor_of
 from bot.discord.embeds import card_embed
 from bot.discord.escape import md
 from bot.discord.handlers.context import require, service_of
-from bot.discord.replies import SAVED_UNSENT, Reply
+from bot.discord.replies import Reply, saved_unsent
 from bot.discord.ui.base import view_of
 from bot.discord.ui.card_view import card_view
 from bot.discord.ui.delete_buttons import ConfirmDelete
@@ -18,9 +18,8 @@ from bot.discord.ui.password_select import PasswordSelect
 from bot.discord.ui.section_select import SectionSelect
 from commands.access import Permission
 from commands.errors import Conflict
+from commands.texts import texts
 from commands.views import ClientCard
-
-PLATFORM_NAMES = {"slack": "Slack", "discord": "Discord"}
 
 
 def card_reply(
@@ -65,10 +64,10 @@ async def channels(interaction: discord.Interaction, client_id: int) -> Reply:
 
 def channels_text(card: ClientCard) -> str:
     if not card.channels:
-        return f"«{md(card.name)}» no tiene canal de Slack ni de Discord (se indican en «Datos Servidor»)."
+        return texts().no_channels(md(card.name))
     lines = [f"Canales de «{md(card.name)}»:"]
     for c in card.channels:
-        line = f"• {PLATFORM_NAMES.get(c.platform, c.platform)}: {md(c.text)}"
+        line = f"• {texts().platform(c.platform)}: {md(c.text)}"
         if c.when:  # what happens next, as the core knows it: "en unos segundos" only with a worker there
             line += f" — {md(c.when)}"
         if c.state == "pendiente" and c.detail:
@@ -82,7 +81,7 @@ def edit_menu(card: ClientCard) -> Reply:
 
 
 def confirm_delete(card: ClientCard) -> Reply:
-    text = f"¿Eliminar a «{md(card.name)}» ({md(card.document)})? Podrá deshacerlo."
+    text = texts().delete_client_question(md(card.name), md(card.document))
     return Reply(content=text, view=view_of(ConfirmDelete(card.id, card.version)))
 
 
@@ -104,6 +103,6 @@ async def reveal(interaction: discord.Interaction, card: ClientCard, server_id: 
 
 async def restore(interaction: discord.Interaction, client_id: int, *, replace: bool = False) -> Reply:
     card = await service_of(interaction).restore(actor_of(interaction), client_id)
-    reply = card_reply(card, f"Cliente «{md(card.name)}» restaurado.", unsent=SAVED_UNSENT)
+    reply = card_reply(card, texts().restored(md(card.name)), unsent=saved_unsent())
     reply.replace = replace
     return reply

@@ -24,7 +24,8 @@ import discord
 from discord import ui
 
 from bot.discord import guild_gate
-from bot.discord.replies import STALE, Reply, report_unexpected, send
+from bot.discord.replies import Reply, report_unexpected, send
+from commands.texts import texts
 
 log = logging.getLogger(__name__)
 
@@ -71,7 +72,7 @@ class Routed:
 
     discord.py only logs what a DynamicItem's callback raises, and a handler that finds nothing to do
     (an option value naming nothing) would leave Discord's "interaction failed": the first gets the
-    generic apology, the second `STALE`."""
+    generic apology, the second `texts().stale_action`."""
 
     async def interaction_check(self, interaction: discord.Interaction, /) -> bool:
         return await guild_gate.admit(interaction)
@@ -87,7 +88,7 @@ class Routed:
             await report_unexpected(interaction, f"{type(self).__name__} failed", exc)
             return
         if not interaction.response.is_done():
-            await send(interaction, Reply(content=STALE))
+            await send(interaction, Reply(content=texts().stale_action))
 
 
 def picked(select: ui.Select[Any]) -> str:

@@ -31,7 +31,7 @@ from bot.discord.escape import clip
 from bot.discord.form_target import FormTarget
 from bot.discord.replies import Reply, report_unexpected, send
 from bot.discord.ui.base import handler_for
-from commands import countries
+from commands import countries, forms
 from commands.forms import Field, Kind
 
 log = logging.getLogger(__name__)
@@ -79,9 +79,7 @@ class SectionModal(ui.Modal):
             self.add_item(label)
 
     def _description(self, spec: Field) -> str | None:
-        if spec.kind == Kind.PASSWORD:
-            return clip(spec.hint, 100) if spec.hint and self.target.editing else None
-        return clip(spec.hint, 100) if spec.hint else None
+        return clip(spec.hint or "", 100) if forms.shows_hint(spec, editing=self.target.editing) else None
 
     def _component(self, spec: Field, value: Any) -> ui.Item[SectionModal]:
         if spec.kind == Kind.CHOICE:
