@@ -10,8 +10,7 @@ from typing import Any
 
 from aiohttp import web
 
-Json = Any
-
+from tests.fakes.discord_state import Json
 
 _BASE_HEADERS = {"Via": "1.1 google"}
 

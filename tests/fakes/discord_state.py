@@ -476,6 +476,7 @@ class DiscordState:
             "approximate_guild_count": 1,
         }
 
+    # ---------------------------------------------------------------- interactions the bot receives
     def expire_interaction(self, interaction_id: int) -> None:
         """Makes the callback for this interaction fail like one answered after 3 s (10062)."""
         self._expired.add(int(interaction_id))
@@ -559,6 +560,7 @@ class DiscordState:
                 ) from None
         return self.requests_to(method, path_regex, ok_only=ok_only)[count - 1]
 
+    # ---------------------------------------------------------------- changes and stored messages
     async def _notify(self) -> None:
         async with self._changed:
             self._changed.notify_all()
