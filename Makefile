@@ -20,8 +20,12 @@ run: $(STAMP)
 console: $(STAMP)
 	$(BIN)/clientes-bot console
 
+# Two pytest-xdist workers (this machine has 2 cores; PostgreSQL runs get one database per worker, see
+# tests/conftest.py). `make test PYTEST_WORKERS=0` runs in one process; PYTEST_ARGS adds anything else.
+PYTEST_WORKERS ?= 2
+
 test: $(STAMP)
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

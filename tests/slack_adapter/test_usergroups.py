@@ -5,8 +5,10 @@ the request (the user simply has no groups)."""
 from __future__ import annotations
 
 import asyncio
+import functools
 from collections.abc import Callable
 
+from bot.slack import handlers
 from bot.slack.blocks.create_modal import create_modal
 from bot.slack.handlers import actors as actors_module
 from bot.slack.modal_state import ModalState
@@ -88,14 +90,26 @@ async def test_a_failed_usergroups_call_means_no_groups_not_a_failure(make_slack
     assert "Aún no hay clientes" in str(solo["blocks"])
 
 
+class FakeClock:
+    """The usergroup cache's clock, moved by the test instead of waited for."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
 async def test_an_expired_cache_is_served_while_a_slow_refresh_runs(make_slack, monkeypatch, caplog) -> None:
     """usergroups.list runs before the ack of a view submission: a slow Slack must not cost the 3 s."""
-    monkeypatch.setattr(actors_module, "USERGROUPS_TTL", 1.0)
+    clock = FakeClock()
+    # The app builds its one Actors cache when its listeners are registered: give it the test's clock.
+    monkeypatch.setattr(handlers, "Actors", functools.partial(actors_module.Actors, clock=clock))
     slack = with_editor_group(make_slack)
     first, second = await slack.open_modal("nuevo"), await slack.open_modal("nuevo")
     assert (await slack.submit(first, CLIENT_ANSWERS))["response_action"] == "update"
     assert len(slack.fake.calls_to("usergroups.list")) == 1
-    await asyncio.sleep(1.1)  # the cache expires
+    clock.now += actors_module.USERGROUPS_TTL  # the cache expires
     slack.fake.fail_next("usergroups.list", delay=2)
 
     ack = await slack.submit(second, {**CLIENT_ANSWERS, "client.doc_type": "1", "client.doc_number": "12345678"})
