@@ -40,6 +40,7 @@ class Texts:
     no_password: Callable[[str], str]  # server host or IP
     no_clients_yet: str
     no_clients_match: str
+    page_caption: Callable[[int, int, int], str]  # page number, page count, total clients
     # ---- changes
     changes_saved: str
     section_saved: Callable[[str], str]  # section title
@@ -122,6 +123,7 @@ ES = Texts(
     no_password=lambda server: f"El servidor {server} no tiene contraseña guardada.",
     no_clients_yet="Aún no hay clientes.",
     no_clients_match="No hay clientes que coincidan.",
+    page_caption=lambda number, count, total: f"Página {number} de {count} · {total} cliente(s)",
     changes_saved="Cambios guardados",
     section_saved=lambda title: f"Se guardó «{title}».",
     created=lambda name: f"Cliente «{name}» registrado. Complete las demás secciones con los botones.",

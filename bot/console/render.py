@@ -10,6 +10,7 @@ from bot.console.prompt import CANCEL_HINT
 from bot.console.text import plain
 from commands import presenter, router
 from commands.errors import FieldErrors
+from commands.texts import texts
 from commands.views import ClientCard, ClientPage, ClientSummary
 
 
@@ -35,7 +36,7 @@ def card(client: ClientCard) -> Panel:
 
 
 def page(result: ClientPage) -> Table:
-    caption = f"Página {result.page_number} de {result.page_count} · {result.total} cliente(s)"
+    caption = texts().page_caption(result.page_number, result.page_count, result.total)
     if result.next_cursor:
         caption += " · «siguiente» para avanzar"
     if result.prev_cursor:

@@ -43,6 +43,7 @@ FRAGMENTS = (
     "No existe el cliente",
     "no tiene la dirección",
     "ya existe un cliente con",
+    "cliente(s)",
 )
 
 

@@ -26,12 +26,12 @@ async def test_list_pages_forward_and_back(slack: Slack) -> None:
     assert first["response_type"] == "ephemeral"
     assert names(first) == [f"{n:02d}" for n in range(22, 12, -1)]  # newest first
     text = all_text(first["blocks"])
-    assert "23 cliente(s) · página 1 de 3" in text
+    assert "Página 1 de 3 · 23 cliente(s)" in text  # the catalogue's page caption, as on Discord and the console
     assert all(f"{column}:" in text for column in ("Canal", "Documento", "Número", "Teléfono", "Correo"))
     assert "DNI 10000022" in text and "987654321" in text.replace(" ", "")
 
     second = await slack.click(first["blocks"], "lista_siguiente")
-    assert second["replace_original"] is True and "página 2 de 3" in all_text(second["blocks"])
+    assert second["replace_original"] is True and "Página 2 de 3" in all_text(second["blocks"])
     third = await slack.click(second["blocks"], "lista_siguiente")
     assert names(third) == ["02", "01", "00"] and "lista_siguiente" not in str(third["blocks"])
     back = await slack.click(third["blocks"], "lista_anterior")

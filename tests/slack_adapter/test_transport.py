@@ -80,7 +80,7 @@ async def test_socket_mode_connects_acks_and_answers(slack: Slack) -> None:
         ack = await slack.fake.socket_ack(envelope)
         assert ack["envelope_id"] == envelope
         listing = (await slack.responses(name))[0]
-        assert listing["response_type"] == "ephemeral" and listing["text"] == "Clientes: 0 (página 1 de 1)"
+        assert listing["response_type"] == "ephemeral" and listing["text"] == "Clientes · Página 1 de 1 · 0 cliente(s)"
     finally:
         task.cancel()
         await asyncio.gather(task, return_exceptions=True)

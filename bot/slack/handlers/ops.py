@@ -21,11 +21,15 @@ from commands.service import ClientService
 from commands.texts import texts
 from commands.views import ClientCard
 
-ITEM_DONE = {
-    ("main", "address"): texts().main_address_changed,
-    ("remove", "address"): texts().address_removed,
-    ("remove", "server"): texts().server_removed,
-}
+
+def _item_done(verb: str, kind: str) -> str | None:
+    """Read when the message is sent, so the catalogue BOT_LOCALE selected at start is the one used."""
+    catalogue = texts()
+    return {
+        ("main", "address"): catalogue.main_address_changed,
+        ("remove", "address"): catalogue.address_removed,
+        ("remove", "server"): catalogue.server_removed,
+    }.get((verb, kind))
 
 
 async def show_card(
@@ -139,5 +143,5 @@ async def change_item(reply: Reply, service: ClientService, actor: Actor, item: 
         new = await service.remove_address(actor, item.client_id, item.item_id, item.version)
     else:
         new = await service.remove_server(actor, item.client_id, item.item_id, item.version)
-    note = ITEM_DONE.get((item.verb, item.kind))
+    note = _item_done(item.verb, item.kind)
     await show_card(reply, new, note=note, replace=True, may_delete=may_delete(service, actor))
