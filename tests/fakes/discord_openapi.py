@@ -43,7 +43,6 @@ _DIGITS = re.compile(r"-?[0-9]+")
 
 
 _STRICT_INTEGERS: contextvars.ContextVar[bool] = contextvars.ContextVar("strict_integers", default=False)
-_ONE_OF = Draft202012Validator.VALIDATORS["oneOf"]
 
 
 def _is_integer(checker: Any, instance: object) -> bool:
@@ -53,12 +52,67 @@ def _is_integer(checker: Any, instance: object) -> bool:
     return Draft202012Validator.TYPE_CHECKER.is_type(instance, "integer")
 
 
+_MEMBER_TAGS: dict[int, tuple[list[Any], list[tuple[Any, ...]] | None]] = {}
+
+
+def _member_tags(members: list[Any]) -> list[tuple[Any, ...]] | None:
+    """The ``type`` enum of each union member, or ``None`` unless every member is a tagged schema ref."""
+    known = _MEMBER_TAGS.get(id(members))
+    if known is not None and known[0] is members:
+        return known[1]
+    schemas = spec()["components"]["schemas"]
+    tags: list[tuple[Any, ...]] | None = []
+    for member in members:
+        ref = member.get("$ref", "") if isinstance(member, dict) else ""
+        target = schemas.get(ref.removeprefix("#/components/schemas/")) if ref.startswith("#/components/") else None
+        enum = ((target or {}).get("properties") or {}).get("type", {}).get("enum")
+        if tags is None or not isinstance(enum, list):
+            tags = None
+            break
+        tags.append(tuple(enum))
+    _MEMBER_TAGS[id(members)] = (members, tags)
+    return tags
+
+
+def _dispatching(keyword: str) -> Any:
+    """``oneOf``/``anyOf`` evaluated only on the members that can match, for speed (same verdict).
+
+    Discord's unions are mostly tagged by ``type`` (components, callbacks): a member whose ``type`` enum
+    lacks the body's ``type`` fails anyway, so it is skipped; and an enum spelled as a union of
+    ``const``s (``MessageComponentTypes``) is a set lookup. Only a body that fits no member takes the
+    full path, whose errors ``form_errors`` reads."""
+    base = Draft202012Validator.VALIDATORS[keyword]
+
+    def check(validator: Any, members: list[Any], instance: Any, schema: Any) -> Iterable[ValidationError]:
+        if isinstance(instance, int) and not isinstance(instance, bool):
+            consts = [m.get("const") for m in members if isinstance(m, dict) and set(m) <= _CONST_KEYS]
+            if len(consts) == len(members) and consts.count(instance) == 1:
+                return
+        if (
+            isinstance(instance, dict)
+            and isinstance(instance.get("type"), int)
+            and not isinstance(instance["type"], bool)
+        ):
+            tags = _member_tags(members)
+            if tags is not None:
+                picked = [m for m, tag in zip(members, tags, strict=True) if instance["type"] in tag]
+                if picked:
+                    members = picked
+        yield from base(validator, members, instance, schema)
+
+    return check
+
+
+_CONST_KEYS = {"const", "title", "description"}
+_ONE_OF_DISPATCHING = _dispatching("oneOf")
+
+
 def _one_of(validator: Any, one_of: list[Any], instance: object, schema: Any) -> Iterable[ValidationError]:
     """``oneOf``, where a digit string that fits both a string and an integer member is the string.
 
     Accepting digit strings as integers would otherwise make ``nonce`` (string | int64) refuse every
     digit-string nonce as "valid under each of"."""
-    errors = list(_ONE_OF(validator, one_of, instance, schema))
+    errors = list(_ONE_OF_DISPATCHING(validator, one_of, instance, schema))
     if errors and isinstance(instance, str) and _DIGITS.fullmatch(instance):
         token = _STRICT_INTEGERS.set(True)
         try:
@@ -71,7 +125,7 @@ def _one_of(validator: Any, one_of: list[Any], instance: object, schema: Any) ->
 
 _Validator = extend(
     Draft202012Validator,
-    validators={"oneOf": _one_of},
+    validators={"oneOf": _one_of, "anyOf": _dispatching("anyOf")},
     type_checker=Draft202012Validator.TYPE_CHECKER.redefine("integer", _is_integer),
 )
 
