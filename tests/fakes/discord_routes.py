@@ -17,6 +17,7 @@ import aiohttp
 from aiohttp import web
 from multidict import CIMultiDict, CIMultiDictProxy
 
+from tests.fakes import discord_openapi
 from tests.fakes.discord_gateway import DiscordGateway
 from tests.fakes.discord_http import _error, _json, _no_content
 from tests.fakes.discord_state import (
@@ -24,6 +25,7 @@ from tests.fakes.discord_state import (
     NONCE_WINDOW,
     RecordedFile,
     RecordedRequest,
+    SpecViolation,
     _Bucket,
     _Failure,
     _Hold,
@@ -321,10 +323,32 @@ class DiscordRoutes(DiscordGateway, DiscordValidation):
             rec.injected = True
             return self._failure_response(failure, headers.get("X-RateLimit-Bucket", "fake"))
 
+        if (invalid := self._check_spec(matched, rec)) is not None:
+            return invalid
         response = await matched.handler(rec, params)
         for key, value in headers.items():
             response.headers.setdefault(key, value)
         return response
+
+    def _check_spec(self, route: _Route, rec: RecordedRequest) -> web.Response | None:
+        """Refuses, like Discord, a body its OpenAPI spec refuses, and records it (see ``spec_violations``).
+
+        Runs before the handler's hand-written checks, which stay for what the docs say more strictly."""
+        if not discord_openapi.has_body_schema(route.method, route.template):
+            return None
+        self.spec_checked += 1
+        errors = discord_openapi.spec_errors(route.method, route.template, rec.json)
+        if not errors:
+            return None
+        tree = discord_openapi.form_errors(errors)
+        self.spec_violations.append(SpecViolation(route=rec.route or "", path=rec.path, body=rec.json, errors=tree))
+        return _error(400, 50035, "Invalid Form Body", tree)
+
+    def take_spec_violations(self) -> list[SpecViolation]:
+        """Returns and forgets the recorded spec violations: for a test that sends an invalid body on
+        purpose, after asserting on them (otherwise the fake raises when it closes)."""
+        taken, self.spec_violations = self.spec_violations, []
+        return taken
 
     # ---------------------------------------------------------------- users, gateway, application
     async def _get_me(self, rec: RecordedRequest, params: dict[str, str]) -> web.StreamResponse:

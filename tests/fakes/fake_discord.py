@@ -134,6 +134,11 @@ class FakeDiscord(DiscordRoutes):
             self._runner = None
         if self.crashes and exc_type is None:
             raise RuntimeError(f"fake discord crashed {len(self.crashes)} time(s)") from self.crashes[0]
+        if self.spec_violations and exc_type is None:
+            listed = "\n".join(f"  {v}" for v in self.spec_violations)
+            raise AssertionError(
+                f"the bot sent {len(self.spec_violations)} body(ies) Discord's OpenAPI spec refuses:\n{listed}"
+            )
 
     @property
     def base_url(self) -> str:

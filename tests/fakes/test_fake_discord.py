@@ -8,6 +8,7 @@ rate-limit handling and multipart uploads — only the network peer is fake.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import io
 import json
 import re
@@ -22,6 +23,7 @@ from discord import app_commands, ui
 from discord.gateway import DiscordWebSocket
 from discord.http import Route
 
+from . import discord_openapi
 from .discord_payloads import (
     InteractionNotAnswered,
     autocomplete,
@@ -245,6 +247,10 @@ async def test_modal_over_discord_limits_is_rejected(fake: FakeDiscord, seen: di
     assert rejected.status == 400 and rejected.response["code"] == 50035
     assert rejected.response["errors"]["data"]["title"]["_errors"][0]["code"] == "BASE_TYPE_MAX_LENGTH"
     assert fake.interaction_callbacks() == []
+    # Discord's OpenAPI spec refuses it too (and the fake would fail the test on close if not taken)
+    [violation] = fake.take_spec_violations()
+    assert violation.route == "POST /interactions/{interaction_id}/{interaction_token}/callback"
+    assert "title" in violation.errors["data"]
 
 
 async def test_autocomplete_answers_with_choices(bot: discord.Client, fake: FakeDiscord, seen: dict[str, Any]) -> None:
@@ -459,3 +465,108 @@ async def test_zlib_stream_frames_are_valid() -> None:
         frame = await ws.receive_bytes()
         assert json.loads(stream.decompress(frame))["op"] == 11  # same stream: context carried over
         await ws.close()
+
+
+# ------------------------------------------------------------------- Discord's OpenAPI spec
+def test_every_route_with_a_body_has_a_spec_schema() -> None:
+    """No body the bot sends escapes the spec check because a route of the fake maps to nothing."""
+    routes = [r for r in FakeDiscord()._routes if r.method in ("POST", "PUT", "PATCH")]
+    assert len(routes) >= 8
+    assert [
+        f"{r.method} {r.template}" for r in routes if not discord_openapi.has_body_schema(r.method, r.template)
+    ] == []
+
+
+def test_shipped_spec_is_discords_unmodified_copy() -> None:
+    digest = hashlib.sha256(discord_openapi.SPEC_PATH.read_bytes()).hexdigest()
+    assert digest in (discord_openapi.SPEC_PATH.parent / "README.md").read_text(encoding="utf-8")
+
+
+LABELLED_INPUT = {"type": 18, "label": "Nombre", "component": {"type": 4, "custom_id": "nombre", "style": 1}}
+
+
+async def _post(server: FakeDiscord, path: str, body: Any, method: str = "POST") -> tuple[int, Any]:
+    async with aiohttp.ClientSession() as session, session.request(method, server.base_url + path, json=body) as answer:
+        return answer.status, await answer.json() if answer.content_type == "application/json" else None
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "where", "code"),
+    [
+        (
+            "/interactions/1/tok/callback",
+            {"type": 9, "data": {"custom_id": "alta", "title": "Alta", "components": [{"type": 99, "label": "X"}]}},
+            ["data", "components", "0", "type"],
+            "UNION_TYPE_CHOICES",
+        ),
+        (
+            f"/channels/{GENERAL_CHANNEL_ID}/messages",
+            {"content": "hola", "embeds": {"title": "no es una lista"}},
+            ["embeds"],
+            "LIST_TYPE_CONVERT",
+        ),
+        (f"/guilds/{GUILD_ID}/channels", {"name": "clientes", "type": "texto"}, ["type"], "NUMBER_TYPE_COERCE"),
+        (
+            f"/guilds/{GUILD_ID}/channels",
+            {"name": "clientes", "permission_overwrites": [{"type": 0, "allow": "1024"}]},
+            ["permission_overwrites", "0", "id"],
+            "BASE_TYPE_REQUIRED",
+        ),
+    ],
+    ids=["modal-unknown-component", "embeds-not-a-list", "string-for-int-enum", "overwrite-without-id"],
+)
+async def test_spec_refuses_a_wrong_body_like_discord(path: str, body: Any, where: list[str], code: str) -> None:
+    async with FakeDiscord() as server:
+        status, answer = await _post(server, path, body)
+        assert status == 400 and answer["code"] == 50035 and answer["message"] == "Invalid Form Body"
+        node = answer["errors"]
+        for part in where:
+            node = node[part]
+        assert [e["code"] for e in node["_errors"]] == [code]
+        [violation] = server.take_spec_violations()
+        assert violation.path == path and violation.errors == answer["errors"]
+        # refused before the handler: Discord did nothing
+        assert server.channel_named("clientes") is None and server.channel_messages(GENERAL_CHANNEL_ID) == []
+        assert server.interaction_callbacks() == []
+
+
+async def test_spec_checks_the_payload_json_of_a_multipart_body() -> None:
+    async with FakeDiscord() as server, aiohttp.ClientSession() as session:
+        form = aiohttp.FormData()
+        form.add_field(
+            "payload_json", json.dumps({"content": "adjunto", "embeds": "no"}), content_type="application/json"
+        )
+        form.add_field("files[0]", b"a,b\n", filename="c.csv", content_type="text/csv")
+        async with session.post(f"{server.base_url}/channels/{GENERAL_CHANNEL_ID}/messages", data=form) as answer:
+            assert answer.status == 400
+            assert (await answer.json())["errors"]["embeds"]["_errors"][0]["code"] == "LIST_TYPE_CONVERT"
+        assert len(server.take_spec_violations()) == 1
+
+
+async def test_unclaimed_spec_violation_fails_the_test_on_close() -> None:
+    with pytest.raises(AssertionError, match="OpenAPI spec refuses"):
+        async with FakeDiscord() as server:
+            status, _ = await _post(server, f"/channels/{GENERAL_CHANNEL_ID}/messages", {"content": 5})
+            assert status == 400
+
+
+async def test_spec_accepts_correct_bodies_in_discord_py_spellings() -> None:
+    """Snowflakes as ints, bitsets as digit strings, a digit-string nonce, Label modals: all valid."""
+    async with FakeDiscord() as server:
+        modal = {"type": 9, "data": {"custom_id": "alta:1", "title": "Nuevo cliente", "components": [LABELLED_INPUT]}}
+        assert (await _post(server, "/interactions/1/tok/callback", modal))[0] == 204
+        message = {
+            "content": "hola",
+            "embeds": [{"title": "Cliente", "fields": [{"name": "RUC", "value": "20100", "inline": True}]}],
+            "allowed_mentions": {"parse": []},
+            "nonce": "10856342247510882991",
+            "enforce_nonce": True,
+        }
+        assert (await _post(server, f"/channels/{GENERAL_CHANNEL_ID}/messages", message))[0] == 200
+        overwrite = {"id": USER_ID, "type": 1, "allow": "3072", "deny": "0"}
+        channel = {"name": "acme", "type": 0, "parent_id": CLIENTS_CATEGORY_ID, "permission_overwrites": [overwrite]}
+        status, created = await _post(server, f"/guilds/{GUILD_ID}/channels", channel)
+        assert status == 201
+        path = f"/channels/{created['id']}/permissions/{USER_ID}"
+        assert (await _post(server, path, {"type": 1, "allow": "1024", "deny": "2048"}, method="PUT"))[0] == 204
+        assert server.spec_violations == [] and server.spec_checked == 4
