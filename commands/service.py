@@ -64,6 +64,13 @@ _ID_TEXT = re.compile(r"[0-9]{1,9}")  # ASCII digits only: "²".isdigit() is Tru
 _ORIGIN_KEY = re.compile(r"[!-~]{1,100}")
 
 
+def _document(record: Mapping[str, Any] | Client) -> str:
+    """How a refusal names the document, e.g. RUC 20100070970."""
+    if isinstance(record, Client):
+        return f"{doc_type_short(record.doc_type)} {record.doc_number}"
+    return f"{doc_type_short(record['doc_type'])} {record['doc_number']}"
+
+
 def _document_error(message: str) -> FieldErrors:
     """A refusal of the document number (taken, or taken meanwhile), on its field."""
     return FieldErrors([FieldError("client", "doc_number", CLIENT.field("doc_number").label, message)])
@@ -202,8 +209,7 @@ class ClientService:
     ) -> None:
         existing = await repository.live_by_document(session, doc_type, doc_number)
         if existing is not None and existing.id != exclude_id:
-            document = f"{doc_type_short(doc_type)} {doc_number}"
-            raise _document_error(texts().document_taken(document, existing.name, existing.id))
+            raise _document_error(texts().document_taken(_document(existing), existing.name, existing.id))
 
     # ----------------------------------------------------------------- create
     async def create(
@@ -233,11 +239,13 @@ class ClientService:
                     done = await repository.by_origin(session, origin_key)
                     if done is not None:
                         return await self._card(session, done)
-                if origin_key:  # the same submission, committed since the check above (a concurrent delivery)
-                    same = await repository.live_by_document(session, values["doc_type"], values["doc_number"])
-                    if same is not None and same.origin_key == origin_key:
-                        return await self._card(session, same)
-                await self._refuse_duplicate(session, values["doc_type"], values["doc_number"])
+                # One look-up decides both cases, so a concurrent delivery of this same submission that
+                # commits in between can't turn into "the document is taken" (two look-ups left a window).
+                same = await repository.live_by_document(session, values["doc_type"], values["doc_number"])
+                if same is not None and origin_key and same.origin_key == origin_key:
+                    return await self._card(session, same)
+                if same is not None:
+                    raise _document_error(texts().document_taken(_document(values), same.name, same.id))
                 row = Client(**values, created_by=actor.ref, updated_by=actor.ref, origin_key=origin_key)
                 row.search_text = repository.search_text_of(row)
                 for index, address in enumerate(address_values):

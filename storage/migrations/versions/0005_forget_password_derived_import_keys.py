@@ -4,7 +4,7 @@ Before this revision `clientes-bot import` stored, as each imported client's ide
 of the whole record *including its servers' passwords*: anyone who could read the database could
 confirm a guessed password offline. Keys are now computed without secrets; the old ones cannot be
 recomputed (the original records are gone), so they are cleared. Re-importing an old backup is then
-refused record by record ("ya existe un cliente con …") instead of being recognised as already
+refused record by record (the document is already registered) instead of being recognised as already
 imported: nothing is duplicated either way.
 
 Revision ID: 0005
