@@ -18,7 +18,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 import signal
+import sys
+import threading
 from collections.abc import Callable, Coroutine
 from typing import Any
 
@@ -31,6 +34,9 @@ log = logging.getLogger(__name__)
 RESTART_FIRST = 1.0  # seconds before the first restart of a stopped adapter
 RESTART_MAX = 60.0
 STABLE_AFTER = 300.0  # an adapter that ran this long restarts quickly again
+#: After SIGTERM the outbox job is handed back within seconds; whatever still hangs after this long (a
+#: platform connection that never finishes closing, a library thread) must not keep a deploy waiting.
+SHUTDOWN_GRACE = 10.0
 
 # Slack's answers to a token it will never accept (retrying only repeats them).
 _SLACK_AUTH_ERRORS = frozenset(
@@ -88,6 +94,26 @@ async def _restarting(name: str, start: Adapter) -> None:
         delay = min(delay * 2, RESTART_MAX)
 
 
+def exit_after(grace: float) -> threading.Timer:
+    """Arms a watchdog that ends the process `grace` seconds from now if it has not ended by itself.
+
+    A thread, not a loop callback: the hang may come after the event loop has closed (a non-daemon
+    thread a library left behind, a close handshake in asyncio.run's own shutdown).
+    """
+
+    def force() -> None:
+        log.warning("El bot no terminó %g s después de la señal de parada; se fuerza la salida.", grace)
+        for stream in (sys.stdout, sys.stderr):
+            with contextlib.suppress(Exception):
+                stream.flush()
+        os._exit(0)
+
+    timer = threading.Timer(grace, force)
+    timer.daemon = True
+    timer.start()
+    return timer
+
+
 async def run_adapters(core: Core) -> None:
     settings = core.settings
     worker = OutboxWorker(core.db, {})
@@ -120,7 +146,10 @@ async def run_adapters(core: Core) -> None:
     main, stopping = asyncio.current_task(), asyncio.Event()
 
     def stop() -> None:  # SIGTERM: the worker hands its job back first, then the adapters close
+        if stopping.is_set():
+            return
         stopping.set()
+        exit_after(SHUTDOWN_GRACE)
         for task in services:
             task.cancel()
         if main is not None:

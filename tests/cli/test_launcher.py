@@ -89,3 +89,24 @@ async def test_an_adapter_that_stops_is_restarted_and_serves_again(
 )
 def test_only_refused_credentials_are_final(error: Exception, final: bool) -> None:
     assert launcher.unrecoverable(error) is final
+
+
+def test_a_shutdown_that_hangs_is_ended_by_the_watchdog(tmp_path) -> None:
+    """After SIGTERM, something that never finishes closing (here a non-daemon thread that waits
+    forever, which would keep the interpreter alive) cannot keep the process past the grace period."""
+    import subprocess
+    import sys
+    import time
+
+    script = (
+        "import logging, sys, threading\n"
+        "logging.basicConfig(level=logging.WARNING, stream=sys.stderr)\n"
+        "from bot.launcher import exit_after\n"
+        "threading.Thread(target=threading.Event().wait).start()\n"
+        "exit_after(0.5)\n"
+    )
+    began = time.monotonic()
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=30, cwd=tmp_path)
+    assert done.returncode == 0
+    assert "no terminó 0.5 s después de la señal de parada; se fuerza la salida" in done.stderr
+    assert time.monotonic() - began < 25  # without the watchdog the thread keeps it alive until the timeout
