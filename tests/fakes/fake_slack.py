@@ -172,6 +172,7 @@ class _Failure:
     retry_after: int | None
     extra: Mapping[str, Any]
     delay: float
+    hold: _Hold | None = None
 
 
 class FakeSlack:
@@ -205,6 +206,7 @@ class FakeSlack:
         self._failures: defaultdict[str, deque[_Failure]] = defaultdict(deque)
         #: hold_next(): calls whose answer waits (effect already applied) until released.
         self._holds: defaultdict[str, list[_Hold]] = defaultdict(list)
+        self._failure_holds: list[_Hold] = []
         self._used_triggers: set[str] = set()
         self._ids = itertools.count(1)
         self._ts = itertools.count(1)
@@ -256,7 +258,7 @@ class FakeSlack:
 
     async def close(self) -> None:
         """Stop the server; safe to call twice."""
-        for holds in self._holds.values():
+        for holds in (*self._holds.values(), self._failure_holds):
             for hold in holds:
                 hold.release()
         for ws in list(self._sockets):
@@ -335,8 +337,9 @@ class FakeSlack:
         retry_after: int | None = None,
         times: int = 1,
         delay: float = 0.0,
+        held: bool = False,
         **extra: Any,
-    ) -> None:
+    ) -> _Hold:
         """Make the next ``times`` calls to ``method`` fail (queued per method, consumed in order).
 
         - ``status=429, retry_after=1``: HTTP 429 with ``Retry-After: 1`` and ``error: ratelimited``
@@ -344,13 +347,22 @@ class FakeSlack:
         - ``error="missing_scope", needed="channels:manage"``: HTTP 200 with ``ok: false``.
         - ``status=500`` / ``503``: server error (``AsyncServerErrorRetryHandler`` retries these).
         ``delay`` sleeps before answering (to test timeouts); ``method`` may be ``"response_url"``.
+        ``held=True``: a slow Slack without a fixed sleep: the failure is answered (and recorded) only
+        after ``hold.release()`` on the returned hold (or when the fake closes); ``hold.reached`` is set
+        when the call arrives.
         """
         if error is None:
             error = _DEFAULT_ERRORS.get(status, "internal_error")
         if status == 429 and retry_after is None:
             retry_after = 1
-        failure = _Failure(status=status, error=error, retry_after=retry_after, extra=extra, delay=delay)
+        hold = _Hold()
+        if held:
+            self._failure_holds.append(hold)
+        failure = _Failure(
+            status=status, error=error, retry_after=retry_after, extra=extra, delay=delay, hold=hold if held else None
+        )
         self._failures[method].extend([failure] * times)
+        return hold
 
     def hold_next(self, method: str) -> _Hold:
         """The next call to ``method`` is carried out, then its answer waits until ``hold.release()``
@@ -1066,5 +1078,8 @@ def _decode_cursor(cursor: Any) -> int:
 async def _render_failure(failure: _Failure) -> tuple[int, dict[str, Any], dict[str, str]]:
     if failure.delay:
         await asyncio.sleep(failure.delay)
+    if failure.hold is not None:
+        failure.hold.reached.set()
+        await failure.hold.released.wait()
     headers = {"Retry-After": str(failure.retry_after)} if failure.retry_after is not None else {}
     return failure.status, {"ok": False, "error": failure.error, **failure.extra}, headers

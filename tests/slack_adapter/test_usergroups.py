@@ -110,14 +110,17 @@ async def test_an_expired_cache_is_served_while_a_slow_refresh_runs(make_slack, 
     assert (await slack.submit(first, CLIENT_ANSWERS))["response_action"] == "update"
     assert len(slack.fake.calls_to("usergroups.list")) == 1
     clock.now += actors_module.USERGROUPS_TTL  # the cache expires
-    slack.fake.fail_next("usergroups.list", delay=2)
+    slow = slack.fake.fail_next("usergroups.list", held=True)
 
-    ack = await slack.submit(second, {**CLIENT_ANSWERS, "client.doc_type": "1", "client.doc_number": "12345678"})
+    second_answers = {**CLIENT_ANSWERS, "client.doc_type": "1", "client.doc_number": "12345678"}
+    ack = await asyncio.wait_for(slack.submit(second, second_answers), 4.0)  # fails, not hangs, if it waited
 
-    # The ack came back while the 2-second refresh was still running (the fake records a call when it
+    # The ack came back while the refresh was still held unanswered (the fake records a call when it
     # answers): the submission did not wait for Slack.
     assert len(slack.fake.calls_to("usergroups.list")) == 1
     assert ack["response_action"] == "update"  # still an editor: the groups read before were used
+    await asyncio.wait_for(slow.reached.wait(), 4.0)  # the refresh did start, in the background
+    slow.release()
     calls = await slack.fake.wait_for("usergroups.list", count=2, within=4.0)
     assert not calls[1].ok and len(calls) == 2  # one background refresh, not retried
     for _ in range(300):  # the bot logs once it has read the failed answer, just after the fake sent it
@@ -129,15 +132,17 @@ async def test_an_expired_cache_is_served_while_a_slow_refresh_runs(make_slack, 
 
 async def test_a_first_lookup_that_times_out_means_no_groups(make_slack, caplog) -> None:
     slack = with_editor_group(make_slack)
-    slack.fake.fail_next("usergroups.list", delay=2)
+    slow = slack.fake.fail_next("usergroups.list", held=True)
     # The form as the app renders it, opened without a request (the first lookup is the submission's).
     view = await slack.open_form(create_modal(ModalState()))
 
-    ack = await slack.submit(view, CLIENT_ANSWERS)
+    ack = await asyncio.wait_for(slack.submit(view, CLIENT_ANSWERS), 4.0)  # fails, not hangs, without a limit
 
     assert slack.fake.calls_to("usergroups.list") == []  # answered before the slow call ended
+    await asyncio.wait_for(slow.reached.wait(), 4.0)  # ...which had reached Slack and is still unanswered
     assert ack["response_action"] == "errors" and list(ack["errors"].values()) == [FORBIDDEN]
     assert "usergroups.list no respondió en 1.0 s" in caplog.text
+    slow.release()
     await slack.fake.wait_for("usergroups.list", within=4.0)  # the slow call ends before the fake stops
 
 
