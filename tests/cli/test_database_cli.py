@@ -3,9 +3,6 @@ traceback and never "try again in a few seconds" for something retrying cannot f
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -14,26 +11,20 @@ from sqlalchemy import text
 from storage import migrate
 from storage.crypto import generate_key
 from storage.db import Database
+from tests.cli_runner import Result, cli_env, no_traceback, run_cli, run_process
 
 
-def clientes_bot(tmp_path: Path, url: str, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DISCORD_", "CLIENTES_"))}
-    env.update(DATABASE_URL=url, CLIENTES_SECRET_KEYS=generate_key())
-    return subprocess.run(
-        [sys.executable, "-m", "bot", *args],
-        cwd=tmp_path,
-        env=env,
-        input="",
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+def clientes_bot(tmp_path: Path, url: str, *args: str, process: bool = False) -> Result:
+    env = cli_env(DATABASE_URL=url, CLIENTES_SECRET_KEYS=generate_key())
+    if process:
+        return run_process(["-m", "bot", *args], env=env, cwd=tmp_path, timeout=60)
+    return run_cli(args, env=env, cwd=tmp_path)
 
 
-def spanish_exit_3(result: subprocess.CompletedProcess[str], reason: str) -> None:
-    assert result.returncode == 3, result.stderr
+def spanish_exit_3(result: Result, reason: str) -> None:
+    assert result.code == 3, result.stderr
     assert reason in " ".join(result.stderr.split())
-    assert "Traceback" not in result.stderr
+    no_traceback(result)
 
 
 def test_a_file_that_is_not_sqlite(tmp_path: Path) -> None:
@@ -43,7 +34,8 @@ def test_a_file_that_is_not_sqlite(tmp_path: Path) -> None:
 
 
 def test_a_server_that_refuses_connections(tmp_path: Path) -> None:
-    result = clientes_bot(tmp_path, "postgresql://clientes@127.0.0.1:9/clientes", "db", "upgrade")
+    """A real process (the `db upgrade` family's smoke test)."""
+    result = clientes_bot(tmp_path, "postgresql://clientes@127.0.0.1:9/clientes", "db", "upgrade", process=True)
     spanish_exit_3(result, "el servidor no acepta conexiones en ese host y puerto")
 
 

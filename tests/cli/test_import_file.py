@@ -3,12 +3,11 @@ code 2, never a traceback (the records themselves are validated by the core, row
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+
+from tests.cli_runner import cli_env, no_traceback, run_cli
 
 CASES = {
     "profundo.json": (b"[" * 200_000, "anida listas u objetos demasiado hondo"),
@@ -22,11 +21,7 @@ CASES = {
 def test_unreadable_import_file_is_a_spanish_message(tmp_path: Path, name: str) -> None:
     content, expected = CASES[name]
     (tmp_path / name).write_bytes(content)
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DISCORD_", "CLIENTES_"))}
-    env.pop("DATABASE_URL", None)
-    result = subprocess.run(
-        [sys.executable, "-m", "bot", "import", name], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60
-    )
-    assert result.returncode == 2, result.stderr
+    result = run_cli(["import", name], env=cli_env(DATABASE_URL=None), cwd=tmp_path)
+    assert result.code == 2, result.stderr
     assert expected in result.stderr
-    assert "Traceback" not in result.stderr
+    no_traceback(result)

@@ -5,17 +5,15 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 from bot.__main__ import app
+from tests.cli_runner import REPO, cli_env, no_traceback, run_process
 
 runner = CliRunner()
-REPO = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(autouse=True)
@@ -104,31 +102,19 @@ def test_secret_settings_are_never_echoed(monkeypatch: pytest.MonkeyPatch) -> No
 
 def test_non_numeric_guild_id_refuses_to_start_as_a_process(tmp_path: Path) -> None:
     """The issue's reproduction: the bot must not start (and serve every server) with a typo'd list."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DISCORD_", "CLIENTES_"))}
-    env.pop("DATABASE_URL", None)
-    env.update(DISCORD_BOT_TOKEN="x.y.z", DISCORD_GUILD_IDS="1310000000000000100, servidor-de-pruebas")
-    result = subprocess.run(
-        [sys.executable, "-m", "bot", "run"], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60
+    env = cli_env(
+        DATABASE_URL=None, DISCORD_BOT_TOKEN="x.y.z", DISCORD_GUILD_IDS="1310000000000000100, servidor-de-pruebas"
     )
-    assert result.returncode == 2
+    result = run_process(["-m", "bot", "run"], env=env, cwd=tmp_path, timeout=60)
+    assert result.code == 2
     assert "DISCORD_GUILD_IDS: «servidor-de-pruebas» no es un ID de servidor de Discord" in result.stderr
-    assert "Traceback" not in result.stderr
+    no_traceback(result)
 
 
 def test_env_example_copied_as_is_opens_the_console(tmp_path: Path) -> None:
     """`.env.example` leaves tokens empty: empty means unset (an empty DISCORD_BOT_TOKEN used to start
     Discord with no token), and every documented default is valid."""
     shutil.copy(REPO / ".env.example", tmp_path / ".env")
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DISCORD_", "CLIENTES_"))}
-    env.pop("DATABASE_URL", None)
-    result = subprocess.run(
-        [sys.executable, "-m", "bot", "run"],
-        cwd=tmp_path,
-        env=env,
-        input="lista\n",
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert result.returncode == 0, result.stderr
+    result = run_process(["-m", "bot", "run"], env=cli_env(DATABASE_URL=None), cwd=tmp_path, input="lista\n")
+    assert result.code == 0, result.stderr
     assert "Sin credenciales de Slack ni Discord: se abre la consola." in result.stderr

@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -16,6 +13,7 @@ from commands.access import Actor
 from commands.service import ClientService
 from commands.transfer import card_record, export_records, import_records, origin_key
 from storage.models import Client
+from tests.cli_runner import Result, cli_env, no_traceback, run_cli, run_process
 
 ADDRESS = {"country": "PE", "ubigeo": "150122", "line": "Av. Larco 345", "phone": "014445566", "email": "a@b.pe"}
 SECOND = {"country": "CL", "line": "Av. Providencia 1", "phone": "+56 2 2345 6789", "email": "c@d.cl"}
@@ -56,18 +54,15 @@ async def test_bad_records_are_reported_by_number(service: ClientService, ana: A
 
 
 def test_cli_export_then_import(tmp_path: Path) -> None:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DISCORD_", "CLIENTES_"))}
-    env.pop("DATABASE_URL", None)
+    """Real processes (the import and export families' smoke test)."""
+    env = cli_env(DATABASE_URL=None)
     source = tmp_path / "in.json"
     source.write_text(json.dumps([{"doc_type": "1", "doc_number": "12345678", "name": "José Núñez"}]))
-    run = [sys.executable, "-m", "bot"]
-    imported = subprocess.run(
-        [*run, "import", str(source)], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60
-    )
-    assert imported.returncode == 0, imported.stderr
+    imported = run_process(["-m", "bot", "import", str(source)], env=env, cwd=tmp_path, timeout=60)
+    assert imported.code == 0, imported.stderr
     assert "1 cliente(s) creados, 0 ya importados antes, 0 omitidos." in imported.stderr
-    exported = subprocess.run([*run, "export"], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60)
-    assert exported.returncode == 0, exported.stderr
+    exported = run_process(["-m", "bot", "export"], env=env, cwd=tmp_path, timeout=60)
+    assert exported.code == 0, exported.stderr
     assert json.loads(exported.stdout)[0]["name"] == "José Núñez"
 
 
@@ -85,12 +80,8 @@ async def test_malformed_records_are_skipped_and_listed(service: ClientService, 
     ]
 
 
-def _cli(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DISCORD_", "CLIENTES_"))}
-    env.pop("DATABASE_URL", None)
-    return subprocess.run(
-        [sys.executable, "-m", "bot", *args], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60
-    )
+def _cli(tmp_path: Path, *args: str) -> Result:
+    return run_cli(args, env=cli_env(DATABASE_URL=None), cwd=tmp_path)
 
 
 async def _stored_keys(service: ClientService) -> list[str | None]:
@@ -161,5 +152,6 @@ def test_cli_refuses_unreadable_files_in_spanish(tmp_path: Path, content: bytes,
     source = tmp_path / "in.json"
     source.write_bytes(content)
     result = _cli(tmp_path, "import", str(source))
-    assert result.returncode == 2
-    assert message in result.stderr and "Traceback" not in result.stderr
+    assert result.code == 2
+    assert message in result.stderr
+    no_traceback(result)

@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import io
-import os
 import stat
-import subprocess
-import sys
 from pathlib import Path
 
 from rich.console import Console
@@ -14,6 +11,7 @@ from rich.console import Console
 from bot.console.adapter import ConsoleAdapter
 from commands.access import Actor
 from commands.service import ClientService
+from tests.cli_runner import cli_env, run_cli, run_process
 
 NEW_CLIENT = [
     "/clientes nuevo",
@@ -121,18 +119,13 @@ async def test_ambiguous_name_offers_a_pick(service: ClientService) -> None:
 
 def test_make_run_path_from_a_fresh_directory(tmp_path: Path) -> None:
     """`clientes-bot run` with no tokens: migrates the default SQLite file, creates the key, opens the console."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DISCORD_", "CLIENTES_"))}
-    env.pop("DATABASE_URL", None)
-    result = subprocess.run(
-        [sys.executable, "-m", "bot", "run"],
+    result = run_process(
+        ["-m", "bot", "run"],
+        env=cli_env(DATABASE_URL=None),
         cwd=tmp_path,
-        env=env,
-        text=True,
-        capture_output=True,
         input="nuevo\n1\n12345678\nJosé Núñez\n\n\nn\n\n\n\n\n\n\n\nn\nlista\n",
-        timeout=120,
     )
-    assert result.returncode == 0, result.stderr
+    assert result.code == 0, result.stderr
     assert "✓ Cliente #1 registrado." in result.stdout
     assert "José Núñez" in result.stdout
     key = tmp_path / "data" / "secret.key"
@@ -142,18 +135,9 @@ def test_make_run_path_from_a_fresh_directory(tmp_path: Path) -> None:
 
 
 def test_shared_database_without_keys_refuses_to_start(tmp_path: Path) -> None:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DISCORD_", "CLIENTES_"))}
-    env["DATABASE_URL"] = f"sqlite:///{tmp_path}/other.db"
-    result = subprocess.run(
-        [sys.executable, "-m", "bot", "console"],
-        cwd=tmp_path,
-        env=env,
-        text=True,
-        capture_output=True,
-        input="",
-        timeout=60,
-    )
-    assert result.returncode == 2
+    env = cli_env(DATABASE_URL=f"sqlite:///{tmp_path}/other.db")
+    result = run_cli(["console"], env=env, cwd=tmp_path, input="")
+    assert result.code == 2
     assert "Falta CLIENTES_SECRET_KEYS" in result.stderr
     assert not (tmp_path / "data").exists()
 

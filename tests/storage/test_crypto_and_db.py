@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -17,6 +14,7 @@ from storage import migrate
 from storage.crypto import SecretBox, SecretKeyError, generate_key
 from storage.db import Database, async_url
 from storage.rotation import rotate_secrets
+from tests.cli_runner import cli_env, run_cli
 
 SERVER = {"host": "erp.example.pe", "password": "contraseña-1"}
 RUC = {"doc_type": "6", "doc_number": "20100070970", "name": "Empresa"}
@@ -99,30 +97,14 @@ async def _create_without_waiting(service: ClientService, actor: Actor) -> None:
 
 
 def test_keys_cli_generate_and_rotate(tmp_path: Path) -> None:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DISCORD_"))}
-    env.pop("DATABASE_URL", None)
-    env.pop("CLIENTES_SECRET_KEYS", None)
-    generated = subprocess.run(
-        [sys.executable, "-m", "bot", "keys", "generate"],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert generated.returncode == 0
+    env = cli_env(DATABASE_URL=None)
+    generated = run_cli(["keys", "generate"], env=env, cwd=tmp_path)
+    assert generated.code == 0
     key = generated.stdout.strip()
     SecretBox([key])  # a valid Fernet key
     env["DATABASE_URL"] = f"sqlite:///{tmp_path}/shared.db"
     env["CLIENTES_SECRET_KEYS"] = f"{generate_key()},{key}"
-    rotated = subprocess.run(
-        [sys.executable, "-m", "bot", "keys", "rotate"],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert rotated.returncode == 0, rotated.stderr
+    rotated = run_cli(["keys", "rotate"], env=env, cwd=tmp_path)
+    assert rotated.code == 0, rotated.stderr
     assert "0 contraseña(s) cifradas de nuevo" in rotated.stderr
     assert key not in rotated.stderr + rotated.stdout

@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import os
 import stat
-import subprocess
 import sys
 import textwrap
 from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[2]
+from tests.cli_runner import REPO, Result, cli_env, run_cli, run_process
 
 if sys.platform == "win32":  # pragma: no cover - POSIX modes only
     pytest.skip("POSIX file modes", allow_module_level=True)
@@ -22,21 +21,10 @@ def mode(path: Path) -> int:
     return stat.S_IMODE(path.stat().st_mode)
 
 
-def run(tmp_path: Path, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+def run(tmp_path: Path, *args: str, stdin: str = "") -> Result:
     """A process with umask 000: without our care every file it creates would be world-readable."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DISCORD_", "CLIENTES_"))}
-    env.pop("DATABASE_URL", None)
-    env["PYTHONPATH"] = str(REPO)
-    return subprocess.run(
-        [sys.executable, *args],
-        cwd=tmp_path,
-        env=env,
-        input=stdin,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        preexec_fn=lambda: os.umask(0),  # in the child only, before exec
-    )
+    env = cli_env(DATABASE_URL=None, PYTHONPATH=str(REPO))
+    return run_process(args, env=env, cwd=tmp_path, input=stdin, preexec_fn=lambda: os.umask(0))  # child only
 
 
 def test_database_wal_and_shm_are_created_0600_under_a_permissive_umask(tmp_path: Path) -> None:
@@ -61,7 +49,7 @@ def test_database_wal_and_shm_are_created_0600_under_a_permissive_umask(tmp_path
         """
     )
     result = run(tmp_path, "-c", script)
-    assert result.returncode == 0, result.stderr
+    assert result.code == 0, result.stderr
     modes = dict(line.split() for line in result.stdout.splitlines())
     assert modes == {"clientes.db": "0o600", "clientes.db-shm": "0o600", "clientes.db-wal": "0o600"}
     assert mode(tmp_path / "data") == 0o700
@@ -69,7 +57,7 @@ def test_database_wal_and_shm_are_created_0600_under_a_permissive_umask(tmp_path
 
 def test_first_run_makes_every_file_private(tmp_path: Path) -> None:
     result = run(tmp_path, "-m", "bot", "console", stdin="nuevo\n1\n12345678\nJosé Núñez\n" + "\n" * 12 + "lista\n")
-    assert result.returncode == 0, result.stderr
+    assert result.code == 0, result.stderr
     data = tmp_path / "data"
     assert mode(data) == 0o700
     assert {p.name: mode(p) for p in data.iterdir()} == {"clientes.db": 0o600, "secret.key": 0o600}
@@ -81,26 +69,28 @@ def test_an_existing_database_keeps_its_owners_mode(tmp_path: Path) -> None:
     database.touch()
     database.chmod(0o640)
     result = run(tmp_path, "-m", "bot", "db", "upgrade")
-    assert result.returncode == 0, result.stderr
+    assert result.code == 0, result.stderr
     assert mode(database) == 0o640
 
 
 def test_export_file_is_created_0600(tmp_path: Path) -> None:
     result = run(tmp_path, "-m", "bot", "export", "-o", "respaldo.json")
-    assert result.returncode == 0, result.stderr
+    assert result.code == 0, result.stderr
     assert (tmp_path / "respaldo.json").read_text() == "[]\n"
     assert mode(tmp_path / "respaldo.json") == 0o600
-    missing = run(tmp_path, "-m", "bot", "export", "-o", "no/existe/respaldo.json")
-    assert missing.returncode == 2
+    missing = run_cli(["export", "-o", "no/existe/respaldo.json"], env=cli_env(DATABASE_URL=None), cwd=tmp_path)
+    assert missing.code == 2
     assert "No se pudo escribir «no/existe/respaldo.json»: la carpeta no existe." in missing.stderr
 
 
 def test_an_existing_loose_database_is_reported_at_start(tmp_path: Path) -> None:
-    first = run(tmp_path, "-m", "bot", "console")
-    assert first.returncode == 0, first.stderr
+    """No umask involved (the test loosens the mode itself), so the CLI runs in-process."""
+    env = cli_env(DATABASE_URL=None)
+    first = run_cli(["console"], env=env, cwd=tmp_path)
+    assert first.code == 0, first.stderr
     (tmp_path / "data" / "clientes.db").chmod(0o644)
-    again = run(tmp_path, "-m", "bot", "console")
-    assert again.returncode == 0, again.stderr
+    again = run_cli(["console"], env=env, cwd=tmp_path)
+    assert again.code == 0, again.stderr
     out = " ".join(again.stderr.split())
     assert "data/clientes.db tiene permisos 0644: otros usuarios del sistema pueden leerlo." in out
     assert "chmod 600 data/clientes.db" in out and "secret.key tiene permisos" not in out
