@@ -223,7 +223,7 @@ def keys_check() -> None:
         except SecretKeyError as exc:
             err.print(Text(str(exc), style="red"))
             raise typer.Exit(2) from None
-        err.print(f"La base de datos {url.database} no existe todavía: no hay contraseñas guardadas que probar.")
+        err.print(Text(f"La base de datos {url.database} no existe todavía: no hay contraseñas guardadas que probar."))
         return
     if _run(lambda: _check_keys(settings)):
         raise typer.Exit(1)

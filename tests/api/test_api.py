@@ -13,6 +13,8 @@ from sqlalchemy import select
 from bot.api.server import build_api
 from commands.access import Actor
 from commands.service import ClientService
+from storage.crypto import SecretBox
+from storage.db import Database
 from storage.models import OutboxJob
 
 TOKEN = "api-token-for-tests"
@@ -186,3 +188,22 @@ async def test_request_line_over_8k_is_refused_without_a_traceback(
     records = [r for r in caplog.records if r.name == "aiohttp.server"]
     assert records and all(r.exc_info is None and r.levelno == logging.WARNING for r in records)
     assert "x" * 100 not in caplog.text and "Traceback" not in caplog.text
+
+
+async def test_database_gone_is_a_spanish_503(box: SecretBox) -> None:
+    """The database unreachable (down, or a network cut): the flow is told to retry, in Spanish, and the
+    server keeps answering."""
+    gone = Database("postgresql://nobody@127.0.0.1:9/none")
+    api = build_api(ClientService(gone, box), TOKEN)
+    try:
+        async with TestClient(TestServer(api, host="127.0.0.1")) as client:
+            for method, path, body in (
+                ("GET", "/api/v1/clients/20100070970", None),
+                ("POST", "/api/v1/clients/20100070970/messages", {"text": "hola"}),
+            ):
+                response = await client.request(method, path, json=body, headers=AUTH)
+                assert response.status == 503
+                assert "La base de datos no está disponible" in (await response.json())["error"]
+            assert (await client.get("/healthz")).status == 200
+    finally:
+        await gone.dispose()
