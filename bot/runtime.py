@@ -149,4 +149,12 @@ async def build_core(settings: Settings, *, upgrade: bool = True, check_keys: bo
     except BaseException:
         await db.dispose()
         raise
-    return Core(settings, db, box, ClientService(db, box, policy_from(settings)))
+    service = ClientService(db, box, policy_from(settings))
+    service.configured_platforms = configured_platforms(settings)
+    return Core(settings, db, box, service)
+
+
+def configured_platforms(settings: Settings) -> frozenset[str]:
+    """The chats this process has credentials for: a channel of any other is shown as not configured."""
+    enabled = {"slack": settings.slack_enabled, "discord": settings.discord_enabled}
+    return frozenset(platform for platform, on in enabled.items() if on)

@@ -46,6 +46,7 @@ class Field:
     default: str | None = None
     placeholder: str | None = None
     hint: str | None = None
+    feminine: bool = False  # the label's gender, for "es obligatoria" (Dirección, Contraseña, IP)
 
 
 @dataclass(frozen=True)
@@ -100,7 +101,7 @@ ADDRESS = Section(
             max_length=6,
             hint="Departamento, Provincia y Distrito (ubigeo INEI); obligatorio en Perú",
         ),
-        Field("line", "Dirección", required=True, max_length=255, placeholder="Av. Larco 345, Of. 201"),
+        Field("line", "Dirección", required=True, max_length=255, placeholder="Av. Larco 345, Of. 201", feminine=True),
         Field("phone", "Teléfono", Kind.PHONE, max_length=32, placeholder="01 4445566"),
         Field("email", "Correo electrónico", Kind.EMAIL, max_length=255, placeholder="facturas@empresa.pe"),
     ),
@@ -142,7 +143,7 @@ SERVER = Section(
     "Datos del servidor",
     (
         Field("host", "Host", Kind.HOST, max_length=255, placeholder="erp.empresa.pe"),
-        Field("ip", "IP", Kind.IP, max_length=45, placeholder="203.0.113.10"),
+        Field("ip", "IP", Kind.IP, max_length=45, placeholder="203.0.113.10", feminine=True),
         Field("username", "Usuario", max_length=100),
         Field(
             "password",
@@ -150,6 +151,7 @@ SERVER = Section(
             Kind.PASSWORD,
             max_length=255,
             hint="En edición, déjela en blanco para conservar la actual",
+            feminine=True,
         ),
     ),
     repeatable=True,
@@ -164,6 +166,15 @@ CLIENT_ROW_SECTIONS = ("client", "contact", "integrations")
 CHANNEL_FIELDS: dict[str, str] = {"slack": "slack_channel", "discord": "discord_channel"}
 PLATFORM_OF_FIELD: dict[str, str] = {field: platform for platform, field in CHANNEL_FIELDS.items()}
 PLATFORMS: tuple[str, ...] = tuple(CHANNEL_FIELDS)
+
+
+def asks_district(country: str | None) -> bool:
+    """Departamento, Provincia and Distrito (INEI) only exist in Peru: a form asks them unless the
+    País chosen (code or name) is another country. Unset or unrecognised: asked (Perú is the default)."""
+    from commands import countries  # here: the schema module stays free of pycountry at import
+
+    code = countries.resolve(country) if country else None
+    return code in (None, "PE")
 
 
 def shows_hint(spec: Field, *, editing: bool) -> bool:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from commands import phones
 from commands.forms import ADDRESS, CLIENT, CONTACT, INTEGRATIONS, PLATFORM_OF_FIELD, SERVER
 from commands.views import AddressView, ClientCard, ClientSummary, ServerView
 
@@ -38,7 +39,7 @@ def address_section(address: AddressView, number: int) -> CardSection:
         ("Provincia", _value(district.provincia if district else None)),
         ("Distrito", _value(district.distrito if district else None)),
         (ADDRESS.field("line").label, _value(address.line)),
-        (ADDRESS.field("phone").label, _value(address.phone)),
+        (ADDRESS.field("phone").label, _value(phones.display(address.phone))),
         (ADDRESS.field("email").label, _value(address.email)),
     )
     return CardSection("address", title, rows, address.id)
@@ -80,8 +81,9 @@ def card_sections(card: ClientCard) -> list[CardSection]:
         ),
     ]
     sections += [address_section(a, n) for n, a in enumerate(card.addresses, start=1)]
+    values = card.section_values("contact")  # the phone as written in Peru
     sections.append(
-        CardSection("contact", CONTACT.title, tuple((f.label, _value(getattr(card, f.key))) for f in CONTACT.fields))
+        CardSection("contact", CONTACT.title, tuple((f.label, _value(values[f.key])) for f in CONTACT.fields))
     )
     sections.append(CardSection("integrations", INTEGRATIONS.title, _integration_rows(card)))
     sections += [server_section(s, n) for n, s in enumerate(card.servers, start=1)]
@@ -90,7 +92,8 @@ def card_sections(card: ClientCard) -> list[CardSection]:
 
 def list_row(row: ClientSummary) -> tuple[str, ...]:
     """The manual's list columns for one client, in LIST_COLUMNS order."""
-    return tuple(_value(v) for v in (row.channel, row.name, row.document, row.contact_phone, row.phone, row.email))
+    phone, contact_phone = phones.display(row.phone), phones.display(row.contact_phone)
+    return tuple(_value(v) for v in (row.channel, row.name, row.document, contact_phone, phone, row.email))
 
 
 def choice_label(row: ClientSummary) -> str:

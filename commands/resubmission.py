@@ -22,10 +22,11 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
+from commands import phones
 from commands.access import Actor
 from commands.errors import FieldErrors
 from commands.form_target import FormTarget
-from commands.forms import CLIENT_ROW_SECTIONS
+from commands.forms import CLIENT_ROW_SECTIONS, Kind
 from commands.validation import validate_section
 from commands.views import ClientCard
 
@@ -70,4 +71,14 @@ def same_values(current: ClientCard, target: FormTarget, raw: Mapping[str, Any])
         return False
     if submitted.get(PASSWORD):
         return False
-    return all(submitted.get(key) == value for key, value in stored.items() if key != PASSWORD)
+    return all(
+        submitted.get(key) == (phones.stored(value) if _is_phone(target, key) else value)
+        for key, value in stored.items()
+        if key != PASSWORD
+    )
+
+
+def _is_phone(target: FormTarget, key: str) -> bool:
+    """Phones are pre-filled as shown in Peru and stored in E.164: compared in their stored form."""
+    spec = target.spec.fields_by_key.get(key)
+    return spec is not None and spec.kind == Kind.PHONE

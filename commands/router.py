@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from commands.texts import texts
+
 
 @dataclass(frozen=True)
 class CommandSpec:
@@ -93,5 +95,10 @@ def parse(text: str) -> Parsed:
     return Parsed(spec.name, argument)
 
 
+def help_notes() -> list[str]:
+    """What the command list alone does not say: how to name a client, how to empty a field."""
+    return [CLIENT_HINT, texts().clear_rule]
+
+
 def help_lines(prefix: str = "/clientes") -> list[str]:
-    return [f"{prefix} {spec.usage} — {spec.description}" for spec in COMMANDS] + [CLIENT_HINT]
+    return [f"{prefix} {spec.usage} — {spec.description}" for spec in COMMANDS] + help_notes()

@@ -19,7 +19,7 @@ from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.exc import StaleDataError
 
-from commands import card_views, outbox, resubmission
+from commands import card_views, outbox, phones, resubmission
 from commands.access import AccessPolicy, Actor, Permission
 from commands.drafts import Drafts
 from commands.errors import (
@@ -40,6 +40,7 @@ from commands.forms import (
     PLATFORMS,
     SECTION_BY_KEY,
     SERVER,
+    Kind,
     doc_type_short,
 )
 from commands.texts import texts
@@ -76,6 +77,17 @@ def _document_error(message: str) -> FieldErrors:
     return FieldErrors([FieldError("client", "doc_number", CLIENT.field("doc_number").label, message)])
 
 
+_PHONE_KEYS = frozenset(f.key for section in SECTION_BY_KEY.values() for f in section.fields if f.kind == Kind.PHONE)
+
+
+def _differs(key: str, stored: Any, new: Any) -> bool:
+    """A changed value; a phone saved in the older international format is the same number in E.164
+    (not rewritten, not audited as a change)."""
+    if key in _PHONE_KEYS and isinstance(stored, str):
+        return phones.stored(stored) != new
+    return bool(stored != new)
+
+
 def _client_ref(text: object) -> str:
     """What a user typed to name a client, refused in Spanish if it cannot be one (NUL, too long)."""
     return user_text(text, field="client", label="Cliente", max_length=QUERY_MAX)
@@ -88,6 +100,9 @@ class ClientService:
         self.policy = policy or AccessPolicy()
         # Called after a commit that queued platform work (the outbox worker's `notify`).
         self.on_outbox: Callable[[], None] | None = None
+        # The platforms this process has credentials for (set at start-up from the settings); a pending
+        # channel of another platform is shown as not configured. None: not known, shown as pending.
+        self.configured_platforms: frozenset[str] | None = None
         self.drafts = Drafts(self._tx, box)
         # Half-filled forms are the service's too: its transaction, its secret box, its adapters.
         self.save_draft, self.load_draft, self.discard_draft = self.drafts.save, self.drafts.load, self.drafts.discard
@@ -119,6 +134,10 @@ class ClientService:
     async def _load(self, session: AsyncSession, client_id: int, *, deleted: bool | None = False) -> Client:
         in_range = isinstance(client_id, int) and 0 < client_id <= ID_MAX
         client = await repository.get_client(session, client_id, deleted=deleted) if in_range else None
+        if client is None and in_range and deleted is False:
+            gone = await repository.get_client(session, client_id, deleted=True)
+            if gone is not None:  # a card or a `ver #id` of a client deleted meanwhile: say so, and the way back
+                raise NotFound(texts().client_deleted(gone.name, _document(gone), gone.id))
         if client is None:
             raise NotFound(texts().no_client(client_id, bool(deleted)))
         return client
@@ -128,7 +147,7 @@ class ClientService:
         jobs: list[OutboxJob] = []
         if any(getattr(client, field) and not getattr(client, f"{field}_id") for field in CHANNEL_FIELDS.values()):
             jobs = list(await repository.channel_jobs(session, client.id, outbox.PROVISION, limit=20))
-        card = card_views.card(client, jobs)
+        card = self._configured(card_views.card(client, jobs))
         if not jobs:
             return card
         live, now = self.live_platforms(), utcnow()
@@ -137,9 +156,21 @@ class ClientService:
             job = next(
                 (j for j in jobs if j.platform == status.platform and j.payload.get("name") == status.name), None
             )
-            when = outbox.next_step(job, live, now) if status.state == "pendiente" else None
+            when = outbox.next_step(job, live, now) if status.state == "pendiente" and status.configured else None
             timed.append(dataclasses.replace(status, when=when))
         return dataclasses.replace(card, channels=tuple(timed))
+
+    def _configured(self, card: ClientCard) -> ClientCard:
+        """Marks the channels of platforms this process has no credentials for: "pendiente" would be
+        a promise nobody here keeps ("#acme (Slack no está configurado)")."""
+        configured = self.configured_platforms
+        if configured is None or all(status.platform in configured for status in card.channels):
+            return card
+        marked = tuple(
+            status if status.platform in configured else dataclasses.replace(status, configured=False)
+            for status in card.channels
+        )
+        return dataclasses.replace(card, channels=marked)
 
     def live_platforms(self) -> frozenset[str]:
         """The platforms whose channel jobs a worker of this process runs now, so `canales` promises "en
@@ -336,8 +367,26 @@ class ClientService:
             if len(found) == 1 or len(exact) == 1:
                 return await self._card(session, (exact or list(found))[0])
             if not found:
+                if not deleted:
+                    await self._refuse_deleted(session, typed, compact)
                 raise NotFound(texts().no_match(typed, deleted))
             raise Ambiguous(typed, [card_views.summary(c, actor) for c in found[:CHOICES_LIMIT]])
+
+    @staticmethod
+    async def _refuse_deleted(session: AsyncSession, typed: str, compact: str) -> None:
+        """Nothing live matches: if deleted clients do, say so and how to restore them, instead of
+        "no se encontró" (which reads as if the client never existed)."""
+        gone = list(await repository.by_document_number(session, compact.lstrip("#"), deleted=True))
+        id_text = compact[1:] if compact.startswith("#") else compact
+        if not gone and _ID_TEXT.fullmatch(id_text):
+            row = await repository.get_client(session, int(id_text), deleted=True)
+            gone = [row] if row is not None else []
+        if not gone:
+            gone = list(await repository.search(session, typed, limit=2, deleted=True))
+        if len(gone) == 1:
+            raise NotFound(texts().client_deleted(gone[0].name, _document(gone[0]), gone[0].id))
+        if gone:
+            raise NotFound(texts().deleted_matches(typed))
 
     async def by_origin(self, actor: Actor, origin_key: str) -> ClientCard | None:
         """The client a submission (or an imported record) already created, if any."""
@@ -490,7 +539,7 @@ class ClientService:
         async with self._editing(actor, client_id, expected_version) as (session, client):
             if section == "client":
                 await self._refuse_duplicate(session, values["doc_type"], values["doc_number"], client.id)
-            changes = {k: [getattr(client, k), v] for k, v in values.items() if getattr(client, k) != v}
+            changes = {k: [getattr(client, k), v] for k, v in values.items() if _differs(k, getattr(client, k), v)}
             if not changes:
                 return await self._card(session, client)
             for key, (_old, new) in changes.items():
@@ -554,7 +603,7 @@ class ClientService:
         values = validate_section(ADDRESS, raw)
         async with self._editing(actor, client_id, expected_version) as (session, client):
             address = self._address(client, address_id)
-            changes = {k: [getattr(address, k), v] for k, v in values.items() if getattr(address, k) != v}
+            changes = {k: [getattr(address, k), v] for k, v in values.items() if _differs(k, getattr(address, k), v)}
             if main and not address.is_main:
                 await self._clear_main(session, client)
                 address.is_main = True

@@ -68,6 +68,15 @@ class Texts:
     client_user: Callable[[str], str]  # the mention of the client's Discord user
     client_user_missing: Callable[[str], str]  # the Discord user as typed
     channel_announced: Callable[[str, str, bool, str], str]  # name, document, created, channel mention
+    # ---- truthful states and clearing (issue 11, forms)
+    channel_unconfigured: Callable[[str], str]  # platform name: a channel this process cannot create
+    client_deleted: Callable[[str, str, int], str]  # name, document, id: `ver` of a deleted client
+    deleted_matches: Callable[[str], str]  # what was typed: only deleted clients match it
+    clear_rule: str  # how to empty an optional field when editing (ayuda)
+    clear_form: str  # the same, under a chat's edit form
+    clear_hint: str  # the same, short enough for one field's hint (Discord: ≤ 100 characters)
+    password_visible: Callable[[str], str]  # platform: a chat without a hidden input shows what is typed
+    password_keep_visible: Callable[[str], str]  # platform: the same on edit, with "blank keeps it"
 
     def platform(self, platform: str) -> str:
         return self.platform_names.get(platform, platform)
@@ -158,6 +167,26 @@ ES = Texts(
     ),
     channel_announced=lambda name, document, created, channel: (
         f"Nuevo cliente: {name} ({document}) · {'canal nuevo' if created else 'canal vinculado'} {channel}"
+    ),
+    channel_unconfigured=lambda platform: f"{platform} no está configurado",
+    client_deleted=lambda name, document, client_id: (
+        f"El cliente «{name}» ({document}) está eliminado. Para recuperarlo: /clientes restaurar #{client_id}"
+    ),
+    deleted_matches=lambda typed: (
+        f"Ningún cliente activo coincide con «{typed}», pero sí clientes eliminados: "
+        f"/clientes restaurar {typed} para elegir y recuperar uno."
+    ),
+    clear_rule=(
+        "Al editar, escriba «-» en un campo opcional para dejarlo vacío "
+        "(en los formularios de Slack y Discord también puede borrar su texto)."
+    ),
+    clear_form="Para dejar vacío un campo opcional, borre su texto o escriba «-».",
+    clear_hint="Opcional: bórrelo o escriba «-» para dejarlo vacío.",
+    password_visible=lambda platform: (
+        f"{platform} no tiene un campo de contraseña oculto: lo que escriba se verá mientras lo escribe."
+    ),
+    password_keep_visible=lambda platform: (
+        f"En blanco conserva la actual. {platform} no la oculta: se verá mientras la escribe."
     ),
 )
 

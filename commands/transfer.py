@@ -13,6 +13,7 @@ from collections.abc import AsyncIterator, Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import IO, Any
 
+from commands import phones
 from commands.access import Actor
 from commands.errors import CoreError, FieldErrors
 from commands.forms import ADDRESS, CLIENT, CONTACT, INTEGRATIONS, SERVER
@@ -25,7 +26,8 @@ def card_record(card: ClientCard) -> dict[str, Any]:
     record: dict[str, Any] = {}
     for section in (CLIENT, CONTACT, INTEGRATIONS):
         record.update({f.key: getattr(card, f.key) for f in section.fields})
-    record["addresses"] = [{**a.values(), "main": a.is_main} for a in card.addresses]
+    record["contact_phone"] = phones.stored(card.contact_phone)  # E.164, whatever older rows hold
+    record["addresses"] = [{**a.values(), "phone": phones.stored(a.phone), "main": a.is_main} for a in card.addresses]
     record["servers"] = [{k: v for k, v in s.values().items() if k != "password"} for s in card.servers]
     return record
 

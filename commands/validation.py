@@ -2,7 +2,7 @@
 
 Each validator returns the value to store (normalised) or raises `_Invalid` with the message; the
 section validator collects every problem of a form at once so the user fixes them in one go.
-Libraries do the hard parts: python-stdnum (RUC, DNI), phonenumbers, email-validator, pycountry.
+Libraries do the hard parts: python-stdnum (RUC, DNI), phonenumbers, email-validator, idna, pycountry.
 Text outside a form (searches, `ver` arguments, API messages) goes through `user_text` at the core's
 entry points.
 """
@@ -16,12 +16,12 @@ from collections.abc import Callable, Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
-import phonenumbers
+import idna
 from email_validator import EmailNotValidError, validate_email
 from stdnum import exceptions as stdnum_errors
 from stdnum.pe import cui, ruc
 
-from commands import channels, countries, ubigeo
+from commands import channels, countries, phones, ubigeo
 from commands.errors import FieldError, FieldErrors
 from commands.forms import DOC_TYPE_BY_VALUE, Field, Kind, Section
 
@@ -155,7 +155,7 @@ def document_number(doc_type: str, raw: str) -> str:
             raise _Invalid(f"el RUC {number} no es válido (debe empezar por {prefixes}).") from None
     if doc_type == "1":
         wrong = f"el DNI debe tener 8 dígitos (se recibió «{raw}»)."
-        number = _digits_only(raw, wrong)
+        number = _digits_only(raw, f"el DNI solo admite dígitos (se recibió «{raw}»).")
         if len(number) not in (8, 9):
             raise _Invalid(wrong)
         try:
@@ -174,13 +174,13 @@ def document_number(doc_type: str, raw: str) -> str:
 
 
 def phone(raw: str) -> str:
+    """E.164 (see `phones`): a bare 7-digit number is a Lima landline."""
     try:
-        parsed = phonenumbers.parse(raw, "PE")
-    except phonenumbers.NumberParseException:
-        raise _Invalid(f"«{raw}» no es un número de teléfono.") from None
-    if not phonenumbers.is_valid_number(parsed):
-        raise _Invalid(f"«{raw}» no es un número de teléfono válido (Perú por defecto, o +código de país).")
-    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+        return phones.parse(raw)
+    except phones.NotAPhone as exc:
+        if not exc.valid_shape:
+            raise _Invalid(f"«{raw}» no es un número de teléfono.") from None
+        raise _Invalid(f"«{raw}» no es un número de teléfono válido (Perú por defecto, o +código de país).") from None
 
 
 def email(raw: str) -> str:
@@ -221,6 +221,14 @@ def website(raw: str) -> str:
 
 
 def _valid_hostname(name: str) -> bool:
+    """A DNS name of two labels or more; an accented one ("peñoles.pe") is checked in its IDNA 2008 form
+    ("xn--peoles-rwa.pe"), as e-mail domains are. Strict IDNA 2008, without UTS #46 mapping: that
+    would read a look-alike "ſ" as "s"."""
+    if not name.isascii():
+        try:
+            name = idna.encode(name.rstrip(".")).decode("ascii")
+        except (idna.IDNAError, UnicodeError):
+            return False
     labels = name.rstrip(".").split(".")
     return len(name) <= 253 and len(labels) >= 2 and all(_HOST_LABEL.fullmatch(label) for label in labels)
 
@@ -291,7 +299,11 @@ def gitlab_user(raw: str) -> str:
 
 
 def discord_user(raw: str) -> str:
+    """Today's usernames are lowercase, so capitals typed are lowered rather than refused; a legacy
+    "Name#1234" keeps its case. Only ASCII is lowered: "K" (Kelvin) must not become "k"."""
     value = raw.lstrip("@")
+    if "#" not in value and value.isascii():
+        value = value.lower()
     if not _DISCORD_USER.fullmatch(value):
         raise _Invalid(
             f"«{raw}» no es un usuario de Discord válido (2 a 32 caracteres: a-z 0-9 _ .; o el id numérico)."
@@ -331,6 +343,11 @@ def _choice(spec: Field, raw: str) -> str:
     raise _Invalid(f"elija una de estas opciones: {options}.")
 
 
+# Typed in an optional field, empties it: on edit a blank answer keeps the value on the console, and a
+# chat user may not see that a pre-filled field can be emptied.
+CLEAR = "-"
+
+
 def validate_section(
     section: Section, raw: Mapping[str, Any], *, index: int | None = None, keep_blank: frozenset[str] = frozenset()
 ) -> dict[str, Any]:
@@ -354,11 +371,13 @@ def validate_section(
         except _Invalid as exc:
             fail(spec, str(exc))
             continue
+        if text == CLEAR and not spec.required and spec.kind != Kind.PASSWORD:
+            text = ""  # "-" empties an optional field on every adapter (a password may be "-")
         if not text:
             if spec.default is not None:
                 text = spec.default
             elif spec.required:
-                fail(spec, "es obligatorio.")
+                fail(spec, "es obligatoria." if spec.feminine else "es obligatorio.")
                 continue
             else:
                 out[spec.key] = None

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from commands import countries, ubigeo
+from commands import countries, phones, ubigeo
 from commands.forms import doc_type_short
+from commands.texts import texts
 from commands.ubigeo import District
 
 MASK = "••••••••"
@@ -43,12 +44,12 @@ class AddressView:
         return self.country_name
 
     def values(self) -> dict[str, str | None]:
-        """Form values for pre-filling an edit form."""
+        """Form values for pre-filling an edit form (the phone as it is written in Peru)."""
         return {
             "country": self.country,
             "ubigeo": self.ubigeo,
             "line": self.line,
-            "phone": self.phone,
+            "phone": phones.display(self.phone),
             "email": self.email,
         }
 
@@ -85,11 +86,15 @@ class ChannelStatus:
     #: What happens next to a channel not ready yet ("en curso ahora", "se intentará en unos segundos",
     #: "próximo intento a las 14:05 UTC (en 3 min)"); only what will really happen.
     when: str | None = None
+    #: False when this process has no credentials for the platform: nothing here will ever create it.
+    configured: bool = True
 
     @property
     def text(self) -> str:
         if self.state == "error" and self.detail:
             return f"#{self.name} (error: {self.detail})"
+        if self.state == "pendiente" and not self.configured:
+            return f"#{self.name} ({texts().channel_unconfigured(texts().platform(self.platform))})"
         return f"#{self.name} ({self.state})"
 
 
@@ -143,13 +148,16 @@ class ClientCard:
         return f"{doc_type_short(self.doc_type)} {self.doc_number}"
 
     def section_values(self, section: str) -> dict[str, str | None]:
-        """Current values of a client-row section, to pre-fill its edit form."""
+        """Current values of a client-row section, to pre-fill its edit form (phones as written in Peru)."""
         keys = {
             "client": ("doc_type", "doc_number", "name", "internal_code", "trade_name"),
             "contact": ("contact_name", "contact_phone", "website"),
             "integrations": ("gitlab_user", "discord_user", "slack_channel", "discord_channel"),
         }[section]
-        return {key: getattr(self, key) for key in keys}
+        values = {key: getattr(self, key) for key in keys}
+        if "contact_phone" in values:
+            values["contact_phone"] = phones.display(values["contact_phone"])
+        return values
 
     def address(self, address_id: int) -> AddressView | None:
         return next((a for a in self.addresses if a.id == address_id), None)

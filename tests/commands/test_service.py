@@ -59,7 +59,7 @@ async def test_create_with_every_section(service: ClientService, ana: Actor) -> 
     assert card.version == 1
     assert [a.is_main for a in card.addresses] == [True, False]
     assert main_address(card).place == "Miraflores — Lima, Lima"
-    assert card.contact_phone == "+51 987 654 321"
+    assert card.contact_phone == "+51987654321"
     assert card.slack_channel == "cliente-spsa"
     assert card.servers[0].has_password and card.servers[0].password_display == "••••••••"
     assert "s3cr3t" not in repr(card)
@@ -163,8 +163,8 @@ async def test_list_pages_with_the_manuals_columns(service: ClientService, ana: 
         "#cli-22",
         "Cliente 22",
         "DNI 10000022",
-        "+51 987 654 321",
-        "+51 1 4445566",
+        "+51987654321",
+        "+5114445566",
         "facturas@spsa.pe",
     )
     assert first.total == 23 and first.page_count == 3 and first.page_number == 1 and first.prev_cursor is None

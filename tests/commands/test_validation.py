@@ -43,7 +43,7 @@ def test_ruc_check_digit_message_names_field() -> None:
         ("6", "2010007097", "11 dígitos"),
         ("6", "30100070970", "debe empezar por"),
         ("1", "1234567", "8 dígitos"),
-        ("1", "12345678X", "8 dígitos"),
+        ("1", "12345678X", "el DNI solo admite dígitos"),
         ("4", "AB!", "de 4 a 20"),
         ("7", "X" * 21, "máximo 20 caracteres"),
         ("0", "X" * 16, "1 a 15"),
@@ -94,7 +94,7 @@ def test_address_normalises_phone_email_and_ubigeo() -> None:
         "country": "PE",
         "ubigeo": "150122",
         "line": "Av. Larco 345",
-        "phone": "+51 987 654 321",
+        "phone": "+51987654321",
         "email": "Ventas@empresa.pe",
     }
 
@@ -122,7 +122,7 @@ def test_contact_and_website() -> None:
         CONTACT, {"contact_name": "Ana Pérez", "contact_phone": "+56 9 6123 4567", "website": "empresa.pe"}
     )
     assert values["website"] == "https://empresa.pe"
-    assert values["contact_phone"] == "+56 9 6123 4567"
+    assert values["contact_phone"] == "+56961234567"
     assert "website" in errors_of(CONTACT, {"website": "ftp://empresa.pe"})
     assert "website" in errors_of(CONTACT, {"website": "not a url"})
 
@@ -499,9 +499,9 @@ async def test_unknown_section_is_an_answer(service: ClientService, ana: Actor) 
 
 
 async def test_normalised_values_must_fit_their_column(service: ClientService, ana: Actor) -> None:
-    """A phone typed in 30 characters is stored formatted with "Anexo" (38): refused by field, on PostgreSQL too."""
+    """A phone typed in 30 characters is stored in E.164 with its extension (33): refused by field, on PostgreSQL too."""
     raw = "987654321;ext=1234567890123456"
-    message = "Teléfono: admite como máximo 32 caracteres y, normalizado, tendría 38."
+    message = "Teléfono: admite como máximo 32 caracteres y, normalizado, tendría 33."
     assert errors_of(CONTACT, {"contact_phone": raw}) == {"contact_phone": message}
     with pytest.raises(FieldErrors) as caught:
         await service.create(
@@ -509,5 +509,5 @@ async def test_normalised_values_must_fit_their_column(service: ClientService, a
         )
     assert caught.value.by_path() == {"address.0.phone": message}
     assert validate_section(CONTACT, {"contact_phone": "987654321;ext=12345"})["contact_phone"] == (
-        "+51 987 654 321 Anexo 12345"
+        "+51987654321;ext=12345"
     )

@@ -86,7 +86,7 @@ async def test_create_list_find_edit_delete_restore(service: ClientService) -> N
     assert "✗ Número: el RUC 20512333798 no es válido (dígito verificador)." in output
     assert "✓ Cliente #1 registrado." in output
     assert "Miraflores" in output and "Arequipa" in output
-    assert "RUC 20100070970" in output and "+51 987 654 321" in output
+    assert "RUC 20100070970" in output and "987 654 321" in output and "+51 987" not in output
     assert "clave-Ñ-secreta" not in output and "••••••••" in output
     assert "✓ Cambios guardados." in output
     assert "eliminado. Para deshacer: restaurar #1" in output

@@ -126,7 +126,7 @@ async def test_edit_address_keeps_its_distrito(discord_ui: DiscordUI, core) -> N
     assert modal.components[0]["component"]["value"] == "Av. Uno 1"
     await discord_ui.submit(modal, {"phone": "01 4445566"})
     card = await core.service.get(SEED, cid)
-    assert (card.addresses[0].ubigeo, card.addresses[0].phone) == ("150131", "+51 1 4445566")
+    assert (card.addresses[0].ubigeo, card.addresses[0].phone) == ("150131", "+5114445566")
 
 
 async def test_address_abroad_types_the_country(discord_ui: DiscordUI, core) -> None:

@@ -22,7 +22,7 @@ from bot.discord.translator import CLIENT_OPTION, DELETED_OPTION, GROUP_DESCRIPT
 from bot.discord.ui.base import view_of
 from bot.discord.ui.client_picker import PickClient
 from commands.errors import Ambiguous
-from commands.router import COMMANDS, help_lines
+from commands.router import COMMANDS, help_lines, help_notes
 from commands.views import ClientCard
 
 DESCRIPTIONS = {spec.name: spec.description for spec in COMMANDS}
@@ -47,8 +47,10 @@ async def command(interaction: discord.Interaction, action: str, text: str) -> N
 
 
 def help_reply() -> Reply:
-    lines = "\n".join(f"• `{line.split(' — ')[0]}` — {line.split(' — ', 1)[1]}" for line in help_lines()[:-1])
-    return Reply(content=f"**/clientes** — registro de clientes\n{lines}\n{help_lines()[-1]}")
+    commands = help_lines()[: len(COMMANDS)]
+    lines = "\n".join(f"• `{line.split(' — ')[0]}` — {line.split(' — ', 1)[1]}" for line in commands)
+    notes = "\n".join(help_notes())
+    return Reply(content=f"**/clientes** — registro de clientes\n{lines}\n{notes}")
 
 
 @app_commands.guild_only()

@@ -33,6 +33,7 @@ from bot.discord.replies import Reply, report_unexpected, send
 from bot.discord.ui.base import handler_for
 from commands import countries, forms
 from commands.forms import Field, Kind
+from commands.texts import texts
 
 log = logging.getLogger(__name__)
 
@@ -79,7 +80,17 @@ class SectionModal(ui.Modal):
             self.add_item(label)
 
     def _description(self, spec: Field) -> str | None:
-        return clip(spec.hint or "", 100) if forms.shows_hint(spec, editing=self.target.editing) else None
+        """The field's hint; Contraseña says that Discord shows what is typed (no hidden input exists),
+        and on an edit form an optional field without a hint says how to empty it."""
+        editing = self.target.editing
+        if spec.kind == Kind.PASSWORD:
+            said = texts().password_keep_visible if editing else texts().password_visible
+            return clip(said(texts().platform("discord")), 100)
+        if forms.shows_hint(spec, editing=editing):
+            return clip(spec.hint or "", 100)
+        if editing and not spec.required and spec.kind not in (Kind.CHOICE, Kind.UBIGEO):
+            return clip(texts().clear_hint, 100)
+        return None
 
     def _component(self, spec: Field, value: Any) -> ui.Item[SectionModal]:
         if spec.kind == Kind.CHOICE:

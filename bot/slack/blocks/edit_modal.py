@@ -7,6 +7,8 @@ Single-section forms use block ids without index (``address.email``), matching t
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from bot import record_id
 from bot.slack import ids
 from bot.slack.blocks.card import card_blocks
@@ -14,8 +16,9 @@ from bot.slack.blocks.inputs import section_inputs
 from bot.slack.blocks.kit import Block, context, header, modal, option, plain, plain_context, plain_section, section
 from bot.slack.escape import mrkdwn
 from bot.slack.modal_state import ModalState
-from commands.forms import ADDRESS, SECTION_BY_KEY, SERVER
+from commands.forms import ADDRESS, SECTION_BY_KEY, SERVER, Kind
 from commands.presenter import card_sections
+from commands.texts import texts
 from commands.views import ClientCard
 
 PICK_TITLE = "Editar cliente"
@@ -73,8 +76,9 @@ def _title(state: ModalState) -> str:
     return SECTION_BY_KEY[state.section].title
 
 
-def section_modal(card: ClientCard, state: ModalState) -> dict:
-    """The form of ``state.section`` (and ``state.item_id``) filled with ``card``'s values."""
+def section_modal(card: ClientCard, state: ModalState, typed: Mapping[str, str] | None = None) -> dict:
+    """The form of ``state.section`` (and ``state.item_id``) filled with ``card``'s values, or with
+    what is ``typed`` so far when it is drawn again (País changed)."""
     spec = SECTION_BY_KEY[state.section]
     if state.section == "address":
         address = card.address(state.item_id) if state.item_id else None
@@ -84,7 +88,12 @@ def section_modal(card: ClientCard, state: ModalState) -> dict:
         values = server.values() if server else {}
     else:
         values = card.section_values(state.section)
-    blocks = [_subtitle(card), *section_inputs(spec, values, editing=state.target().editing)]
+    if typed is not None:
+        values = dict(typed)
+    editing = state.target().editing
+    blocks = [_subtitle(card), *section_inputs(spec, values, editing=editing)]
+    if editing and any(not f.required and f.kind != Kind.PASSWORD for f in spec.fields):
+        blocks.append(plain_context(texts().clear_form))
     return modal(_title(state), blocks, callback_id=ids.VIEW_EDIT, private_metadata=state.dump(), submit="Guardar")
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.slack import ids
 from bot.slack.blocks.kit import Block, header, plain_section, section
 from bot.slack.escape import mrkdwn
-from commands.router import CLIENT_HINT, COMMANDS
+from commands.router import COMMANDS, help_notes
 
 
 def help_blocks(unknown: str | None = None) -> list[Block]:
@@ -18,7 +18,7 @@ def help_blocks(unknown: str | None = None) -> list[Block]:
         for spec in COMMANDS
     ]
     blocks.append(section("\n".join(lines)))
-    blocks.append(section(mrkdwn(CLIENT_HINT)))
+    blocks.append(section("\n".join(mrkdwn(note) for note in help_notes())))
     return blocks
 
 

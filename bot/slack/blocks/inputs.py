@@ -1,8 +1,9 @@
 """One ``input`` block per form field, rendered from ``commands.forms`` (labels, limits, choices).
 
 Element per kind: CHOICE → static_select; COUNTRY and UBIGEO → external_select served by the options
-handler (type-ahead); EMAIL → email_text_input; URL → url_text_input; everything else →
-plain_text_input with the schema's max_length. Slack has no password input: Contraseña is a plain
+handler (type-ahead; País dispatches its choice, and Distrito is only shown while País is Perú);
+EMAIL → email_text_input; URL → url_text_input; everything else → plain_text_input with the schema's
+max_length. Slack has no password input: Contraseña is a plain
 text input and its hint says so.
 """
 
@@ -15,12 +16,13 @@ from bot.slack import ids
 from bot.slack.blocks.kit import Block, option, plain
 from bot.slack.view_values import block_id
 from commands import countries, ubigeo
-from commands.forms import Field, Kind, Section, shows_hint
+from commands.forms import Field, Kind, Section, asks_district, shows_hint
+from commands.texts import texts
 
 PLACEHOLDER_MAX = 150
 HINT_MAX = 2000
 PLAIN_INPUT_MAX = 3000
-PASSWORD_HINT = "Slack no tiene un campo de contraseña oculto: lo que escriba se verá mientras lo escribe."
+PASSWORD_HINT = texts().password_visible("Slack")
 UBIGEO_PLACEHOLDER = "Escriba el distrito (p. ej. Miraflores)"
 COUNTRY_PLACEHOLDER = "Escriba el país"
 
@@ -93,6 +95,8 @@ def field_input(
         "optional": (not spec.required) if optional is None else optional,
         "element": _element(spec, value),
     }
+    if spec.kind == Kind.COUNTRY:  # choosing another country takes Distrito away (handlers.country)
+        block["dispatch_action"] = True
     hints = [spec.hint] if spec.hint and shows_hint(spec, editing=editing) else []
     if spec.kind == Kind.PASSWORD:
         hints.append(PASSWORD_HINT)
@@ -121,4 +125,5 @@ def section_inputs(
             editing=editing,
         )
         for spec in section.fields
+        if spec.kind != Kind.UBIGEO or asks_district(values.get("country"))
     ]
