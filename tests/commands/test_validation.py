@@ -499,7 +499,7 @@ async def test_unknown_section_is_an_answer(service: ClientService, ana: Actor) 
 
 
 async def test_normalised_values_must_fit_their_column(service: ClientService, ana: Actor) -> None:
-    """A phone typed in 30 characters is stored in E.164 with its extension (33): refused by field, on PostgreSQL too."""
+    """A phone typed in 30 characters is stored in E.164 with its extension (33): refused by field (PostgreSQL too)."""
     raw = "987654321;ext=1234567890123456"
     message = "Teléfono: admite como máximo 32 caracteres y, normalizado, tendría 33."
     assert errors_of(CONTACT, {"contact_phone": raw}) == {"contact_phone": message}

@@ -109,7 +109,10 @@ async def test_restaurar_command(discord_ui: DiscordUI, core) -> None:
     cid = await acme(core)
     await core.service.delete(SEED, cid)
     missing, _ = await discord_ui.command("ver", {"cliente": "20100070970"})
-    assert "No se encontró" in missing.content
+    # Issue 11: a deleted client is named as deleted, with the way back (it used to say "No se encontró").
+    assert missing.content == (
+        f"El cliente «ACME S.A.C.» (RUC 20100070970) está eliminado. Para recuperarlo: /clientes restaurar #{cid}"
+    )
     restored, _ = await discord_ui.command("restaurar", {"cliente": "20100070970"})
     assert restored.content == "Cliente «ACME S.A.C.» restaurado."
     assert restored.data["embeds"][0]["title"] == "ACME S.A.C."
