@@ -165,3 +165,13 @@ async def test_ver_of_a_deleted_client_says_how_to_restore_it(slack: Slack) -> N
 
 async def test_ayuda_tells_how_to_clear_a_field(slack: Slack) -> None:
     assert "escriba «-» en un campo opcional" in all_text((await slack.command("ayuda"))["blocks"])
+
+
+async def test_a_button_of_a_card_whose_client_was_deleted_says_so(slack: Slack) -> None:
+    card = await slack.service.create(ALICE, {"doc_type": "1", "doc_number": "12345678", "name": "Ana Ruiz"})
+    shown = await slack.command("ver 12345678")
+    await slack.service.delete(ALICE, card.id)
+    answer = await slack.click(shown["blocks"], "cliente_compartir")
+    assert f"está eliminado. Para recuperarlo: /clientes restaurar #{card.id}" in all_text(
+        answer.get("blocks") or []
+    ) + str(answer.get("text"))
