@@ -94,3 +94,19 @@ async def test_ayuda_tells_how_to_clear_a_field(discord_ui: DiscordUI) -> None:
     shown, _ = await discord_ui.command("ayuda")
     assert "escriba «-» en un campo opcional para dejarlo vacío" in shown.content
     assert "<cliente> es un número de documento" in shown.content
+
+
+async def test_editing_an_address_abroad_is_offered_without_distrito(discord_ui: DiscordUI, core) -> None:
+    card = await core.service.create(
+        SEED, {"doc_number": "12345678", "name": "Ana"}, addresses=[{"country": "BO", "line": "Av. Arce 1"}]
+    )
+    _, payload = await discord_ui.command("editar", {"cliente": f"#{card.id}"})
+    _, payload = await discord_ui.pick(discord_ui.message(payload), "cb:ed:", ["Dirección 1: Av. Arce 1"])
+    picker = discord_ui.message(payload)
+    assert "en **Bolivia**: pulse «Otro país» para editarla" in picker["content"]
+    modal, _ = await discord_ui.click(picker, label="Otro país")
+    assert [c["label"] for c in modal.components] == ["País", "Dirección", "Teléfono", "Correo electrónico"]
+    assert modal.components[0]["component"]["value"] == "Bolivia"
+    await discord_ui.submit(modal, {"line": "Av. Arce 2631"})
+    after = (await core.service.get(SEED, card.id)).addresses[0]
+    assert (after.country, after.ubigeo, after.line) == ("BO", None, "Av. Arce 2631")

@@ -11,6 +11,7 @@ import discord
 
 from bot.discord import ids
 from bot.discord.actor import actor_of
+from bot.discord.escape import md
 from bot.discord.form_target import FormTarget
 from bot.discord.handlers.context import may_edit, service_of
 from bot.discord.handlers.forms import open_form
@@ -18,6 +19,7 @@ from bot.discord.replies import Reply, TooSlow, before_deadline, error_reply, se
 from bot.discord.ui.section_select import SectionSelect
 from bot.discord.ui.ubigeo_picker import picker_reply, start_state
 from commands.errors import CoreError
+from commands.forms import asks_district
 from commands.texts import texts
 
 
@@ -41,7 +43,8 @@ async def open_edit(interaction: discord.Interaction, client_id: int, what: str)
         elif kind == "server" and (server := card.server(item_id or 0)) is not None:
             await open_form(interaction, FormTarget("server", card.id, card.version, server.id), server.values())
         elif kind == "address" and (address := card.address(item_id or 0)) is not None:
-            reply = picker_reply(start_state(card.id, card.version, address.id, address.ubigeo))
+            abroad = None if asks_district(address.country) else md(address.country_name)
+            reply = picker_reply(start_state(card.id, card.version, address.id, address.ubigeo), abroad=abroad)
             await send(interaction, reply)
         else:
             await send(interaction, Reply(content=texts().card_section_gone))

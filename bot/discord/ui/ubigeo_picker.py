@@ -175,9 +175,10 @@ class ContinueButton(Routed, ui.DynamicItem[ui.Button[Any]], template=ids.UBIGEO
         return cls(*_head(match), match["code"])
 
 
-def picker_reply(state: PickerState, *, replace: bool = False) -> Reply:
+def picker_reply(state: PickerState, *, replace: bool = False, abroad: str | None = None) -> Reply:
     """The picker message for `state`: one more select appears with each choice; `replace` puts it
-    in place of the previous step."""
+    in place of the previous step. `abroad` names the country of an address outside Peru being edited:
+    «Otro país» edits it as it is, without any Distrito question."""
     view = view_of()
     view.add_item(DepartamentoSelect(state))
     if state.dep:
@@ -195,11 +196,15 @@ def picker_reply(state: PickerState, *, replace: bool = False) -> Reply:
     view.add_item(ContinueButton(state.cid, state.ver, state.aid, OTHER_COUNTRY))
     title = ADDRESS.title if state.aid else ADDRESS.add_label or ADDRESS.title
     chosen = ubigeo.get(state.dist)
-    content = (
-        f"**{title}** — Distrito: **{chosen.label}**. Pulse «Continuar»."
-        if chosen
-        else f"**{title}** — elija Departamento, Provincia y Distrito. ¿Fuera del Perú? Pulse «Otro país»."
-    )
+    if chosen:
+        content = f"**{title}** — Distrito: **{chosen.label}**. Pulse «Continuar»."
+    elif abroad:
+        content = (
+            f"**{title}** — en **{abroad}**: pulse «Otro país» para editarla. "
+            "Para trasladarla al Perú, elija Departamento, Provincia y Distrito."
+        )
+    else:
+        content = f"**{title}** — elija Departamento, Provincia y Distrito. ¿Fuera del Perú? Pulse «Otro país»."
     return Reply(content=content, view=view, replace=replace)
 
 
