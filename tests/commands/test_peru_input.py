@@ -158,3 +158,17 @@ def test_the_curated_tables_name_real_codes_and_leave_no_inverted_names() -> Non
 def test_district_is_asked_only_for_peru() -> None:
     assert asks_district(None) and asks_district("") and asks_district("PE") and asks_district("Perú")
     assert not asks_district("BO") and not asks_district("Chile") and not asks_district("EEUU")
+
+
+async def test_a_resent_form_with_a_phone_is_recognised_as_saved(service: ClientService, ana: Actor) -> None:
+    """Without a submission key the core compares the stored values with the submission: the phone,
+    pre-filled as written in Peru and stored in E.164, compares as the same number."""
+    from commands.form_target import FormTarget
+
+    card = await service.create(ana, {"doc_number": "12345678", "name": "Ana"}, contact={"contact_phone": "6100600"})
+    form = {**card.section_values("contact"), "contact_name": "Ana Ruiz"}
+    assert form["contact_phone"] == "(01) 610 0600"
+    target = FormTarget("contact", card.id, card.version)
+    first = await service.save(ana, target, form)
+    again = await service.save(ana, target, form)  # the same form sent again: not a Conflict
+    assert again.version == first.version == card.version + 1 and again.contact_phone == "+5116100600"
