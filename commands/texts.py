@@ -68,6 +68,15 @@ class Texts:
     client_user: Callable[[str], str]  # the mention of the client's Discord user
     client_user_missing: Callable[[str], str]  # the Discord user as typed
     channel_announced: Callable[[str, str, bool, str], str]  # name, document, created, channel mention
+    # ---- home tab and "Registrar cliente" from a message
+    home_title: str
+    home_recent: str
+    home_channel_problems: str
+    home_retry: str
+    home_refreshed: str
+    register_from_message: str  # the message shortcut's / context command's name
+    prefilled_from_message: Callable[[str], str]  # the labels found: above the pre-filled create form
+    nothing_in_message: str
 
     def platform(self, platform: str) -> str:
         return self.platform_names.get(platform, platform)
@@ -158,6 +167,18 @@ ES = Texts(
     ),
     channel_announced=lambda name, document, created, channel: (
         f"Nuevo cliente: {name} ({document}) · {'canal nuevo' if created else 'canal vinculado'} {channel}"
+    ),
+    home_title="Clientes",
+    home_recent="Cambiados recientemente",
+    home_channel_problems="Canales con error",
+    home_retry="Ver canales",
+    home_refreshed="Se actualiza cada vez que abre esta pestaña.",
+    register_from_message="Registrar cliente",
+    prefilled_from_message=lambda labels: (
+        f"Se completó desde el mensaje: {labels}. Revise los datos; nada se guarda hasta que pulse Guardar."
+    ),
+    nothing_in_message=(
+        "El mensaje no tiene un RUC, DNI, correo, teléfono ni sitio web reconocible: complete el formulario."
     ),
 )
 
