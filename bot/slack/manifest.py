@@ -61,7 +61,11 @@ def build_manifest(*, socket_mode: bool, request_url: str | None = None, name: s
             "shortcuts": [shortcut],
             # The Home tab is where the team lands (blocks/home.py); the messages tab is read-only: it
             # holds the replies that fall back to a DM, and the bot answers commands, not DMs.
-            "app_home": {"home_tab_enabled": True, "messages_tab_enabled": True, "messages_tab_read_only_enabled": True},
+            "app_home": {
+                "home_tab_enabled": True,
+                "messages_tab_enabled": True,
+                "messages_tab_read_only_enabled": True,
+            },
         },
         "oauth_config": {"scopes": {"bot": list(BOT_SCOPES)}},
         "settings": {
