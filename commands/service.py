@@ -43,6 +43,7 @@ from commands.forms import (
     Kind,
     doc_type_short,
 )
+from commands.home_view import PROBLEMS_LIMIT, RECENT_LIMIT, ChannelProblem, HomeView
 from commands.texts import texts
 from commands.validation import QUERY_MAX, user_text, validate_section
 from commands.views import ClientCard, ClientPage, ClientSummary, Notice
@@ -791,6 +792,25 @@ class ClientService:
             await self._flush(session, client)
             self._audit(session, actor, "restore", client.id)
             return await self._card(session, client)
+
+    # ----------------------------------------------------------------- home
+    async def home(self, actor: Actor) -> HomeView:
+        """The clients changed last and those whose channel failed: what a team checks at a glance.
+
+        Channel errors are read from the clients still waiting for a channel (their provisioning jobs
+        decide, as on the card), so a channel fixed by a retry drops out at once."""
+        self.policy.require(actor, Permission.VIEW)
+        async with self._tx() as session:
+            recent = [card_views.summary(c, actor) for c in await repository.recently_changed(session, RECENT_LIMIT)]
+            problems: list[ChannelProblem] = []
+            for client in await repository.awaiting_channel(session, limit=PROBLEMS_LIMIT * 5):
+                card = await self._card(session, client)
+                problems += [
+                    ChannelProblem(card_views.summary(client, actor), status)
+                    for status in card.channels
+                    if status.state == "error"
+                ]
+        return HomeView(tuple(recent), tuple(problems[:PROBLEMS_LIMIT]))
 
     # ----------------------------------------------------------------- maintenance
     async def iter_cards(self, actor: Actor, *, batch: int = 500) -> AsyncIterator[ClientCard]:

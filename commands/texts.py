@@ -77,6 +77,15 @@ class Texts:
     clear_hint: str  # the same, short enough for one field's hint (Discord: ≤ 100 characters)
     password_visible: Callable[[str], str]  # platform: a chat without a hidden input shows what is typed
     password_keep_visible: Callable[[str], str]  # platform: the same on edit, with "blank keeps it"
+    # ---- home tab and "Registrar cliente" from a message
+    home_title: str
+    home_recent: str
+    home_channel_problems: str
+    home_retry: str
+    home_refreshed: str
+    register_from_message: str  # the message shortcut's / context command's name
+    prefilled_from_message: Callable[[str], str]  # the labels found: above the pre-filled create form
+    nothing_in_message: str
 
     def platform(self, platform: str) -> str:
         return self.platform_names.get(platform, platform)
@@ -187,6 +196,18 @@ ES = Texts(
     ),
     password_keep_visible=lambda platform: (
         f"En blanco conserva la actual. {platform} no la oculta: se verá mientras la escribe."
+    ),
+    home_title="Clientes",
+    home_recent="Cambiados recientemente",
+    home_channel_problems="Canales con error",
+    home_retry="Ver canales",
+    home_refreshed="Se actualiza cada vez que abre esta pestaña.",
+    register_from_message="Registrar cliente",
+    prefilled_from_message=lambda labels: (
+        f"Se completó desde el mensaje: {labels}. Revise los datos; nada se guarda hasta que pulse Guardar."
+    ),
+    nothing_in_message=(
+        "El mensaje no tiene un RUC, DNI, correo, teléfono ni sitio web reconocible: complete el formulario."
     ),
 )
 

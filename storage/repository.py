@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Select, func, select, update
+from sqlalchemy import Select, and_, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import AuditEntry, Client, OutboxJob
@@ -121,6 +121,22 @@ async def page(
 async def live_after(session: AsyncSession, after_id: int, *, limit: int) -> Sequence[Client]:
     """Live clients with an id above `after_id`, oldest first (exports, a batch at a time)."""
     stmt = select(Client).where(Client.deleted_at.is_(None), Client.id > after_id).order_by(Client.id).limit(limit)
+    return (await session.execute(stmt)).scalars().all()
+
+
+async def recently_changed(session: AsyncSession, limit: int) -> Sequence[Client]:
+    """Live clients, most recently changed first."""
+    stmt = select(Client).where(Client.deleted_at.is_(None)).order_by(Client.updated_at.desc(), Client.id.desc())
+    return (await session.execute(stmt.limit(limit))).scalars().all()
+
+
+async def awaiting_channel(session: AsyncSession, *, limit: int) -> Sequence[Client]:
+    """Live clients that name a Slack or Discord channel not created yet, newest first."""
+    waiting = or_(
+        and_(Client.slack_channel.is_not(None), Client.slack_channel != "", Client.slack_channel_id.is_(None)),
+        and_(Client.discord_channel.is_not(None), Client.discord_channel != "", Client.discord_channel_id.is_(None)),
+    )
+    stmt = select(Client).where(Client.deleted_at.is_(None), waiting).order_by(Client.id.desc()).limit(limit)
     return (await session.execute(stmt)).scalars().all()
 
 

@@ -35,5 +35,9 @@ CARD_ITEM = "ficha_elemento"  # the overflow menu of an address or server sectio
 ITEM_REMOVE = "elemento_eliminar"  # "Eliminar" on the confirmation that replaces the card; value: ItemAction
 ITEM_KEEP = "elemento_conservar"  # "Cancelar" on that confirmation; value: ItemAction (the card comes back)
 
+# The Home tab and the message shortcut
+HOME_NEW = "inicio_nuevo"  # "Nuevo cliente" on the Home tab
+SHORTCUT_REGISTER = "registrar_cliente"  # message shortcut: the create form pre-filled from the message
+
 # Block ids of the card: buttons under one of these came from a card, whose message a change replaces.
 CARD_BLOCK = "ficha"

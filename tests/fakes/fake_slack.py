@@ -199,6 +199,7 @@ class FakeSlack:
         self.calls: list[RecordedCall] = []
         self.channels: dict[str, FakeChannel] = {}
         self.users: dict[str, dict[str, Any]] = {}
+        self.home_views: dict[str, dict[str, Any]] = {}  # user id → the Home tab last published for them
         self.usergroups: dict[str, dict[str, Any]] = {}
         self.views: dict[str, dict[str, Any]] = {}
         #: Non-ephemeral messages by (channel id, ts); ephemeral ones are only recorded as calls.
@@ -218,6 +219,7 @@ class FakeSlack:
             "views.open": self._views_open,
             "views.push": self._views_push,
             "views.update": self._views_update,
+            "views.publish": self._views_publish,
             "chat.postMessage": self._chat_post_message,
             "chat.postEphemeral": self._chat_post_ephemeral,
             "chat.update": self._chat_update,
@@ -648,6 +650,23 @@ class FakeSlack:
             raise SlackError("hash_conflict")
         view = self._checked_view(params)
         return {"view": self._store_view(view, current["id"], root_view_id=current["root_view_id"])}
+
+    def _views_publish(self, params: dict[str, Any]) -> dict[str, Any]:
+        """A user's Home tab: ``user_id`` must be a member, the view a ``home`` view within the limits."""
+        user_id = str(params.get("user_id") or "")
+        if not user_id:
+            raise _invalid_arguments("[ERROR] missing required field: user_id")
+        if user_id not in self.users:
+            raise SlackError("user_not_found")
+        view = self._checked_view(params)
+        if view.get("type") != "home":
+            raise _invalid_arguments("[ERROR] must be home [json-pointer:/view/type]")
+        current = self.home_views.get(user_id)
+        if current is not None and params.get("hash") and params["hash"] != current["hash"]:
+            raise SlackError("hash_conflict")
+        stored = self._store_view(view, current["id"] if current else self._new_id("V"))
+        self.home_views[user_id] = stored
+        return {"view": stored}
 
     def _use_trigger(self, params: dict[str, Any]) -> None:
         trigger_id = params.get("trigger_id")

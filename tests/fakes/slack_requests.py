@@ -43,6 +43,7 @@ from slack_bolt.response import BoltResponse
 from .fake_slack import (
     APP_ID,
     BOT_ID,
+    BOT_USER_ID,
     DEFAULT_CHANNEL_ID,
     DEFAULT_CHANNEL_NAME,
     DEFAULT_USER_ID,
@@ -155,6 +156,54 @@ def _interaction(kind: str, *, user_id: str, user_name: str, team_id: str) -> di
 
 def _signed_payload(payload: Mapping[str, Any], signing: Signing | None) -> SignedRequest:
     return sign(urlencode({"payload": json.dumps(payload, separators=(",", ":"), ensure_ascii=False)}), signing)
+
+
+def event_callback(
+    event: Mapping[str, Any], *, team_id: str = TEAM_ID, signing: Signing | None = None
+) -> SignedRequest:
+    """An Events API delivery (JSON body), e.g. ``{"type": "app_home_opened", "user": …, "tab": "home"}``."""
+    body = {
+        "token": VERIFICATION_TOKEN,
+        "team_id": team_id,
+        "api_app_id": APP_ID,
+        "event": {"event_ts": _action_ts(), **event},
+        "type": "event_callback",
+        "event_id": f"Ev{next(_counter):010d}",
+        "event_time": int(time.time()),
+        "authorizations": [
+            {"team_id": team_id, "user_id": BOT_USER_ID, "is_bot": True, "is_enterprise_install": False}
+        ],
+        "is_ext_shared_channel": False,
+    }
+    return sign(json.dumps(body, separators=(",", ":"), ensure_ascii=False), signing, content_type="application/json")
+
+
+def message_shortcut(
+    callback_id: str,
+    text: str,
+    *,
+    user_id: str = DEFAULT_USER_ID,
+    user_name: str = DEFAULT_USER_NAME,
+    channel_id: str = DEFAULT_CHANNEL_ID,
+    channel_name: str = DEFAULT_CHANNEL_NAME,
+    team_id: str = TEAM_ID,
+    response_url: str = UNSET_RESPONSE_URL,
+    trigger_id: str | None = None,
+    signing: Signing | None = None,
+) -> SignedRequest:
+    """A message shortcut (payload type ``message_action``) on a message with ``text``."""
+    ts = _action_ts()
+    payload = {
+        **_interaction("message_action", user_id=user_id, user_name=user_name, team_id=team_id),
+        "callback_id": callback_id,
+        "trigger_id": trigger_id or new_trigger_id(),
+        "action_ts": ts,
+        "message_ts": ts,
+        "channel": {"id": channel_id, "name": channel_name},
+        "message": {"type": "message", "user": "U0OTHER", "text": text, "ts": ts},
+        "response_url": response_url,
+    }
+    return _signed_payload(payload, signing)
 
 
 def slack_view(view: Mapping[str, Any], state_values: Mapping[str, Any] | None = None) -> dict[str, Any]:

@@ -12,7 +12,17 @@ from collections.abc import Mapping
 
 from bot.slack import ids
 from bot.slack.blocks.inputs import section_inputs
-from bot.slack.blocks.kit import MODAL_BLOCKS_MAX, Block, actions, button, context, divider, header, modal
+from bot.slack.blocks.kit import (
+    MODAL_BLOCKS_MAX,
+    Block,
+    actions,
+    button,
+    context,
+    divider,
+    header,
+    modal,
+    plain_context,
+)
 from bot.slack.modal_state import ModalState
 from bot.slack.view_values import section_raw
 from commands.forms import ADDRESS, CLIENT, CONTACT, INTEGRATIONS, SERVER
@@ -46,10 +56,12 @@ def _group_title(title: str, index: int, count: int) -> str:
     return title if count == 1 else f"{title} {index + 1}"
 
 
-def create_modal(state: ModalState, values: Mapping[str, str] | None = None) -> dict:
-    """The create form with ``state.addresses`` address groups and ``state.servers`` server groups."""
+def create_modal(state: ModalState, values: Mapping[str, str] | None = None, *, note: str | None = None) -> dict:
+    """The create form with ``state.addresses`` address groups and ``state.servers`` server groups;
+    ``note`` (plain text, e.g. what was pre-filled from a message) heads it."""
     values = values or {}
-    blocks: list[Block] = [header(CLIENT.title), *section_inputs(CLIENT, section_raw(values, CLIENT.key))]
+    blocks: list[Block] = [plain_context(note)] if note else []
+    blocks += [header(CLIENT.title), *section_inputs(CLIENT, section_raw(values, CLIENT.key))]
     for index in range(state.addresses):
         blocks.append(header(_group_title(ADDRESS.title, index, state.addresses)))
         blocks += section_inputs(ADDRESS, section_raw(values, ADDRESS.key, index), index=index, all_optional=True)
