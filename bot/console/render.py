@@ -6,8 +6,10 @@ from collections.abc import Iterator
 
 from rich.console import Console, ConsoleOptions, Group, RenderableType
 from rich.measure import Measurement
+from rich.padding import Padding
 from rich.panel import Panel
 from rich.table import Table
+from rich.text import Text
 
 from bot.console.text import plain
 from commands import presenter, router
@@ -19,6 +21,7 @@ from commands.views import ClientCard, ClientPage, ClientSummary
 _WHOLE = frozenset({"#", "Documento", "Número", "Teléfono"})
 # The narrowest a wrapping column may become before the list switches to one block per client.
 _MIN_TEXT = 10
+_NAME = presenter.LIST_COLUMNS[1]
 
 
 def _pairs(title: str, rows: tuple[tuple[str, str], ...]) -> Table:
@@ -81,18 +84,24 @@ class ClientList:
         return table
 
     def blocks(self) -> Group:
-        """One block per client: "#12 Nombre" and then one labelled line per column."""
+        """One block per client: "#12 Nombre", then one labelled line per column that has a value."""
         parts: list[RenderableType] = [plain(self.title, "bold")]
-        for row in self.rows:
+        for ref, *values in self.rows:
+            fields = dict(zip(presenter.LIST_COLUMNS, values, strict=True))
+            name = fields.pop(_NAME)
+            parts.append(Text.assemble(plain(ref, "bold"), " ", plain(name, "bold"), overflow="ellipsis"))
             grid = Table.grid(padding=(0, 1))
-            grid.add_column(style="bold", no_wrap=True)
+            grid.add_column(style="dim", no_wrap=True)
             grid.add_column(overflow="ellipsis")
-            for column, value in zip(self.columns, row, strict=True):
+            for column, value in fields.items():
+                if value == presenter.EMPTY:
+                    continue
                 cell = plain(value)
                 if column in _WHOLE:  # shown whole or cut with "…" at the edge, never split over lines
                     cell.no_wrap, cell.overflow = True, "ellipsis"
                 grid.add_row(plain(column), cell)
-            parts.append(grid)
+            if grid.row_count:
+                parts.append(Padding(grid, (0, 0, 0, 3)))
         parts.append(plain(self.caption, "dim"))
         return Group(*parts)
 
