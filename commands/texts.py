@@ -116,6 +116,30 @@ class Texts:
     console_help_pages: str
     console_help_cancel: Callable[[str], str]  # the cancel hint
     console_help_exit: str
+    # the command line (`clientes-bot`): the words typer/click would otherwise print in English
+    cli_usage: str  # the usage line's prefix
+    cli_options_metavar: str
+    cli_command_metavar: str
+    cli_try_help: str  # rich markup; {command_path} {help_option}
+    cli_help_option: str
+    cli_panel_arguments: str
+    cli_panel_options: str
+    cli_panel_commands: str
+    cli_panel_error: str
+    cli_aborted: str
+    cli_default: str  # {} is the default value
+    cli_env_var: str  # {} is the variable
+    cli_required: str
+    cli_deprecated: str
+    cli_no_command: str
+    cli_no_such_command: Callable[[str, list[str]], str]  # typed, close matches
+    cli_no_such_option: Callable[[str, list[str]], str]  # typed, close matches
+    cli_option_needs_value: Callable[[str], str]  # option
+    cli_option_takes_no_value: Callable[[str], str]  # option
+    cli_missing_argument: Callable[[str], str]  # argument's metavar
+    cli_missing_option: Callable[[str], str]  # option
+    cli_bad_value: Callable[[str, str], str]  # parameter, why
+    cli_extra_arguments: Callable[[str], str]  # the arguments left over
 
     def platform(self, platform: str) -> str:
         return self.platform_names.get(platform, platform)
@@ -265,6 +289,33 @@ ES = Texts(
     console_help_pages="siguiente / anterior — moverse por la última lista",
     console_help_cancel=lambda hint: f"cancelar — en un formulario: {hint}",
     console_help_exit="salir — terminar (también Ctrl-C o Ctrl-D en esta línea)",
+    cli_usage="Uso: ",
+    cli_options_metavar="[OPCIONES]",
+    cli_command_metavar="COMANDO [ARGUMENTOS]...",
+    cli_try_help="Para ver la ayuda: [blue]{command_path} {help_option}[/]",
+    cli_help_option="Muestra esta ayuda y termina.",
+    cli_panel_arguments="Argumentos",
+    cli_panel_options="Opciones",
+    cli_panel_commands="Comandos",
+    cli_panel_error="Error",
+    cli_aborted="Cancelado.",
+    cli_default="[por defecto: {}]",
+    cli_env_var="[variable de entorno: {}]",
+    cli_required="[obligatorio]",
+    cli_deprecated="(obsoleto) ",
+    cli_no_command="Falta el comando: elija uno de la lista de --help.",
+    cli_no_such_command=lambda typed, close: (
+        f"No existe el comando «{typed}»." + (f" ¿Quiso decir {' o '.join(close)}?" if close else "")
+    ),
+    cli_no_such_option=lambda typed, close: (
+        f"No existe la opción «{typed}»." + (f" ¿Quiso decir {' o '.join(close)}?" if close else "")
+    ),
+    cli_option_needs_value=lambda option: f"La opción {option} necesita un valor.",
+    cli_option_takes_no_value=lambda option: f"La opción {option} no admite un valor.",
+    cli_missing_argument=lambda name: f"Falta el argumento {name}.",
+    cli_missing_option=lambda option: f"Falta la opción {option}.",
+    cli_bad_value=lambda name, why: f"Valor no válido para {name}: {why}",
+    cli_extra_arguments=lambda extra: f"Sobran argumentos: {extra}.",
 )
 
 CATALOGUES: dict[str, Texts] = {"es": ES}
