@@ -154,7 +154,7 @@ def run() -> None:
         try:
             await run_adapters(core)
         except AdaptersStopped as exc:
-            err.print(f"[red]{exc}[/red]")
+            err.print(Text(str(exc), style="red"))
             raise typer.Exit(1) from None
 
     if not settings.slack_enabled and not settings.discord_enabled:
