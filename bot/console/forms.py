@@ -2,7 +2,7 @@
 
 A field's own mistake is reported right after it is typed and the field is asked again there (with the
 fields its error depends on), so nobody types three more answers before learning the first was wrong;
-only what depends on a later answer (a server with neither Host nor IP) waits for the end of the section.
+what depends on a later answer (a server with neither Host nor IP) is said as soon as that answer is in.
 A question that does not apply is not asked: Distrito only when País is Perú.
 """
 
@@ -145,23 +145,21 @@ class FormAsker:
                 position += 1
                 continue
             raw[spec.key] = self.ask_field(spec, values.get(spec.key), editing=editing)
-            own = _own_errors(section, raw, spec, index=index, keep=keep)
-            if not own:
+            decided = _decided_errors(section, raw, spec, index=index, keep=keep)
+            if not decided:
                 position += 1
                 continue
-            show_errors(self.console, own)
-            # Asked again from the earliest field the error depends on (Tipo Doc. for Número), with
-            # what was answered there as the default; the refused answer itself is not offered again.
-            earlier = [
-                at
-                for at, other in enumerate(fields[:position])
-                if other.key in RELATED_FIELDS.get(spec.key, ()) and other.key in raw
-            ]
-            for at in earlier:
-                values[fields[at].key] = raw[fields[at].key]
+            show_errors(self.console, decided)
+            # Asked again from the earliest field the error depends on (Tipo Doc. for Número, Host for
+            # IP), with what was answered there as the default; a refused answer is not offered again.
+            bad = {error.field for error in decided}
+            again = bad | {key for field in bad for key in RELATED_FIELDS.get(field, ())}
+            asked = [at for at, other in enumerate(fields[: position + 1]) if other.key in again]
+            for at in asked:
+                if fields[at].key not in bad:
+                    values[fields[at].key] = raw[fields[at].key]
                 pending.add(fields[at].key)
-            pending.add(spec.key)
-            position = min([*earlier, position])
+            position = min(asked)
 
 
 def _applies(spec: Field, raw: Mapping[str, Any]) -> bool:
@@ -171,22 +169,32 @@ def _applies(spec: Field, raw: Mapping[str, Any]) -> bool:
     return countries.resolve(str(raw["country"] or "PE")) in (None, "PE")
 
 
-def _own_errors(
+def _blank(value: object) -> bool:
+    return not str(value or "").strip()
+
+
+def _decided_errors(
     section: Section, raw: Mapping[str, Any], spec: Field, *, index: int | None, keep: frozenset[str]
 ) -> list[FieldError]:
-    """The errors of `spec` that its answer and the answers before it already decide.
+    """The errors that the answers so far already decide, once `spec` has been answered.
 
-    The section is checked with what has been answered so far and only `spec`'s errors are kept (a
-    required field not asked yet is not this field's mistake). A blank answer whose error depends on a
-    later field (Host blank is fine when an IP follows) is left for the end of the section.
+    That is `spec`'s own errors (a required field not asked yet is not its mistake), and those of an
+    earlier field left blank that was waiting for `spec` (Host blank is fine until the IP is known). A
+    blank `spec` whose error depends on a later field waits in turn.
     """
-    later = {other.key for other in section.fields[section.fields.index(spec) + 1 :]}
-    if not str(raw.get(spec.key) or "").strip() and later & set(RELATED_FIELDS.get(spec.key, ())):
-        return []
+    position = section.fields.index(spec)
+    later = {other.key for other in section.fields[position + 1 :]}
+    checked = {
+        other.key
+        for other in section.fields[:position]
+        if spec.key in RELATED_FIELDS.get(other.key, ()) and _blank(raw.get(other.key))
+    }
+    if not (_blank(raw.get(spec.key)) and later & set(RELATED_FIELDS.get(spec.key, ()))):
+        checked.add(spec.key)
     try:
         validate_section(section, raw, index=index, keep_blank=keep)
     except FieldErrors as exc:
-        return [error for error in exc.errors if error.field == spec.key]
+        return [error for error in exc.errors if error.field in checked]
     return []
 
 

@@ -47,13 +47,14 @@ async def test_letters_in_a_ruc_are_reported_at_once(service: ClientService) -> 
     assert "Nombre:" not in output  # the form stopped at Número: nobody typed the name for nothing
 
 
-async def test_a_server_without_host_or_ip_is_reported_after_the_ip(service: ClientService) -> None:
-    """Host left blank is fine while an IP may follow: that error waits for the end of the section."""
+async def test_a_server_without_host_or_ip_is_reported_right_after_the_ip(service: ClientService) -> None:
+    """Host left blank is fine while an IP may follow: the error waits for the IP, not for the password."""
     await service.create(ACTOR, {"doc_number": "12345678", "name": "Cliente"})
-    output = await drive_bytes(service, ["editar #1", "6", "", "", "", "", "", "10.0.0.9", "", ""])
+    output = await drive_bytes(service, ["editar #1", "6", "", "", "", "10.0.0.9", "", ""])
     error = "✗ Host: indique el Host o la IP del servidor."
     assert error in output
-    assert output.index("IP (opcional):") < output.index(error)
+    assert output.index("IP (opcional):") < output.index(error) < output.index("Usuario (opcional):")
+    assert output.count("Host (opcional):") == 2 and output.count("IP (opcional):") == 2  # both asked again
     card = await service.get(ACTOR, 1)
     assert [s.ip for s in card.servers] == ["10.0.0.9"]
 
