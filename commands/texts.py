@@ -255,9 +255,9 @@ ES = Texts(
     console_pick_option="Elija una opción (Enter cancela)",
     console_pick_district="Elija el distrito de la lista",
     console_pick_range=lambda count: f"Escriba la posición en la lista, del 1 al {count}.",
-    console_section_question="¿Qué desea editar?",
+    console_section_question="¿Qué desea editar? (Enter cancela)",
     console_edit_menu=(
-        "Datos del cliente (Tipo Doc. Identidad, Número, Nombre, Código interno, Nombre Comercial)",
+        "Datos del cliente (documento, Nombre, Código interno, Nombre Comercial)",
         "Dirección: agregar una",
         "Dirección: editar, marcar como principal o eliminar una",
         "Otros Datos (Nombre y Apellido, Teléfono, Sitio Web)",

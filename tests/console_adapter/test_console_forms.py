@@ -13,6 +13,7 @@ from commands.access import Actor
 from commands.errors import FieldErrors
 from commands.forms import CLIENT, SERVER
 from commands.service import ClientService
+from commands.texts import texts
 from commands.validation import validate_section
 from tests.console_adapter.scripted import drive_bytes
 
@@ -110,9 +111,10 @@ async def test_an_address_moved_abroad_drops_its_district_without_asking(service
 
 async def test_the_edit_menu_tells_the_two_server_sections_apart(service: ClientService) -> None:
     await service.create(ACTOR, {"doc_number": "12345678", "name": "Cliente"}, servers=[{"host": "erp.cliente.pe"}])
-    output = await drive_bytes(service, ["editar #1", ""])
+    output = await drive_bytes(service, ["editar #1", ""], width=80)
     menu = re.findall(r"^  (\d)\) (.*)$", output, flags=re.MULTILINE)
     labels = dict(menu)
+    assert list(labels.values()) == list(texts().console_edit_menu)  # each option whole on one line at 80
     assert labels["5"].startswith("Datos Servidor (usuarios de Gitlab y Discord, canales")
     assert labels["6"].startswith("Datos del servidor (Host, IP, Usuario, Contraseña): agregar")
     assert labels["7"].startswith("Datos del servidor (Host, IP, Usuario, Contraseña): editar o eliminar")
