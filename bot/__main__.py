@@ -15,15 +15,26 @@ import typer
 from rich.console import Console
 from rich.text import Text
 
+from bot import cli_words
+from bot.cli_words import SpanishCommand, SpanishGroup
 from bot.config import Settings, SettingsError, load_settings
 from bot.runtime import Core, build_core
+from commands.texts import texts
 from storage.crypto import SecretKeyError, generate_key
 
-app = typer.Typer(
-    help="clientes-bot: el registro de Clientes en Slack y Discord.", no_args_is_help=False, add_completion=False
-)
-db_app = typer.Typer(help="Base de datos: migraciones.")
-keys_app = typer.Typer(help="Claves de cifrado de contraseñas.")
+cli_words.install()
+# Every group and command speaks Spanish, typer's own words included (bot/cli_words.py); with no
+# sub-command a group shows its help instead of an error.
+_GROUP: dict[str, Any] = {
+    "cls": SpanishGroup,
+    "no_args_is_help": True,
+    "options_metavar": texts().cli_options_metavar,
+    "subcommand_metavar": texts().cli_command_metavar,
+}
+_COMMAND: dict[str, Any] = {"cls": SpanishCommand, "options_metavar": texts().cli_options_metavar}
+app = typer.Typer(help="clientes-bot: el registro de Clientes en Slack y Discord.", add_completion=False, **_GROUP)
+db_app = typer.Typer(help="Base de datos: migraciones.", **_GROUP)
+keys_app = typer.Typer(help="Claves de cifrado de contraseñas.", **_GROUP)
 app.add_typer(db_app, name="db")
 app.add_typer(keys_app, name="keys")
 
@@ -132,7 +143,7 @@ async def _with_core(
         await core.close()
 
 
-@app.command()
+@app.command(**_COMMAND)
 def run() -> None:
     """Inicia Slack y/o Discord según las credenciales presentes; sin ninguna, la consola."""
     settings = _settings()
@@ -143,7 +154,7 @@ def run() -> None:
         try:
             await run_adapters(core)
         except AdaptersStopped as exc:
-            err.print(f"[red]{exc}[/red]")
+            err.print(Text(str(exc), style="red"))
             raise typer.Exit(1) from None
 
     if not settings.slack_enabled and not settings.discord_enabled:
@@ -151,7 +162,7 @@ def run() -> None:
     _run(lambda: _with_core(body, settings=settings))
 
 
-@app.command()
+@app.command(**_COMMAND)
 def console() -> None:
     """Abre la consola: los mismos comandos y formularios que en el chat."""
 
@@ -163,7 +174,7 @@ def console() -> None:
     _run(lambda: _with_core(body))
 
 
-@db_app.command("upgrade")
+@db_app.command("upgrade", **_COMMAND)
 def db_upgrade() -> None:
     """Aplica las migraciones pendientes."""
     from storage import migrate
@@ -174,13 +185,13 @@ def db_upgrade() -> None:
     _run(lambda: _with_core(body, check_keys=False))
 
 
-@keys_app.command("generate")
+@keys_app.command("generate", **_COMMAND)
 def keys_generate() -> None:
     """Imprime una clave Fernet nueva para CLIENTES_SECRET_KEYS."""
     typer.echo(generate_key())
 
 
-@keys_app.command("rotate")
+@keys_app.command("rotate", **_COMMAND)
 def keys_rotate() -> None:
     """Vuelve a cifrar todas las contraseñas con la clave más nueva (la primera de la lista).
 
@@ -202,7 +213,7 @@ def keys_rotate() -> None:
     _run(lambda: _with_core(body, check_keys=False))
 
 
-@keys_app.command("check")
+@keys_app.command("check", **_COMMAND)
 def keys_check() -> None:
     """Prueba las claves configuradas con todas las contraseñas guardadas (sin mostrar claves ni contraseñas).
 
@@ -271,9 +282,11 @@ async def _check_keys(settings: Settings) -> bool:
     return False
 
 
-@app.command("export")
+@app.command("export", **_COMMAND)
 def export(
-    output: str = typer.Option("-", "--output", "-o", help="Archivo JSON (por defecto, la salida)."),
+    output: str = typer.Option(
+        "-", "--output", "-o", metavar="ARCHIVO", show_default=False, help="Archivo JSON (por defecto, la salida)."
+    ),
 ) -> None:
     """Exporta los clientes vivos a JSON (sin contraseñas)."""
     import json
@@ -297,6 +310,11 @@ _OS_ERRORS = {
     errno.EISDIR: "es una carpeta",
     errno.ENOSPC: "no queda espacio en el disco",
 }
+_READ_ERRORS = {
+    errno.ENOENT: "el archivo no existe",
+    errno.EACCES: "sin permiso de lectura",
+    errno.EISDIR: "es una carpeta",
+}
 
 
 def _write_private(path: str, text: str) -> None:
@@ -315,8 +333,12 @@ def _write_private(path: str, text: str) -> None:
         raise typer.Exit(2) from None
 
 
-@app.command("import")
-def import_(path: typer.FileBinaryRead = typer.Argument(..., help="Archivo JSON de `clientes-bot export`.")) -> None:
+@app.command("import", **_COMMAND)
+def import_(
+    path: str = typer.Argument(
+        ..., metavar="ARCHIVO", show_default=False, help="Archivo JSON de `clientes-bot export` («-»: la entrada)."
+    ),
+) -> None:
     """Importa clientes desde JSON; cada registro se valida como un formulario y los errores se listan."""
     from rich.progress import Progress
 
@@ -324,7 +346,15 @@ def import_(path: typer.FileBinaryRead = typer.Argument(..., help="Archivo JSON 
     from commands.transfer import ImportFileError, import_records, load_records
 
     try:
-        records = load_records(path)
+        if path == "-":
+            records = load_records(sys.stdin.buffer)
+        else:
+            with open(path, "rb") as handle:
+                records = load_records(handle)
+    except OSError as exc:
+        reason = _READ_ERRORS.get(exc.errno or 0, f"error del sistema {exc.errno}")
+        err.print(Text(f"No se pudo leer «{path}»: {reason}.", style="red"))
+        raise typer.Exit(2) from None
     except ImportFileError as exc:
         err.print(Text(str(exc), style="red"))
         raise typer.Exit(2) from None
@@ -346,12 +376,12 @@ def import_(path: typer.FileBinaryRead = typer.Argument(..., help="Archivo JSON 
     _run(lambda: _with_core(body))
 
 
-@app.command("slack-manifest")
+@app.command("slack-manifest", **_COMMAND)
 def slack_manifest(
     http_url: str | None = typer.Option(
-        None, "--http-url", help="URL pública para el modo HTTP (…/slack/events); sin ella, Socket Mode."
+        None, "--http-url", metavar="URL", help="URL pública para el modo HTTP (…/slack/events); sin ella, Socket Mode."
     ),
-    name: str = typer.Option("Clientes", help="Nombre de la app en Slack."),
+    name: str = typer.Option("Clientes", metavar="NOMBRE", help="Nombre de la app en Slack."),
 ) -> None:
     """Imprime el manifiesto de la app de Slack (JSON) para crearla pegándolo en api.slack.com/apps."""
     import json
@@ -362,10 +392,13 @@ def slack_manifest(
     typer.echo(json.dumps(manifest, indent=2, ensure_ascii=False))
 
 
-@app.command("discord-invite")
+@app.command("discord-invite", **_COMMAND)
 def discord_invite(
     client_id: str | None = typer.Option(
-        None, "--client-id", help="Application ID; por defecto se deduce de DISCORD_BOT_TOKEN."
+        None,
+        "--client-id",
+        metavar="ID",
+        help="El «Application ID» de la aplicación de Discord; por defecto se deduce de DISCORD_BOT_TOKEN.",
     ),
 ) -> None:
     """Imprime la URL OAuth2 para invitar el bot a un servidor con los permisos justos."""

@@ -86,6 +86,78 @@ class Texts:
     register_from_message: str  # the message shortcut's / context command's name
     prefilled_from_message: Callable[[str], str]  # the labels found: above the pre-filled create form
     nothing_in_message: str
+    # ---- console (the terminal adapter's own prompts and answers)
+    console_welcome: str
+    console_goodbye: str
+    console_cancel_hint: str
+    console_cancelled: str
+    console_cancelled_short: str
+    console_nothing_to_cancel: str
+    console_unknown_command: Callable[[str], str]  # what was typed
+    console_no_more_pages: str
+    console_list_title: str
+    console_list_title_query: Callable[[str], str]  # what was searched
+    console_list_next: str
+    console_list_prev: str
+    console_new_client: Callable[[str], str]  # the cancel hint
+    console_created: Callable[[int], str]  # client id
+    console_deleted: Callable[[str, int], str]  # the core's notice, client id
+    console_channel_line: Callable[[str, str], str]  # platform, channel state
+    console_save_again: str
+    console_fix_and_save: str
+    console_review_section: str
+    console_pick_client: str
+    console_pick_option: str
+    console_pick_district: str
+    console_pick_range: Callable[[int], str]  # how many options
+    console_section_question: str
+    console_edit_menu: tuple[str, ...]  # in the order of the console's edit choices
+    console_which_address: str
+    console_which_server: str
+    console_item_question: Callable[[str], str]  # "Dirección 2 (Av. Larco 345)"
+    console_item_edit: str
+    console_item_main: str
+    console_item_remove: str
+    console_no_addresses: Callable[[str, str], str]  # name, the menu option that adds one ("2) …")
+    console_no_servers: Callable[[str, str], str]  # name, the menu option that adds one ("6) …")
+    console_optional: str  # after an optional field's label
+    console_optional_clear: str  # an optional field that has a value: "-" clears it
+    console_password_keep_typed: str
+    console_password_keep_stored: str
+    console_district_prompt: str
+    console_district_not_found: Callable[[str], str]  # what was typed
+    console_yes_no: str
+    console_line_not_text: Callable[[str], str]  # the stream's encoding
+    console_line_too_long: Callable[[int], str]  # the limit
+    console_no_address_yet: str
+    console_help_title: str
+    console_help_pages: str
+    console_help_cancel: Callable[[str], str]  # the cancel hint
+    console_help_exit: str
+    # the command line (`clientes-bot`): the words typer/click would otherwise print in English
+    cli_usage: str  # the usage line's prefix
+    cli_options_metavar: str
+    cli_command_metavar: str
+    cli_try_help: str  # rich markup; {command_path} {help_option}
+    cli_help_option: str
+    cli_panel_arguments: str
+    cli_panel_options: str
+    cli_panel_commands: str
+    cli_panel_error: str
+    cli_aborted: str
+    cli_default: str  # {} is the default value
+    cli_env_var: str  # {} is the variable
+    cli_required: str
+    cli_deprecated: str
+    cli_no_command: str
+    cli_no_such_command: Callable[[str, list[str]], str]  # typed, close matches
+    cli_no_such_option: Callable[[str, list[str]], str]  # typed, close matches
+    cli_option_needs_value: Callable[[str], str]  # option
+    cli_option_takes_no_value: Callable[[str], str]  # option
+    cli_missing_argument: Callable[[str], str]  # argument's metavar
+    cli_missing_option: Callable[[str], str]  # option
+    cli_bad_value: Callable[[str, str], str]  # parameter, why
+    cli_extra_arguments: Callable[[str], str]  # the arguments left over
 
     def platform(self, platform: str) -> str:
         return self.platform_names.get(platform, platform)
@@ -209,6 +281,91 @@ ES = Texts(
     nothing_in_message=(
         "El mensaje no tiene un RUC, DNI, correo, teléfono ni sitio web reconocible: complete el formulario."
     ),
+    # ---- console (the terminal adapter's own prompts and answers)
+    console_welcome="clientes-bot · consola. Escriba «ayuda» para ver los comandos, «salir» para terminar.",
+    console_goodbye="Hasta luego.",
+    console_cancel_hint="«cancelar» o Ctrl-C abandonan el formulario sin guardar.",
+    console_cancelled="Cancelado; no se guardó nada.",
+    console_cancelled_short="Cancelado.",
+    console_nothing_to_cancel="No hay ningún formulario abierto que cancelar.",
+    console_unknown_command=lambda typed: f"No conozco «{typed}».",
+    console_no_more_pages="No hay más páginas en esa dirección.",
+    console_list_title="Clientes",
+    console_list_title_query=lambda query: f"Clientes que coinciden con «{query}»",
+    console_list_next="«siguiente» para avanzar",
+    console_list_prev="«anterior» para volver",
+    console_new_client=lambda hint: f"Cliente nuevo: {hint}",
+    console_created=lambda client_id: f"✓ Cliente #{client_id} registrado.",
+    console_deleted=lambda notice, client_id: f"✓ {notice} Para deshacer: restaurar #{client_id}",
+    console_channel_line=lambda platform, state: f"Canal {platform}: {state}",
+    console_save_again="¿Intentar guardar de nuevo?",
+    console_fix_and_save="No se guardó: corrija lo indicado (Enter conserva lo que escribió).",
+    console_review_section="No se guardó: revise la sección (Enter conserva lo que escribió).",
+    console_pick_client="Elija el cliente de la lista (Enter cancela)",
+    console_pick_option="Elija una opción (Enter cancela)",
+    console_pick_district="Elija el distrito de la lista",
+    console_pick_range=lambda count: f"Escriba la posición en la lista, del 1 al {count}.",
+    console_section_question="¿Qué desea editar? (Enter cancela)",
+    console_edit_menu=(
+        "Datos del cliente (documento, Nombre, Código interno, Nombre Comercial)",
+        "Dirección: agregar una",
+        "Dirección: editar, marcar como principal o eliminar una",
+        "Otros Datos (Nombre y Apellido, Teléfono, Sitio Web)",
+        "Datos Servidor (usuarios de Gitlab y Discord, canales de Slack y Discord)",
+        "Datos del servidor (Host, IP, Usuario, Contraseña): agregar uno",
+        "Datos del servidor (Host, IP, Usuario, Contraseña): editar o eliminar uno",
+    ),
+    console_which_address="¿Qué dirección? (Enter cancela)",
+    console_which_server="¿Qué servidor? (Enter cancela)",
+    console_item_question=lambda item: f"¿Qué hacer con {item}? (Enter cancela)",
+    console_item_edit="Editar",
+    console_item_main="Marcar como dirección principal",
+    console_item_remove="Eliminar",
+    console_no_addresses=lambda name, option: f"«{name}» no tiene direcciones: elija «{option}» para agregar una.",
+    console_no_servers=lambda name, option: f"«{name}» no tiene servidores: elija «{option}» para agregar uno.",
+    console_optional="opcional",
+    console_optional_clear="opcional, «-» para borrarlo",
+    console_password_keep_typed="en blanco conserva la que escribió",
+    console_password_keep_stored="en blanco conserva la actual",
+    console_district_prompt="Distrito (nombre o ubigeo; Departamento y Provincia se completan solos)",
+    console_district_not_found=lambda typed: f"Distrito: no se encontró «{typed}» en el ubigeo INEI.",
+    console_yes_no="s/n",
+    console_line_not_text=lambda encoding: f"La línea no es texto válido ({encoding}); no se leyó, escríbala de nuevo.",
+    console_line_too_long=lambda limit: (
+        f"La línea es demasiado larga (más de {limit} caracteres); no se leyó, escríbala de nuevo."
+    ),
+    console_no_address_yet="Dirección: sin direcciones",
+    console_help_title="Comandos (también sin /clientes):",
+    console_help_pages="siguiente / anterior — moverse por la última lista",
+    console_help_cancel=lambda hint: f"cancelar — en un formulario: {hint}",
+    console_help_exit="salir — terminar (también Ctrl-C o Ctrl-D en esta línea)",
+    cli_usage="Uso: ",
+    cli_options_metavar="[OPCIONES]",
+    cli_command_metavar="COMANDO [ARGUMENTOS]...",
+    cli_try_help="Para ver la ayuda: [blue]{command_path} {help_option}[/]",
+    cli_help_option="Muestra esta ayuda y termina.",
+    cli_panel_arguments="Argumentos",
+    cli_panel_options="Opciones",
+    cli_panel_commands="Comandos",
+    cli_panel_error="Error",
+    cli_aborted="Cancelado.",
+    cli_default="[por defecto: {}]",
+    cli_env_var="[variable de entorno: {}]",
+    cli_required="[obligatorio]",
+    cli_deprecated="(obsoleto) ",
+    cli_no_command="Falta el comando: elija uno de la lista de --help.",
+    cli_no_such_command=lambda typed, close: (
+        f"No existe el comando «{typed}»." + (f" ¿Quiso decir {' o '.join(close)}?" if close else "")
+    ),
+    cli_no_such_option=lambda typed, close: (
+        f"No existe la opción «{typed}»." + (f" ¿Quiso decir {' o '.join(close)}?" if close else "")
+    ),
+    cli_option_needs_value=lambda option: f"La opción {option} necesita un valor.",
+    cli_option_takes_no_value=lambda option: f"La opción {option} no admite un valor.",
+    cli_missing_argument=lambda name: f"Falta el argumento {name}.",
+    cli_missing_option=lambda option: f"Falta la opción {option}.",
+    cli_bad_value=lambda name, why: f"Valor no válido para {name}: {why}",
+    cli_extra_arguments=lambda extra: f"Sobran argumentos: {extra}.",
 )
 
 CATALOGUES: dict[str, Texts] = {"es": ES}

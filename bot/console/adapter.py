@@ -20,9 +20,9 @@ from typing import Any, TextIO
 from rich.console import Console
 
 from bot.console import render
-from bot.console.forms import FormAsker
+from bot.console.forms import FormAsker, show_errors
 from bot.console.interrupts import Interrupts
-from bot.console.prompt import CANCEL_HINT, CANCEL_WORDS, Cancelled, EndOfInput, Prompter
+from bot.console.prompt import CANCEL_WORDS, Cancelled, EndOfInput, Prompter
 from bot.console.text import plain
 from commands import router
 from commands.access import Actor
@@ -34,7 +34,6 @@ from commands.texts import texts
 from commands.views import ClientCard, ClientPage
 
 EXIT_WORDS = {"salir", "exit", "quit", "q"}
-CANCELLED = "Cancelado; no se guardó nada."
 log = logging.getLogger(__name__)
 
 
@@ -60,7 +59,7 @@ class ConsoleAdapter:
         self.console.print(plain(message, style))
 
     async def run(self) -> None:
-        self.say("clientes-bot · consola. Escriba «ayuda» para ver los comandos, «salir» para terminar.", "bold")
+        self.say(texts().console_welcome, "bold")
         with self.interrupts.installed():
             while True:
                 try:
@@ -74,10 +73,10 @@ class ConsoleAdapter:
                 if not word:
                     continue
                 if word in CANCEL_WORDS:
-                    self.say("No hay ningún formulario abierto que cancelar.", "yellow")
+                    self.say(texts().console_nothing_to_cancel, "yellow")
                     continue
                 await self.handle(line)
-        self.say("Hasta luego.")
+        self.say(texts().console_goodbye)
 
     async def handle(self, line: str) -> None:
         """One command; whatever happens in it, the session goes on at the next prompt."""
@@ -89,14 +88,14 @@ class ConsoleAdapter:
             parsed = router.parse(line)
             handler = getattr(self, f"_cmd_{parsed.command}")
             if parsed.unknown:
-                self.say(f"No conozco «{parsed.unknown}».", "yellow")
+                self.say(texts().console_unknown_command(parsed.unknown), "yellow")
             await handler(parsed.argument)
         except (Cancelled, EndOfInput, KeyboardInterrupt) as exc:
             if not isinstance(exc, Cancelled):  # the cursor is still on the prompt's line (after ^C)
                 self.console.print()
-            self.say(CANCELLED, "yellow")
+            self.say(texts().console_cancelled, "yellow")
         except FieldErrors as exc:
-            render.errors(self.console, exc)
+            show_errors(self.console, exc.errors)
         except CoreError as exc:
             self.say(exc, "red")
         except Exception:
@@ -109,7 +108,7 @@ class ConsoleAdapter:
             return await self.service.find(self.actor, text, deleted=deleted)
         except Ambiguous as exc:
             self.say(exc, "yellow")
-            index = self.prompt.pick("Número del cliente (Enter cancela)", render.choices(exc.choices))
+            index = self.prompt.pick(texts().console_pick_client, render.choices(exc.choices))
             if index is None:
                 return None
             return await self.service.get(self.actor, exc.choices[index].id, deleted=deleted)
@@ -125,7 +124,7 @@ class ConsoleAdapter:
         page = self.last_page
         cursor = (page.next_cursor if forward else page.prev_cursor) if page else None
         if page is None or cursor is None:
-            self.say("No hay más páginas en esa dirección.", "yellow")
+            self.say(texts().console_no_more_pages, "yellow")
             return
         self.last_page = await self.service.list_page(self.actor, page.query, cursor)
         self.console.print(render.page(self.last_page))
@@ -136,15 +135,15 @@ class ConsoleAdapter:
             self.console.print(render.card(client))
 
     async def _cmd_nuevo(self, _argument: str) -> None:
-        self.say(f"Cliente nuevo: {CANCEL_HINT}", "dim")
+        self.say(texts().console_new_client(texts().console_cancel_hint), "dim")
         client = self.forms.ask_section(CLIENT)
         addresses: list[dict[str, Any]] = []
-        while self.prompt.confirm(ADDRESS.add_label or "Agregar dirección", default=not addresses):
+        while self.prompt.confirm(ADDRESS.add_label or ADDRESS.title, default=not addresses):
             addresses.append(self.forms.ask_section(ADDRESS, index=len(addresses)))
         contact = self.forms.ask_section(CONTACT)
         integrations = self.forms.ask_section(INTEGRATIONS)
         servers: list[dict[str, Any]] = []
-        while self.prompt.confirm(SERVER.add_label or "Agregar Servidor"):
+        while self.prompt.confirm(SERVER.add_label or SERVER.title):
             servers.append(self.forms.ask_section(SERVER, index=len(servers)))
         while True:
             try:
@@ -153,11 +152,11 @@ class ConsoleAdapter:
                 )
                 break
             except FieldErrors as exc:
-                render.errors(self.console, exc)
+                show_errors(self.console, exc.errors)
                 refused = _refused_sections(exc.errors)
                 if not refused:
                     return
-                self.say("No se guardó: corrija lo indicado (Enter conserva lo que escribió).", "yellow")
+                self.say(texts().console_fix_and_save, "yellow")
                 for key, index in refused:
                     if key == CLIENT.key:
                         client = self.forms.ask_section(CLIENT, client)
@@ -171,10 +170,10 @@ class ConsoleAdapter:
                         servers[index] = self.forms.ask_section(SERVER, servers[index], index=index)
             except StorageUnavailable as exc:
                 self.say(exc, "red")
-                if not self.prompt.confirm("¿Intentar guardar de nuevo?", default=True):
-                    self.say(CANCELLED, "yellow")
+                if not self.prompt.confirm(texts().console_save_again, default=True):
+                    self.say(texts().console_cancelled, "yellow")
                     return
-        self.say(f"✓ Cliente #{card.id} registrado.", "green")
+        self.say(texts().console_created(card.id), "green")
         self.console.print(render.card(card))
 
     async def _cmd_editar(self, argument: str) -> None:
@@ -182,17 +181,8 @@ class ConsoleAdapter:
         if client is None:
             return
         self.console.print(render.card(client))
-        options = [
-            CLIENT.title,
-            f"{ADDRESS.title}: agregar",
-            f"{ADDRESS.title}: editar o eliminar",
-            CONTACT.title,
-            INTEGRATIONS.title,
-            f"{SERVER.title}: agregar",
-            f"{SERVER.title}: editar o eliminar",
-        ]
-        self.say(CANCEL_HINT, "dim")
-        choice = self.prompt.pick("¿Qué sección? (número, Enter cancela)", options)
+        self.say(texts().console_cancel_hint, "dim")
+        choice = self.prompt.pick(texts().console_section_question, list(texts().console_edit_menu))
         if choice is None:
             return
         card = await self._edit(client, choice)
@@ -201,7 +191,8 @@ class ConsoleAdapter:
             self.console.print(render.card(card))
 
     async def _edit(self, client: ClientCard, choice: int) -> ClientCard | None:
-        service, actor, client_id = self.service, self.actor, client.id
+        """One choice of the edit menu (`console_edit_menu`'s order): a section, an address or a server."""
+        client_id = client.id
         if choice in (0, 3, 4):
             key = {0: CLIENT, 3: CONTACT, 4: INTEGRATIONS}[choice].key
             target = FormTarget(key, client_id, client.version)
@@ -210,28 +201,59 @@ class ConsoleAdapter:
             return await self._save_section(
                 client, FormTarget("address" if choice == 1 else "server", client_id, None), None
             )
-        items = client.addresses if choice == 2 else client.servers
-        if not items:
-            what = "direcciones" if choice == 2 else "servidores"
-            self.say(f"«{client.name}» no tiene {what}: use la opción «agregar».", "yellow")
-            return None
         if choice == 2:
-            index = self.prompt.pick("¿Qué dirección?", [f"{a.line} — {a.place}" for a in client.addresses])
-            if index is None:
+            return await self._edit_address(client)
+        return await self._edit_server(client)
+
+    async def _edit_address(self, client: ClientCard) -> ClientCard | None:
+        """Which address, then what to do with it: edit, make it the main one, or remove it."""
+        t = texts()
+        if not client.addresses:
+            self.say(t.console_no_addresses(client.name, _menu_option(1)), "yellow")
+            return None
+        index = self.prompt.pick(t.console_which_address, [f"{a.line} — {a.place}" for a in client.addresses])
+        if index is None:
+            return None
+        address = client.addresses[index]
+        item = f"{ADDRESS.title} {index + 1}"
+        actions = [t.console_item_edit, t.console_item_remove]
+        if not address.is_main:
+            actions.insert(1, t.console_item_main)
+        action = self.prompt.pick(t.console_item_question(f"{item} ({address.line})"), actions)
+        if action is None:
+            return None
+        if actions[action] == t.console_item_main:
+            return await self.service.set_main_address(self.actor, client.id, address.id, client.version)
+        if actions[action] == t.console_item_remove:
+            if not self._confirm_removal(client, item):
+                self.say(t.nothing_deleted)
                 return None
-            address = client.addresses[index]
-            if self._confirm_removal(client, f"{ADDRESS.title} {index + 1}"):
-                return await service.remove_address(actor, client_id, address.id, client.version)
-            target = FormTarget("address", client_id, client.version, address.id)
-            return await self._save_section(client, target, address.values(), ask_main=not address.is_main)
-        index = self.prompt.pick("¿Qué servidor?", [s.title for s in client.servers])
+            return await self.service.remove_address(self.actor, client.id, address.id, client.version)
+        target = FormTarget("address", client.id, client.version, address.id)
+        return await self._save_section(client, target, address.values())
+
+    async def _edit_server(self, client: ClientCard) -> ClientCard | None:
+        """Which server, then what to do with it: edit or remove it."""
+        t = texts()
+        if not client.servers:
+            self.say(t.console_no_servers(client.name, _menu_option(5)), "yellow")
+            return None
+        index = self.prompt.pick(t.console_which_server, [s.title for s in client.servers])
         if index is None:
             return None
         server = client.servers[index]
-        if self._confirm_removal(client, f"{SERVER.title} {index + 1}"):
-            return await service.remove_server(actor, client_id, server.id, client.version)
+        item = f"{SERVER.title} {index + 1}"
+        actions = [t.console_item_edit, t.console_item_remove]
+        action = self.prompt.pick(t.console_item_question(f"{item} ({server.title})"), actions)
+        if action is None:
+            return None
+        if actions[action] == t.console_item_remove:
+            if not self._confirm_removal(client, item):
+                self.say(t.nothing_deleted)
+                return None
+            return await self.service.remove_server(self.actor, client.id, server.id, client.version)
         return await self._save_section(
-            client, FormTarget("server", client_id, client.version, server.id), server.values()
+            client, FormTarget("server", client.id, client.version, server.id), server.values()
         )
 
     def _confirm_removal(self, client: ClientCard, item: str) -> bool:
@@ -242,28 +264,25 @@ class ConsoleAdapter:
         client: ClientCard,
         target: FormTarget,
         current: Mapping[str, Any] | None,
-        *,
-        ask_main: bool = False,
     ) -> ClientCard:
         """Asks the section and saves it through the core's one `save`; a save the core refuses asks
         the section again with the user's answers as defaults (a stale version takes the current one,
-        shown first). The main-address question is asked once, after the first answers."""
+        shown first)."""
         raw = self.forms.ask_section(target.spec, current, editing=target.editing)
         target = dataclasses.replace(target, version=client.version)
-        main = ask_main and self.prompt.confirm("¿Marcar como dirección principal?")
         submission = f"console:{uuid.uuid4().hex}"  # one form: asked again after a refusal, same key
         while True:
             try:
-                return await self.service.save(self.actor, target, raw, submission_key=submission, main=main)
+                return await self.service.save(self.actor, target, raw, submission_key=submission)
             except FieldErrors as exc:
-                render.errors(self.console, exc)
+                show_errors(self.console, exc.errors)
             except Conflict as exc:
                 self.say(exc, "red")
                 self.console.print(render.card(exc.current))
                 target = dataclasses.replace(target, version=exc.current.version)
             except StorageUnavailable as exc:
                 self.say(exc, "red")
-            self.say("No se guardó: revise la sección (Enter conserva lo que escribió).", "yellow")
+            self.say(texts().console_review_section, "yellow")
             raw = self.forms.ask_section(target.spec, raw, editing=target.editing)
 
     async def _cmd_eliminar(self, argument: str) -> None:
@@ -271,10 +290,10 @@ class ConsoleAdapter:
         if client is None:
             return
         if not self.prompt.confirm(texts().delete_client_question(client.name, client.document)):
-            self.say("Cancelado.")
+            self.say(texts().console_cancelled_short)
             return
         notice = await self.service.delete(self.actor, client.id, client.version)
-        self.say(f"✓ {notice.text} Para deshacer: restaurar #{client.id}", "green")
+        self.say(texts().console_deleted(notice.text, client.id), "green")
 
     async def _cmd_canales(self, argument: str) -> None:
         client = await self._resolve(argument)
@@ -285,7 +304,7 @@ class ConsoleAdapter:
             self.say(texts().no_channels(card.name), "yellow")
             return
         for status in card.channels:
-            self.say(f"Canal {texts().platform(status.platform)}: {status.text}")
+            self.say(texts().console_channel_line(texts().platform(status.platform), status.text))
 
     async def _cmd_restaurar(self, argument: str) -> None:
         client = await self._resolve(argument, deleted=True)
@@ -303,6 +322,11 @@ def _terminal_console() -> Console:
     with contextlib.suppress(AttributeError, ValueError, io.UnsupportedOperation):
         sys.stdout.reconfigure(errors="replace")  # type: ignore[union-attr]
     return Console(highlight=False, markup=False, emoji=False)
+
+
+def _menu_option(choice: int) -> str:
+    """An edit-menu option as the menu shows it ("2) Dirección: agregar una")."""
+    return f"{choice + 1}) {texts().console_edit_menu[choice]}"
 
 
 def _refused_sections(errors: list[FieldError]) -> list[tuple[str, int | None]]:

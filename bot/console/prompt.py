@@ -13,12 +13,12 @@ from rich.console import Console
 
 from bot.console.interrupts import Interrupts
 from bot.console.text import has_undecodable, plain
+from commands.texts import texts
 
 # Longer than any field (255) with room for a command and its argument; a longer line is refused
 # whole rather than cut, and reading it never holds more than this in memory.
 MAX_LINE = 2000
 CANCEL_WORDS = frozenset({"cancelar"})
-CANCEL_HINT = "«cancelar» o Ctrl-C abandonan el formulario sin guardar."
 
 
 class EndOfInput(Exception):
@@ -66,7 +66,7 @@ class Prompter:
         self.stream = stream if stream is not None else _lenient_stdin()
         self.interactive = _isatty(self.stream)
         self.interrupts = interrupts or Interrupts()
-        self.not_text = f"La línea no es texto válido ({_encoding_name(self.stream)}); no se leyó, escríbala de nuevo."
+        self.not_text = texts().console_line_not_text(_encoding_name(self.stream))
 
     def _readline(self) -> str:
         """One line without its ending; EndOfInput when the stream is closed."""
@@ -78,9 +78,7 @@ class Prompter:
                 if len(line) > MAX_LINE and not line.endswith("\n"):
                     while (rest := self.stream.readline(MAX_LINE + 1)) and not rest.endswith("\n"):
                         pass  # the rest of an over-long line is read and dropped, a piece at a time
-                    raise _BadLine(
-                        f"La línea es demasiado larga (más de {MAX_LINE} caracteres); no se leyó, escríbala de nuevo."
-                    )
+                    raise _BadLine(texts().console_line_too_long(MAX_LINE))
         except UnicodeDecodeError:
             raise _BadLine(self.not_text) from None
         if has_undecodable(line):
@@ -140,7 +138,7 @@ class Prompter:
         return answer if answer else (default or "")
 
     def confirm(self, question: str, default: bool = False) -> bool:
-        answer = self.ask(f"{question} (s/n)", "s" if default else "n").lower()
+        answer = self.ask(f"{question} ({texts().console_yes_no})", "s" if default else "n").lower()
         return answer in ("s", "si", "sí", "y", "yes")
 
     def pick(self, question: str, options: list[str]) -> int | None:
@@ -153,4 +151,4 @@ class Prompter:
                 return None
             if answer.isdecimal() and answer.isascii() and 1 <= int(answer) <= len(options):
                 return int(answer) - 1
-            self.console.print(plain(f"Elija un número del 1 al {len(options)}.", "red"))
+            self.console.print(plain(texts().console_pick_range(len(options)), "red"))

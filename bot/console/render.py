@@ -2,16 +2,26 @@
 
 from __future__ import annotations
 
-from rich.console import Console, Group, RenderableType
+from collections.abc import Iterator
+
+from rich.console import Console, ConsoleOptions, Group, RenderableType
+from rich.measure import Measurement
+from rich.padding import Padding
 from rich.panel import Panel
 from rich.table import Table
+from rich.text import Text
 
-from bot.console.prompt import CANCEL_HINT
 from bot.console.text import plain
 from commands import presenter, router
-from commands.errors import FieldErrors
 from commands.texts import texts
 from commands.views import ClientCard, ClientPage, ClientSummary
+
+# List columns that hold one value which must be read whole (a document or phone number): never
+# wrapped, and the table is only used when they fit; the others wrap at spaces or end in "…".
+_WHOLE = frozenset({"#", "Documento", "Número", "Teléfono"})
+# The narrowest a wrapping column may become before the list switches to one block per client.
+_MIN_TEXT = 10
+_NAME = presenter.LIST_COLUMNS[1]
 
 
 def _pairs(title: str, rows: tuple[tuple[str, str], ...]) -> Table:
@@ -26,7 +36,7 @@ def _pairs(title: str, rows: tuple[tuple[str, str], ...]) -> Table:
 def card(client: ClientCard) -> Panel:
     parts: list[RenderableType] = [_pairs(section.title, section.rows) for section in presenter.card_sections(client)]
     if not client.addresses:
-        parts.insert(1, plain("Dirección: sin direcciones", "dim"))
+        parts.insert(1, plain(texts().console_no_address_yet, "dim"))
     subtitle = f"versión {client.version} · actualizado {client.updated_at}"
     if client.deleted:
         subtitle += " · ELIMINADO"
@@ -35,36 +45,94 @@ def card(client: ClientCard) -> Panel:
     )
 
 
-def page(result: ClientPage) -> Table:
-    caption = texts().page_caption(result.page_number, result.page_count, result.total)
+def page(result: ClientPage) -> RenderableType:
+    """The list: a table when the terminal is wide enough to show every number whole, otherwise one
+    block per client; an empty list says so in the chats' words."""
+    t = texts()
+    if not result.rows and not result.query:
+        return plain(t.no_clients_yet, "yellow")
+    if not result.rows:
+        return Group(plain(t.console_list_title_query(result.query), "bold"), plain(t.no_clients_match, "yellow"))
+    caption = t.page_caption(result.page_number, result.page_count, result.total)
     if result.next_cursor:
-        caption += " · «siguiente» para avanzar"
+        caption += f" · {t.console_list_next}"
     if result.prev_cursor:
-        caption += " · «anterior» para volver"
-    title = f"Clientes que coinciden con «{result.query}»" if result.query else "Clientes"
-    table = Table(title=plain(title), caption=plain(caption), title_justify="left")
-    for column in ("#", *presenter.LIST_COLUMNS):
-        table.add_column(plain(column), overflow="fold")
-    for row in result.rows:
-        table.add_row(plain(row.ref), *(plain(value) for value in presenter.list_row(row)))
-    return table
+        caption += f" · {t.console_list_prev}"
+    title = t.console_list_title_query(result.query) if result.query else t.console_list_title
+    return ClientList(title, caption, [(row.ref, *presenter.list_row(row)) for row in result.rows])
+
+
+class ClientList:
+    """Chooses its layout at the width it is given (rich asks at print time), so the same page reads
+    well in an 80-column terminal, a narrow pane and a wide screen: no number or word is cut in two."""
+
+    def __init__(self, title: str, caption: str, rows: list[tuple[str, ...]]) -> None:
+        self.title = title
+        self.caption = caption
+        self.rows = rows
+        self.columns = ("#", *presenter.LIST_COLUMNS)
+
+    def table(self) -> Table:
+        table = Table(title=plain(self.title), caption=plain(self.caption), title_justify="left")
+        for column in self.columns:
+            if column in _WHOLE:
+                table.add_column(plain(column), no_wrap=True)
+            else:
+                table.add_column(plain(column), overflow="ellipsis", min_width=_MIN_TEXT)
+        for row in self.rows:
+            table.add_row(*(plain(value) for value in row))
+        return table
+
+    def blocks(self) -> Group:
+        """One block per client: "#12 Nombre", then one labelled line per column that has a value."""
+        parts: list[RenderableType] = [plain(self.title, "bold")]
+        for ref, *values in self.rows:
+            fields = dict(zip(presenter.LIST_COLUMNS, values, strict=True))
+            name = fields.pop(_NAME)
+            parts.append(Text.assemble(plain(ref, "bold"), " ", plain(name, "bold"), overflow="ellipsis"))
+            grid = Table.grid(padding=(0, 1))
+            grid.add_column(style="dim", no_wrap=True)
+            grid.add_column(overflow="ellipsis")
+            for column, value in fields.items():
+                if value == presenter.EMPTY:
+                    continue
+                cell = plain(value)
+                if column in _WHOLE:  # shown whole or cut with "…" at the edge, never split over lines
+                    cell.no_wrap, cell.overflow = True, "ellipsis"
+                grid.add_row(plain(column), cell)
+            if grid.row_count:
+                parts.append(Padding(grid, (0, 0, 0, 3)))
+        parts.append(plain(self.caption, "dim"))
+        return Group(*parts)
+
+    def fits(self, console: Console, options: ConsoleOptions) -> bool:
+        """The table fits when its unbreakable columns at full width plus the others at their narrowest
+        do: rich would otherwise cut a document number to make room."""
+        widths = [
+            max(len(column), *(len(row[at]) for row in self.rows)) if column in _WHOLE else _MIN_TEXT
+            for at, column in enumerate(self.columns)
+        ]
+        borders = 3 * len(self.columns) + 1  # "│ " before each cell and " │" at the end
+        return sum(widths) + borders <= options.max_width
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> Iterator[RenderableType]:
+        yield self.table() if self.fits(console, options) else self.blocks()
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        return Measurement(1, options.max_width)
 
 
 def choices(rows: list[ClientSummary]) -> list[str]:
     return [presenter.choice_label(row) for row in rows]
 
 
-def errors(console: Console, exc: FieldErrors) -> None:
-    for error in exc.errors:
-        console.print(plain(f"✗ {error.text}", "red"))
-
-
 def help_text() -> Group:
-    lines = [plain("Comandos (también sin /clientes):", "bold")]
+    t = texts()
+    lines = [plain(t.console_help_title, "bold")]
     lines += [plain(f"  {line}") for line in router.help_lines()]
     lines += [
-        plain("  siguiente / anterior — moverse por la última lista"),
-        plain(f"  cancelar — en un formulario: {CANCEL_HINT}"),
-        plain("  salir — terminar (también Ctrl-C o Ctrl-D en esta línea)"),
+        plain(f"  {t.console_help_pages}"),
+        plain(f"  {t.console_help_cancel(t.console_cancel_hint)}"),
+        plain(f"  {t.console_help_exit}"),
     ]
     return Group(*lines)

@@ -43,14 +43,15 @@ class ScriptedStdin(io.TextIOBase):
 
 
 async def drive_bytes(
-    service: ClientService, lines: Iterable[str | bytes], hooks: dict[int, Hook] | None = None
+    service: ClientService, lines: Iterable[str | bytes], hooks: dict[int, Hook] | None = None, *, width: int = 200
 ) -> str:
-    """The whole transcript of a console session fed `lines`, ending when they run out."""
+    """The whole transcript of a console session fed `lines`, ending when they run out, on a terminal
+    `width` columns wide."""
     out = io.StringIO()
     adapter = ConsoleAdapter(
         service,
         stream=ScriptedStdin(to_bytes(lines), hooks),
-        console=Console(file=out, width=200, color_system=None),
+        console=Console(file=out, width=width, color_system=None),
         user="tester",
     )
     await adapter.run()

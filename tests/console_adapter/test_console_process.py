@@ -131,7 +131,7 @@ def test_ctrl_c_cancels_a_form_and_a_second_one_leaves(db: Database, tmp_path: P
         term.send(b"ver \xff\n")
         term.expect(NOT_TEXT)
         term.send(b"lista\n")
-        term.expect("0 cliente(s)")
+        term.expect("Aún no hay clientes.")
         term.expect("clientes>")
         term.send(b"\x03")  # Ctrl-C at the command prompt: the session ends
         tail = term.expect("Hasta luego.")
@@ -169,7 +169,7 @@ def test_ctrl_d_abandons_a_form_and_then_leaves(db: Database, tmp_path: Path) ->
         term.send(b"\x04")  # end of input in the form: only the form ends
         term.expect(CANCELLED)
         term.send(b"lista\n")
-        term.expect("0 cliente(s)")
+        term.expect("Aún no hay clientes.")
         term.expect("clientes>")
         term.send(b"\x04")  # at the command prompt: the session ends
         term.expect("Hasta luego.")

@@ -39,7 +39,8 @@ async def test_markup_in_a_command_is_shown_as_typed(service: ClientService, typ
     squeezed = "".join(output.split())  # the list's title wraps at the table's width
     assert "".join(f"Clientes que coinciden con «{typed}»".split()) in squeezed
     assert f"No se encontró ningún cliente con «{typed}»." in output
-    assert output.count("0 cliente(s)") == 2  # the session went on to the last command
+    assert "No hay clientes que coincidan." in output
+    assert output.count("Aún no hay clientes.") == 1  # the session went on to the last command
     assert "👍" not in output
     assert_clean(output)
 
@@ -103,7 +104,7 @@ async def test_control_sequences_in_stored_data_are_neutralised(service: ClientS
 async def test_cancelar_at_any_prompt_of_the_form(service: ClientService, position: int) -> None:
     output = await drive_bytes(service, [*NEW_CLIENT[:position], "cancelar", "lista"])
     assert CANCELLED in output
-    assert "0 cliente(s)" in output  # back at clientes>, nothing saved
+    assert "Aún no hay clientes." in output  # back at clientes>, nothing saved
     assert "cancelar" in output.split("Hasta luego.")[0]
     assert_clean(output)
 
@@ -115,9 +116,9 @@ async def test_ctrl_c_in_a_form_goes_back_to_the_prompt(service: ClientService) 
     # Ctrl-C at the Nombre prompt (the 4th read), then `lista`, then Ctrl-C at clientes> ends the session:
     # the last `lista` is never read.
     output = await drive_bytes(service, ["nuevo", "1", "12345678", "lista", "lista"], hooks={3: ctrl_c, 5: ctrl_c})
-    assert CANCELLED in output and output.count("0 cliente(s)") == 1
+    assert CANCELLED in output and output.count("Aún no hay clientes.") == 1
     assert_clean(output)
-    assert output.index(CANCELLED) < output.index("0 cliente(s)")
+    assert output.index(CANCELLED) < output.index("Aún no hay clientes.")
 
 
 async def test_end_of_input_mid_form_cancels_it_and_then_ends(service: ClientService) -> None:
@@ -134,12 +135,12 @@ async def test_dependent_field_error_asks_both_fields(service: ClientService) ->
         [
             "nuevo",
             "DNI",
-            "20100070970",  # a RUC typed under DNI
+            "20100070970",  # a RUC typed under DNI: refused at once, before Nombre is asked
+            "RUC",  # Tipo Doc. asked again (default: DNI, what was answered)
+            "20100070970",  # and Número (the refused value is not offered as default)
             "Empresa SAC",
             "",
             "",
-            "RUC",  # Tipo Doc. asked again (default: DNI, what was answered)
-            "20100070970",  # and Número (the refused value is not offered as default)
             "n",
             "",
             "",
@@ -174,11 +175,10 @@ async def test_missing_district_asks_the_country_again(service: ClientService) -
             "",
             "s",
             "",  # País: Perú
-            "",  # Distrito left blank: required in Peru
+            "",  # Distrito left blank: required in Peru, reported at once
+            "Chile",  # País asked again with Distrito: a Chilean address needs none, so it is not asked
             "Av. Siempre Viva 742",
             "",
-            "",
-            "Chile",  # País asked again with Distrito: a Chilean address needs none
             "",
             "n",
             "",
@@ -192,6 +192,7 @@ async def test_missing_district_asks_the_country_again(service: ClientService) -
         ],
     )
     assert "✗ Distrito: es obligatorio cuando el país es Perú" in output
+    assert output.count("Distrito (nombre o ubigeo") == 1  # asked for Perú, not again for Chile
     card = await service.get(ACTOR, 1)
     assert [(a.country, a.ubigeo, a.line) for a in card.addresses] == [("CL", None, "Av. Siempre Viva 742")]
     assert_clean(output)
@@ -219,7 +220,9 @@ async def test_refused_edit_asks_the_section_again_keeping_the_answers(service: 
         ],
     )
     assert "✗ Número: ya existe un cliente con DNI 12345678: «Primero» (#1)." in output
-    assert "Nombre [Segundo Renombrado]:" in output and "Código interno (opcional) [SEG-1]:" in output
+    assert (
+        "Nombre [Segundo Renombrado]:" in output and "Código interno (opcional, «-» para borrarlo) [SEG-1]:" in output
+    )
     assert "✓ Cambios guardados." in output
     card = await service.get(ACTOR, 2)
     assert (card.doc_number, card.name, card.internal_code) == ("11223344", "Segundo Renombrado", "SEG-1")
@@ -255,7 +258,7 @@ async def test_conflicting_edit_shows_the_current_card_and_keeps_the_answers(
     )
     assert "fue modificado por otra persona mientras editaba" in output
     assert "#1 Cliente SA" in output  # the current card, before the section is asked again
-    assert "Nombre y Apellido (opcional) [Ana Díaz]:" in output
+    assert "Nombre y Apellido (opcional, «-» para borrarlo) [Ana Díaz]:" in output
     assert "✓ Cambios guardados." in output
     final = await service.get(ACTOR, card.id)
     assert (final.name, final.contact_name, final.website) == ("Cliente SA", "Ana Díaz", "https://ana.pe")
@@ -282,7 +285,7 @@ async def test_refused_server_edit_keeps_the_typed_password(service: ClientServi
 
     output = await drive_bytes(
         service,
-        ["editar #1", "7", "1", "n", "", "", "root", "nueva-clave", "", "", "", ""],
+        ["editar #1", "7", "1", "1", "", "", "root", "nueva-clave", "", "", "", ""],  # server 1 → Editar
         hooks={4: someone_else_saves},
     )
     assert "fue modificado por otra persona" in output
@@ -406,7 +409,10 @@ async def test_a_typed_password_is_kept_exactly(service: ClientService) -> None:
 async def test_editing_addresses_or_servers_of_a_client_without_them(service: ClientService) -> None:
     await service.create(ACTOR, {"doc_number": "12345678", "name": "Sin Nada"})
     output = await drive_bytes(service, ["editar #1", "3", "editar #1", "7", "lista"])
-    assert "«Sin Nada» no tiene direcciones: use la opción «agregar»." in output
-    assert "«Sin Nada» no tiene servidores: use la opción «agregar»." in output
+    assert "«Sin Nada» no tiene direcciones: elija «2) Dirección: agregar una» para agregar una." in output
+    assert (
+        "«Sin Nada» no tiene servidores: elija «6) Datos del servidor (Host, IP, Usuario, Contraseña): agregar uno» "
+        "para agregar uno." in output
+    )
     assert "1 cliente(s)" in output
     assert_clean(output)
