@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from commands import phones
-from commands.forms import ADDRESS, CLIENT, CONTACT, INTEGRATIONS, PLATFORM_OF_FIELD, SERVER
+from commands.forms import ADDRESS, CLIENT, CONTACT, INTEGRATIONS, PLATFORM_OF_FIELD, SERVER, asks_district
 from commands.views import AddressView, ClientCard, ClientSummary, ServerView
 
 EMPTY = "—"
@@ -33,11 +33,19 @@ def _value(value: str | None) -> str:
 def address_section(address: AddressView, number: int) -> CardSection:
     district = address.district
     title = f"{ADDRESS.title} {number}" + (" (principal)" if address.is_main else "")
+    # Departamento/Provincia/Distrito are Peru's (INEI): an address abroad has none to show.
+    places = (
+        (
+            ("Departamento", _value(district.departamento if district else None)),
+            ("Provincia", _value(district.provincia if district else None)),
+            ("Distrito", _value(district.distrito if district else None)),
+        )
+        if asks_district(address.country)
+        else ()
+    )
     rows = (
         ("País", address.country_name),
-        ("Departamento", _value(district.departamento if district else None)),
-        ("Provincia", _value(district.provincia if district else None)),
-        ("Distrito", _value(district.distrito if district else None)),
+        *places,
         (ADDRESS.field("line").label, _value(address.line)),
         (ADDRESS.field("phone").label, _value(phones.display(address.phone))),
         (ADDRESS.field("email").label, _value(address.email)),

@@ -108,6 +108,7 @@ async def test_distrito_is_not_asked_for_an_address_abroad(slack: Slack) -> None
     posted = await slack.next_call("chat.postEphemeral")
     text = all_text(posted.params["blocks"])
     assert "Bolivia" in text and "Estado plurinacional" not in text
+    assert "Distrito" not in text and "Departamento" not in text, "Peru's places are not shown abroad"
     card = await slack.service.find(ALICE, RUC)
     assert (card.addresses[0].country, card.addresses[0].ubigeo) == ("BO", None)
 
