@@ -321,7 +321,7 @@ def import_(path: typer.FileBinaryRead = typer.Argument(..., help="Archivo JSON 
     from rich.progress import Progress
 
     from commands.access import Actor
-    from commands.transfer import ImportFileError, import_records, load_records
+    from commands.transfer import ImportFileError, import_records, load_records, workers_for
 
     try:
         records = load_records(path)
@@ -333,7 +333,11 @@ def import_(path: typer.FileBinaryRead = typer.Argument(..., help="Archivo JSON 
         with Progress(console=err, transient=True) as progress:
             task = progress.add_task("Importando", total=len(records))
             report = await import_records(
-                core.service, Actor("console", "import"), records, lambda: progress.advance(task)
+                core.service,
+                Actor("console", "import"),
+                records,
+                lambda done: progress.advance(task, done),
+                workers=workers_for(len(records)),
             )
         for problem in report.problems:
             err.print(Text(problem, style="yellow"))
