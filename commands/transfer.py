@@ -9,15 +9,17 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import io
 import json
 import multiprocessing
 import os
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import IO, Any
 
+from commands import spreadsheet
 from commands.access import Actor
 from commands.bulk import ALREADY, CREATED, Checked, NewClient, check, stored_origins
 from commands.errors import CoreError
@@ -66,6 +68,66 @@ def load_records(stream: IO[str] | IO[bytes]) -> list[Any]:
     if not isinstance(records, list):
         raise ImportFileError("Se esperaba una lista de clientes.")
     return records
+
+
+FORMATS = ("json", "csv", "xlsx")
+
+
+class ExportFormatError(CoreError):
+    """An export format the command does not write."""
+
+
+def export_format(chosen: str | None, output: str) -> str:
+    """The format asked for, else the output file's extension, else JSON."""
+    if chosen is None:
+        extension = output.rsplit(".", 1)[-1].lower() if "." in output else ""
+        return extension if extension in FORMATS else "json"
+    if chosen.lower() not in FORMATS:
+        raise ExportFormatError(f"Formato «{chosen}» desconocido: use json, csv o xlsx.")
+    return chosen.lower()
+
+
+def export_bytes(records: Sequence[Mapping[str, Any]], chosen: str) -> bytes:
+    """The export file's content: JSON as the backup format, CSV/XLSX one row per client (no passwords)."""
+    if chosen == "csv":
+        return spreadsheet.write_csv(records)
+    if chosen == "xlsx":
+        return spreadsheet.write_xlsx(records)
+    return (json.dumps(list(records), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+@dataclass
+class LoadedFile:
+    """An import file read and numbered: JSON records ("registro N") or spreadsheet rows ("fila N", the
+    number the spreadsheet shows)."""
+
+    records: list[tuple[int, Any]]
+    label: str
+    ignored: list[str] = field(default_factory=list)
+
+
+def read_import(name: str, data: bytes) -> LoadedFile:
+    """Reads an import file by its extension (.csv, .xlsx; anything else is JSON) or, for a zip, as XLSX."""
+    lowered = name.lower()
+    try:
+        if lowered.endswith(".xlsx") or data.startswith(b"PK\x03\x04"):
+            sheet = spreadsheet.read_xlsx(data)
+        elif lowered.endswith(".csv"):
+            sheet = spreadsheet.read_csv(data)
+        else:
+            records = load_records(io.BytesIO(data))
+            return LoadedFile(list(enumerate(records, start=1)), "registro")
+    except spreadsheet.SpreadsheetError as exc:
+        raise ImportFileError(str(exc)) from None
+    return LoadedFile(sheet.rows, "fila", sheet.ignored)
+
+
+async def import_file(
+    service: ClientService, actor: Actor, loaded: LoadedFile, on_progress: Callable[[int], None] | None = None
+) -> ImportReport:
+    """Imports what `read_import` read, in worker processes when the file is long (see `workers_for`)."""
+    workers = workers_for(len(loaded.records))
+    return await import_numbered(service, actor, loaded.records, loaded.label, on_progress, workers=workers)
 
 
 def _pick(record: Mapping[str, Any], keys: Iterable[str]) -> dict[str, Any]:
