@@ -20,12 +20,13 @@ from dataclasses import dataclass, field
 from typing import IO, Any
 
 from commands import spreadsheet
-from commands.access import Actor
+from commands.access import Actor, Permission
 from commands.bulk import ALREADY, CREATED, Checked, NewClient, check, stored_origins
 from commands.errors import CoreError
 from commands.forms import ADDRESS, CLIENT, CONTACT, INTEGRATIONS, SERVER
 from commands.service import ClientService
 from commands.views import ClientCard
+from storage.models import utcnow
 
 
 def card_record(card: ClientCard) -> dict[str, Any]:
@@ -94,6 +95,26 @@ def export_bytes(records: Sequence[Mapping[str, Any]], chosen: str) -> bytes:
     if chosen == "xlsx":
         return spreadsheet.write_xlsx(records)
     return (json.dumps(list(records), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+@dataclass(frozen=True)
+class ExportFile:
+    """A finished export: what a chat sends as an attachment."""
+
+    name: str
+    data: bytes
+    count: int
+
+
+async def export_file(service: ClientService, actor: Actor, chosen: str = "xlsx") -> ExportFile:
+    """The register as one file for a chat's `exportar`: admins only, and audited (who took the whole
+    register, when, how many clients), since the file leaves the database's protection."""
+    service.policy.require(actor, Permission.EXPORT)
+    records = [record async for record in export_records(service, actor)]
+    data = export_bytes(records, chosen)
+    async with service._tx() as session:
+        service._audit(session, actor, "export", None, {"format": chosen, "clients": len(records)})
+    return ExportFile(f"clientes-{utcnow():%Y-%m-%d}.{chosen}", data, len(records))
 
 
 @dataclass

@@ -24,6 +24,8 @@ BOT_SCOPES = (
     "groups:write",
     "users:read",
     "usergroups:read",
+    "files:write",  # `/clientes exportar`: the spreadsheet, uploaded to the admin's DM
+    "im:write",  # … which conversations.open opens
 )
 DESCRIPTION = "Registro de Clientes (Suscripción Servicios SAAS): alta, lista, fichas y edición."
 

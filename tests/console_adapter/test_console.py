@@ -6,6 +6,8 @@ import io
 import stat
 from pathlib import Path
 
+import pytest
+from openpyxl import load_workbook
 from rich.console import Console
 
 from bot.console.adapter import ConsoleAdapter
@@ -205,3 +207,16 @@ async def test_edit_addresses_and_servers_and_paging(service: ClientService) -> 
     assert await service.reveal_password(actor, card.id, final.servers[0].id) == "vieja"
     assert await service.reveal_password(actor, card.id, final.servers[1].id) == "nueva"
     assert "vieja" not in output and "nueva" not in output and "******" in output  # typed passwords are masked
+
+
+async def test_exportar_writes_the_spreadsheet_privately(
+    service: ClientService, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The operator's terminal may export (it may do everything): a 0600 file in the working directory."""
+    monkeypatch.chdir(tmp_path)
+    output = await drive(service, [*NEW_CLIENT, "exportar", "exportar /no/existe/x.xlsx"])
+    [written] = list(tmp_path.glob("clientes-*.xlsx"))
+    assert f"Registro exportado: 1 cliente(s) en «{written.name}» (sin contraseñas)." in output
+    assert stat.S_IMODE(written.stat().st_mode) == 0o600
+    assert [c.value for c in load_workbook(written).worksheets[0][2]][1] == "20100070970"
+    assert "No se pudo escribir «/no/existe/x.xlsx»: No such file or directory." in output
