@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 import stat
 from pathlib import Path
 
@@ -215,8 +216,9 @@ async def test_exportar_writes_the_spreadsheet_privately(
     """The operator's terminal may export (it may do everything): a 0600 file in the working directory."""
     monkeypatch.chdir(tmp_path)
     output = await drive(service, [*NEW_CLIENT, "exportar", "exportar /no/existe/x.xlsx"])
-    [written] = list(tmp_path.glob("clientes-*.xlsx"))
-    assert f"Registro exportado: 1 cliente(s) en «{written.name}» (sin contraseñas)." in output
-    assert stat.S_IMODE(written.stat().st_mode) == 0o600
+    [name] = [n for n in os.listdir(tmp_path) if n.startswith("clientes-") and n.endswith(".xlsx")]
+    written = tmp_path / name
+    assert f"Registro exportado: 1 cliente(s) en «{name}» (sin contraseñas)." in output
+    assert stat.S_IMODE(os.stat(written).st_mode) == 0o600
     assert [c.value for c in load_workbook(written).worksheets[0][2]][1] == "20100070970"
     assert "No se pudo escribir «/no/existe/x.xlsx»: No such file or directory." in output
