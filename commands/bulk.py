@@ -80,7 +80,7 @@ Checked = tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, Any]]] | li
 def check(items: Sequence[NewClient]) -> list[Checked]:
     """Validates each item exactly as the form's create does (`ClientService._validate_all`).
 
-    Pure CPU and no database, so an import may run it in worker processes (see `Validators`).
+    Pure CPU and no database, so an import may run it in worker processes (`transfer._validators`).
     """
     from commands.service import ClientService  # here: a worker process needs nothing else of it
 
@@ -96,12 +96,16 @@ def check(items: Sequence[NewClient]) -> list[Checked]:
 
 
 async def create_many(
-    service: ClientService, actor: Actor, items: Sequence[NewClient], checked: Sequence[Checked] | None = None
+    service: ClientService,
+    actor: Actor,
+    items: Sequence[NewClient],
+    checked: Sequence[Checked | None] | None = None,
 ) -> list[Outcome]:
     """One outcome per item, in order; everything created is committed together.
 
-    `checked` is `check(items)` done beforehand (in parallel with writing the previous batch); without
-    it each record not yet imported is validated here.
+    `checked` is `check(items)` done beforehand (in parallel with writing the previous batch), None
+    for an item left unchecked because it looked already imported; an item without its check that
+    turns out not to be imported is validated here.
     """
     service.policy.require(actor, Permission.EDIT)
     try:
@@ -112,7 +116,7 @@ async def create_many(
 
 
 async def _batch(
-    service: ClientService, actor: Actor, items: Sequence[NewClient], checked: Sequence[Checked] | None
+    service: ClientService, actor: Actor, items: Sequence[NewClient], checked: Sequence[Checked | None] | None
 ) -> list[Outcome]:
     outcomes: list[Outcome] = [Outcome(REFUSED) for _ in items]
     async with service._tx() as session:
@@ -128,7 +132,9 @@ async def _batch(
                 repeats.append((index, first_of[item.origin_key]))
                 continue
             first_of[item.origin_key] = index
-            result = checked[index] if checked is not None else check([item])[0]
+            result = checked[index] if checked is not None else None
+            if result is None:
+                result = check([item])[0]
             if isinstance(result, list):
                 outcomes[index].problems = result
                 continue

@@ -272,7 +272,7 @@ class ClientService:
             raise _document_error(texts().document_just_taken) from None
 
     async def create_many(
-        self, actor: Actor, items: Sequence[bulk.NewClient], checked: Sequence[bulk.Checked] | None = None
+        self, actor: Actor, items: Sequence[bulk.NewClient], checked: Sequence[bulk.Checked | None] | None = None
     ) -> list[bulk.Outcome]:
         """Creates many clients (an import) a batch per transaction; see `commands.bulk`."""
         return await bulk.create_many(self, actor, items, checked)

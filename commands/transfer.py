@@ -264,7 +264,7 @@ async def import_numbered(
         if batch:
             yield batch
 
-    async def write(batch: list[tuple[int, NewClient]], checked: list[Checked]) -> None:
+    async def write(batch: list[tuple[int, NewClient]], checked: list[Checked | None]) -> None:
         outcomes = await service.create_many(actor, [item for _, item in batch], checked)
         for (number, _), outcome in zip(batch, outcomes, strict=True):
             if outcome.status == CREATED:
@@ -279,16 +279,18 @@ async def import_numbered(
 
     with _validators(workers) as validate:
 
-        async def prepare(batch: list[tuple[int, NewClient]]) -> tuple[list[tuple[int, NewClient]], list[Checked]]:
+        async def prepare(
+            batch: list[tuple[int, NewClient]],
+        ) -> tuple[list[tuple[int, NewClient]], list[Checked | None]]:
             items = [item for _, item in batch]
             stored = await stored_origins(service, [item.origin_key for item in items])
             todo = [i for i, item in enumerate(items) if item.origin_key not in stored]
-            checked: list[Checked] = [[] for _ in items]  # an already-imported record is not validated again
+            checked: list[Checked | None] = [None for _ in items]  # an already-imported record: not validated
             for i, result in zip(todo, await validate([items[i] for i in todo]), strict=True):
                 checked[i] = result
             return batch, checked
 
-        ahead: asyncio.Future[tuple[list[tuple[int, NewClient]], list[Checked]]] | None = None
+        ahead: asyncio.Future[tuple[list[tuple[int, NewClient]], list[Checked | None]]] | None = None
         try:
             for batch in batches():
                 following = asyncio.ensure_future(prepare(batch))
