@@ -7,6 +7,7 @@ records on both sides of a batch boundary.
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import pytest
@@ -145,3 +146,12 @@ async def test_validation_in_worker_processes_answers_as_in_this_one(
     again = await import_records(service, ana, records, workers=2)
     assert (again.created, again.already, again.skipped) == (0, 9, 4)
     assert again.problems == report.problems
+
+
+async def test_two_imports_of_one_file_at_once_create_each_client_once(service: ClientService, ana: Actor) -> None:
+    """The batch that loses the race (unique origin keys) is replayed record by record through `create`."""
+    records = [_record(f"{20_000_000 + i}", f"Cliente {i}") for i in range(30)]
+    first, second = await asyncio.gather(import_records(service, ana, records), import_records(service, ana, records))
+    assert first.created + second.created == 30 and first.already + second.already == 30
+    assert first.problems == second.problems == []
+    assert (await service.list_page(ana)).total == 30
