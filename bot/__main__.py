@@ -285,19 +285,31 @@ async def _check_keys(settings: Settings) -> bool:
 @app.command("export", **_COMMAND)
 def export(
     output: str = typer.Option(
-        "-", "--output", "-o", metavar="ARCHIVO", show_default=False, help="Archivo JSON (por defecto, la salida)."
+        "-", "--output", "-o", metavar="ARCHIVO", show_default=False, help="Archivo (por defecto, la salida)."
+    ),
+    format_: str | None = typer.Option(
+        None,
+        "--format",
+        "-f",
+        metavar="FORMATO",
+        show_default=False,
+        help="json, csv o xlsx (por defecto, la extensión del archivo; si no, json).",
     ),
 ) -> None:
-    """Exporta los clientes vivos a JSON (sin contraseñas)."""
-    import json
-
+    """Exporta los clientes vivos a JSON, CSV o Excel (sin contraseñas)."""
     from commands.access import Actor
-    from commands.transfer import export_records
+    from commands.transfer import ExportFormatError, export_bytes, export_format, export_records
+
+    try:
+        chosen = export_format(format_, output)
+    except ExportFormatError as exc:
+        err.print(Text(str(exc), style="red"))
+        raise typer.Exit(2) from None
 
     async def body(core: Core) -> None:
         actor = Actor("console", "export")
         records = [record async for record in export_records(core.service, actor)]
-        _write_private(output, json.dumps(records, ensure_ascii=False, indent=2) + "\n")
+        _write_private(output, export_bytes(records, chosen))
         err.print(f"{len(records)} cliente(s) exportados.")
 
     # Exporting needs no password, so a key problem must not stand between an operator and a backup.
@@ -317,16 +329,18 @@ _READ_ERRORS = {
 }
 
 
-def _write_private(path: str, text: str) -> None:
+def _write_private(path: str, data: bytes) -> None:
     """Writes the export; a new file is created 0600 like the database: it holds the clients' personal
     data (documents, phones, emails), if no passwords."""
     if path == "-":
-        sys.stdout.write(text)
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
         return
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
     except OSError as exc:
         reason = _OS_ERRORS.get(exc.errno or 0, f"error del sistema {exc.errno}")
         err.print(Text(f"No se pudo escribir «{path}»: {reason}.", style="red"))
@@ -336,21 +350,24 @@ def _write_private(path: str, text: str) -> None:
 @app.command("import", **_COMMAND)
 def import_(
     path: str = typer.Argument(
-        ..., metavar="ARCHIVO", show_default=False, help="Archivo JSON de `clientes-bot export` («-»: la entrada)."
+        ...,
+        metavar="ARCHIVO",
+        show_default=False,
+        help="Archivo JSON (de `clientes-bot export`), CSV o Excel (.xlsx) con una fila por cliente («-»: la entrada).",
     ),
 ) -> None:
-    """Importa clientes desde JSON; cada registro se valida como un formulario y los errores se listan."""
-    from rich.progress import Progress
+    """Importa clientes; cada registro o fila se valida como un formulario y los errores se listan."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
     from commands.access import Actor
-    from commands.transfer import ImportFileError, import_records, load_records
+    from commands.transfer import ImportFileError, import_file, read_import
 
     try:
         if path == "-":
-            records = load_records(sys.stdin.buffer)
+            loaded = read_import("", sys.stdin.buffer.read())
         else:
             with open(path, "rb") as handle:
-                records = load_records(handle)
+                loaded = read_import(path, handle.read())
     except OSError as exc:
         reason = _READ_ERRORS.get(exc.errno or 0, f"error del sistema {exc.errno}")
         err.print(Text(f"No se pudo leer «{path}»: {reason}.", style="red"))
@@ -358,13 +375,26 @@ def import_(
     except ImportFileError as exc:
         err.print(Text(str(exc), style="red"))
         raise typer.Exit(2) from None
+    if loaded.ignored:
+        err.print(Text("Columnas no reconocidas (se ignoran): " + ", ".join(loaded.ignored), style="yellow"))
 
     async def body(core: Core) -> None:
-        with Progress(console=err, transient=True) as progress:
-            task = progress.add_task("Importando", total=len(records))
-            report = await import_records(
-                core.service, Actor("console", "import"), records, lambda: progress.advance(task)
-            )
+        columns = (
+            TextColumn("Importando"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("{task.fields[rate]}"),
+            TimeRemainingColumn(),
+        )
+        with Progress(*columns, console=err, transient=True) as progress:
+            task = progress.add_task("Importando", total=len(loaded.records), rate="")
+
+            def advance(done: int) -> None:
+                progress.advance(task, done)
+                speed = progress.tasks[0].speed
+                progress.update(task, rate=f"{speed:,.0f} clientes/s" if speed else "")
+
+            report = await import_file(core.service, Actor("console", "import"), loaded, advance)
         for problem in report.problems:
             err.print(Text(problem, style="yellow"))
         err.print(

@@ -23,6 +23,7 @@ class Permission(StrEnum):
     EDIT = "edit"
     DELETE = "delete"
     REVEAL = "reveal"
+    EXPORT = "export"  # the whole register in one file: admins only, never open by default
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,7 @@ def _denied(permission: Permission) -> str:
         Permission.EDIT: words.forbidden_edit,
         Permission.DELETE: words.forbidden_delete,
         Permission.REVEAL: words.forbidden_reveal,
+        Permission.EXPORT: words.forbidden_export,
     }[permission]
 
 
@@ -74,6 +76,8 @@ class AccessPolicy:
             return self.allows(actor, Permission.VIEW)  # no editor list: whoever may view may edit
         if permission is Permission.DELETE:
             return not self.admins and self.allows(actor, Permission.EDIT)
+        if permission is Permission.EXPORT:
+            return False  # only admins (checked above): a chat user never gets the whole register by default
         # Server passwords are never open to "everyone": only people listed may reveal them.
         return bool(ids & self.secret_viewers)
 

@@ -66,6 +66,13 @@ COMMANDS: tuple[CommandSpec, ...] = (
         "Ver si los canales de Slack y Discord del cliente ya existen y reintentar los que fallaron.",
         "Show whether the client's Slack and Discord channels exist and retry the failed ones.",
     ),
+    CommandSpec(
+        "exportar",
+        ("export",),
+        "exportar",
+        "Recibir en privado el registro en Excel, sin contraseñas (solo administradores).",
+        "Receive the register privately as an Excel file, without passwords (admins only).",
+    ),
     CommandSpec("ayuda", ("help", "?"), "ayuda", "Mostrar esta ayuda.", "Show this help."),
 )
 

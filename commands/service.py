@@ -19,7 +19,7 @@ from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.exc import StaleDataError
 
-from commands import card_views, outbox, phones, resubmission
+from commands import bulk, card_views, outbox, phones, resubmission
 from commands.access import AccessPolicy, Actor, Permission
 from commands.drafts import Drafts
 from commands.errors import (
@@ -303,8 +303,14 @@ class ClientService:
                         return await self._card(session, done)
             raise _document_error(texts().document_just_taken) from None
 
+    async def create_many(
+        self, actor: Actor, items: Sequence[bulk.NewClient], checked: Sequence[bulk.Checked | None] | None = None
+    ) -> list[bulk.Outcome]:
+        """Creates many clients (an import) a batch per transaction; see `commands.bulk`."""
+        return await bulk.create_many(self, actor, items, checked)
+
+    @staticmethod
     def _validate_all(
-        self,
         client: Mapping[str, Any],
         addresses: Sequence[Mapping[str, Any]],
         contact: Mapping[str, Any] | None,

@@ -158,6 +158,12 @@ class Texts:
     cli_missing_option: Callable[[str], str]  # option
     cli_bad_value: Callable[[str, str], str]  # parameter, why
     cli_extra_arguments: Callable[[str], str]  # the arguments left over
+    # ---- exportar (hojas de cálculo)
+    forbidden_export: str
+    export_ready: Callable[[int], str]  # clients in the file: the file's own message
+    export_sent_dm: Callable[[int], str]  # clients in the file: the ephemeral note in the channel
+    export_saved: Callable[[int, str], str]  # clients, file path: the console's `exportar`
+    export_not_saved: Callable[[str, str], str]  # file path, reason
 
     def platform(self, platform: str) -> str:
         return self.platform_names.get(platform, platform)
@@ -366,6 +372,17 @@ ES = Texts(
     cli_missing_option=lambda option: f"Falta la opción {option}.",
     cli_bad_value=lambda name, why: f"Valor no válido para {name}: {why}",
     cli_extra_arguments=lambda extra: f"Sobran argumentos: {extra}.",
+    # ---- exportar (hojas de cálculo)
+    forbidden_export=(
+        "Solo los administradores (CLIENTES_ADMINS) pueden exportar el registro de clientes: pídaselo a uno."
+    ),
+    export_ready=lambda count: (
+        f"Registro de clientes: {count} cliente(s), una fila por cliente, sin contraseñas. Solo para usted: "
+        "no lo comparta en un canal."
+    ),
+    export_sent_dm=lambda count: f"Le envié por mensaje directo la hoja con {count} cliente(s) (sin contraseñas).",
+    export_saved=lambda count, path: f"Registro exportado: {count} cliente(s) en «{path}» (sin contraseñas).",
+    export_not_saved=lambda path, reason: f"No se pudo escribir «{path}»: {reason}.",
 )
 
 CATALOGUES: dict[str, Texts] = {"es": ES}

@@ -7,18 +7,26 @@ record is validated exactly like a form, and a bad record is reported by number 
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
+import io
 import json
-from collections.abc import AsyncIterator, Callable, Iterable, Mapping
+import multiprocessing
+import os
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import IO, Any
 
-from commands import phones
-from commands.access import Actor
-from commands.errors import CoreError, FieldErrors
+from commands import phones, spreadsheet
+from commands.access import Actor, Permission
+from commands.bulk import ALREADY, CREATED, Checked, NewClient, check, stored_origins
+from commands.errors import CoreError
 from commands.forms import ADDRESS, CLIENT, CONTACT, INTEGRATIONS, SERVER
 from commands.service import ClientService
 from commands.views import ClientCard
+from storage.models import utcnow
 
 
 def card_record(card: ClientCard) -> dict[str, Any]:
@@ -62,6 +70,86 @@ def load_records(stream: IO[str] | IO[bytes]) -> list[Any]:
     if not isinstance(records, list):
         raise ImportFileError("Se esperaba una lista de clientes.")
     return records
+
+
+FORMATS = ("json", "csv", "xlsx")
+
+
+class ExportFormatError(CoreError):
+    """An export format the command does not write."""
+
+
+def export_format(chosen: str | None, output: str) -> str:
+    """The format asked for, else the output file's extension, else JSON."""
+    if chosen is None:
+        extension = output.rsplit(".", 1)[-1].lower() if "." in output else ""
+        return extension if extension in FORMATS else "json"
+    if chosen.lower() not in FORMATS:
+        raise ExportFormatError(f"Formato «{chosen}» desconocido: use json, csv o xlsx.")
+    return chosen.lower()
+
+
+def export_bytes(records: Sequence[Mapping[str, Any]], chosen: str) -> bytes:
+    """The export file's content: JSON as the backup format, CSV/XLSX one row per client (no passwords)."""
+    if chosen == "csv":
+        return spreadsheet.write_csv(records)
+    if chosen == "xlsx":
+        return spreadsheet.write_xlsx(records)
+    return (json.dumps(list(records), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+@dataclass(frozen=True)
+class ExportFile:
+    """A finished export: what a chat sends as an attachment."""
+
+    name: str
+    data: bytes
+    count: int
+
+
+async def export_file(service: ClientService, actor: Actor, chosen: str = "xlsx") -> ExportFile:
+    """The register as one file for a chat's `exportar`: admins only, and audited (who took the whole
+    register, when, how many clients), since the file leaves the database's protection."""
+    service.policy.require(actor, Permission.EXPORT)
+    records = [record async for record in export_records(service, actor)]
+    data = export_bytes(records, chosen)
+    async with service._tx() as session:
+        service._audit(session, actor, "export", None, {"format": chosen, "clients": len(records)})
+    return ExportFile(f"clientes-{utcnow():%Y-%m-%d}.{chosen}", data, len(records))
+
+
+@dataclass
+class LoadedFile:
+    """An import file read and numbered: JSON records ("registro N") or spreadsheet rows ("fila N", the
+    number the spreadsheet shows)."""
+
+    records: list[tuple[int, Any]]
+    label: str
+    ignored: list[str] = field(default_factory=list)
+
+
+def read_import(name: str, data: bytes) -> LoadedFile:
+    """Reads an import file by its extension (.csv, .xlsx; anything else is JSON) or, for a zip, as XLSX."""
+    lowered = name.lower()
+    try:
+        if lowered.endswith(".xlsx") or data.startswith(b"PK\x03\x04"):
+            sheet = spreadsheet.read_xlsx(data)
+        elif lowered.endswith(".csv"):
+            sheet = spreadsheet.read_csv(data)
+        else:
+            records = load_records(io.BytesIO(data))
+            return LoadedFile(list(enumerate(records, start=1)), "registro")
+    except spreadsheet.SpreadsheetError as exc:
+        raise ImportFileError(str(exc)) from None
+    return LoadedFile(sheet.rows, "fila", sheet.ignored)
+
+
+async def import_file(
+    service: ClientService, actor: Actor, loaded: LoadedFile, on_progress: Callable[[int], None] | None = None
+) -> ImportReport:
+    """Imports what `read_import` read, in worker processes when the file is long (see `workers_for`)."""
+    workers = workers_for(len(loaded.records))
+    return await import_numbered(service, actor, loaded.records, loaded.label, on_progress, workers=workers)
 
 
 def _pick(record: Mapping[str, Any], keys: Iterable[str]) -> dict[str, Any]:
@@ -116,46 +204,148 @@ def _shape_problem(record: object) -> str | None:
     return None
 
 
+BATCH = 1000  # records per transaction: big enough that per-batch queries vanish, small enough to stay flat
+# A file this long is validated in worker processes, one per core, while the main process writes: the
+# form's validation (phonenumbers, email-validator, stdnum) is most of an import's cost, and starting
+# the workers (~0.5 s) only pays off from a few batches on.
+PARALLEL_FROM = 4 * BATCH
+
+
 async def import_records(
     service: ClientService,
     actor: Actor,
     records: Iterable[Any],
-    on_record: Callable[[], None] | None = None,
+    on_progress: Callable[[int], None] | None = None,
+    *,
+    workers: int = 0,
 ) -> ImportReport:
     """Creates each record; the same file imported twice creates nothing new (see `origin_key`)."""
+    numbered = enumerate(records, start=1)
+    return await import_numbered(service, actor, numbered, "registro", on_progress, workers=workers)
+
+
+def workers_for(count: int) -> int:
+    """How many validating processes an import of `count` records deserves (0: validate in this one)."""
+    return (os.cpu_count() or 1) if count >= PARALLEL_FROM else 0
+
+
+async def import_numbered(
+    service: ClientService,
+    actor: Actor,
+    records: Iterable[tuple[int, Any]],
+    label: str,
+    on_progress: Callable[[int], None] | None = None,
+    *,
+    workers: int = 0,
+) -> ImportReport:
+    """Imports `(number, record)` pairs a batch at a time; problems are reported as "<label> <number>: …"
+    in file order, whatever step found them (a shape, a field, a document already taken).
+
+    While batch k is written, batch k+1 is looked up (which records are already imported) and validated
+    — in `workers` processes when given. Each batch is still decided by `ClientService.create_many` in
+    its own transaction, in file order, so the outcome is the one a record-by-record import would have.
+    """
     report = ImportReport()
-    for number, record in enumerate(records, start=1):
-        shape = _shape_problem(record)
-        if shape:
-            report.skipped += 1
-            report.problems.append(f"registro {number}: {shape}")
-            if on_record:
-                on_record()
-            continue
-        key = origin_key(record)
-        addresses = sorted(record.get("addresses") or [], key=lambda a: not a.get("main"))
-        if await service.by_origin(actor, key) is not None:
-            report.already += 1
-            if on_record:
-                on_record()
-            continue
+    problems: list[tuple[int, str]] = []
+
+    def batches() -> Iterator[list[tuple[int, NewClient]]]:
+        batch: list[tuple[int, NewClient]] = []
+        for number, record in records:
+            shape = _shape_problem(record)
+            if shape:
+                report.skipped += 1
+                problems.append((number, f"{label} {number}: {shape}"))
+                if on_progress:
+                    on_progress(1)
+                continue
+            batch.append((number, _new_client(record)))
+            if len(batch) >= BATCH:
+                yield batch
+                batch = []
+        if batch:
+            yield batch
+
+    async def write(batch: list[tuple[int, NewClient]], checked: list[Checked | None]) -> None:
+        outcomes = await service.create_many(actor, [item for _, item in batch], checked)
+        for (number, _), outcome in zip(batch, outcomes, strict=True):
+            if outcome.status == CREATED:
+                report.created += 1
+            elif outcome.status == ALREADY:
+                report.already += 1
+            else:
+                report.skipped += 1
+                problems.extend((number, f"{label} {number}: {text}") for text in outcome.problems)
+        if on_progress:
+            on_progress(len(batch))
+
+    with _validators(workers) as validate:
+
+        async def prepare(
+            batch: list[tuple[int, NewClient]],
+        ) -> tuple[list[tuple[int, NewClient]], list[Checked | None]]:
+            items = [item for _, item in batch]
+            stored = await stored_origins(service, [item.origin_key for item in items])
+            todo = [i for i, item in enumerate(items) if item.origin_key not in stored]
+            checked: list[Checked | None] = [None for _ in items]  # an already-imported record: not validated
+            for i, result in zip(todo, await validate([items[i] for i in todo]), strict=True):
+                checked[i] = result
+            return batch, checked
+
+        ahead: asyncio.Future[tuple[list[tuple[int, NewClient]], list[Checked | None]]] | None = None
         try:
-            await service.create(
-                actor,
-                _pick(record, (f.key for f in CLIENT.fields)),
-                addresses=[_pick(a, (f.key for f in ADDRESS.fields)) for a in addresses],
-                contact=_pick(record, (f.key for f in CONTACT.fields)),
-                integrations=_pick(record, (f.key for f in INTEGRATIONS.fields)),
-                servers=[_pick(s, (f.key for f in SERVER.fields)) for s in record.get("servers") or []],
-                origin_key=key,
-            )
-            report.created += 1
-        except FieldErrors as exc:
-            report.skipped += 1
-            report.problems += [f"registro {number}: {error.text}" for error in exc.errors]
-        except CoreError as exc:
-            report.skipped += 1
-            report.problems.append(f"registro {number}: {exc}")
-        if on_record:
-            on_record()
+            for batch in batches():
+                following = asyncio.ensure_future(prepare(batch))
+                if ahead is not None:
+                    await write(*await ahead)
+                ahead = following
+            if ahead is not None:
+                await write(*await ahead)
+        finally:  # a failed write (the database gone) leaves no look-ahead running behind it
+            if ahead is not None and not ahead.done():
+                ahead.cancel()
+    problems.sort(key=lambda problem: problem[0])  # stable: a record's own problems keep their order
+    report.problems = [text for _, text in problems]
     return report
+
+
+@contextmanager
+def _validators(workers: int) -> Iterator[Callable[[list[NewClient]], Awaitable[list[Checked]]]]:
+    """`check` for a list of records: here, or split across `workers` processes.
+
+    The workers come from a fork server that has imported only the validation (the importing process
+    runs an event loop and database threads, which a plain fork would copy half-way, and spawning would
+    re-run the program's main module in each worker)."""
+    if workers <= 1:
+
+        async def inline(items: list[NewClient]) -> list[Checked]:
+            return check(items)
+
+        yield inline
+        return
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["commands.bulk"])
+    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+
+        async def parallel(items: list[NewClient]) -> list[Checked]:
+            if not items:
+                return []
+            loop = asyncio.get_running_loop()
+            size = -(-len(items) // workers)
+            parts = [items[i : i + size] for i in range(0, len(items), size)]
+            results = await asyncio.gather(*(loop.run_in_executor(pool, check, part) for part in parts))
+            return [result for part in results for result in part]
+
+        yield parallel
+
+
+def _new_client(record: Mapping[str, Any]) -> NewClient:
+    """A record as the form's sections, its main address first (the form's first address is main)."""
+    addresses = sorted(record.get("addresses") or [], key=lambda a: not a.get("main"))
+    return NewClient(
+        client=_pick(record, (f.key for f in CLIENT.fields)),
+        origin_key=origin_key(record),
+        addresses=[_pick(a, (f.key for f in ADDRESS.fields)) for a in addresses],
+        contact=_pick(record, (f.key for f in CONTACT.fields)),
+        integrations=_pick(record, (f.key for f in INTEGRATIONS.fields)),
+        servers=[_pick(s, (f.key for f in SERVER.fields)) for s in record.get("servers") or []],
+    )

@@ -10,10 +10,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Select, and_, func, or_, select, update
+from sqlalchemy import Select, and_, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import AuditEntry, Client, OutboxJob
+from storage.models import AuditEntry, Base, Client, OutboxJob
 from storage.textfold import fold
 
 _LIKE_ESCAPE = "\\"
@@ -167,3 +167,42 @@ async def audit_of(session: AsyncSession, client_id: int, *, limit: int) -> Sequ
     """A client's audit entries, newest first."""
     stmt = select(AuditEntry).where(AuditEntry.client_id == client_id).order_by(AuditEntry.id.desc()).limit(limit)
     return (await session.execute(stmt)).scalars().all()
+
+
+# ----------------------------------------------------------------- bulk imports
+async def taken_origins(session: AsyncSession, keys: Sequence[str]) -> set[str]:
+    """Which of `keys` an earlier import (or form) already created: one query for a whole batch."""
+    if not keys:
+        return set()
+    stmt = select(Client.origin_key).where(Client.origin_key.in_(keys))
+    return {key for key in (await session.execute(stmt)).scalars() if key is not None}
+
+
+async def live_holders(session: AsyncSession, numbers: Sequence[str]) -> dict[tuple[str, str], tuple[int, str]]:
+    """(doc_type, doc_number) → (id, name) of the live clients holding any of `numbers`."""
+    if not numbers:
+        return {}
+    stmt = select(Client.doc_type, Client.doc_number, Client.id, Client.name).where(
+        Client.deleted_at.is_(None), Client.doc_number.in_(numbers)
+    )
+    return {(t, n): (i, name) for t, n, i, name in (await session.execute(stmt)).all()}
+
+
+async def insert_clients(session: AsyncSession, rows: Sequence[dict[str, object]]) -> dict[str, int]:
+    """Inserts client rows (each with its `origin_key`) as one executemany; origin key → new id.
+
+    The ORM's unit of work costs ~1 ms a client (identity map, relationship loads, a version check),
+    and an INSERT … RETURNING that must keep the rows' order runs row by row on SQLite; an import
+    creates thousands, so it writes plain rows and reads the ids back by their unique origin keys.
+    """
+    if not rows:
+        return {}
+    await session.execute(insert(Client.__table__), list(rows))  # type: ignore[arg-type]
+    stmt = select(Client.origin_key, Client.id).where(Client.origin_key.in_([row["origin_key"] for row in rows]))
+    return {key: client_id for key, client_id in (await session.execute(stmt)).all() if key is not None}
+
+
+async def insert_rows(session: AsyncSession, model: type[Base], rows: Sequence[dict[str, object]]) -> None:
+    """Inserts child rows (addresses, servers, audit entries, outbox jobs) as one executemany."""
+    if rows:
+        await session.execute(insert(model.__table__), list(rows))  # type: ignore[arg-type]

@@ -12,6 +12,7 @@ import dataclasses
 import getpass
 import io
 import logging
+import os
 import sys
 import uuid
 from collections.abc import Mapping
@@ -31,6 +32,7 @@ from commands.form_target import FormTarget
 from commands.forms import ADDRESS, CLIENT, CONTACT, INTEGRATIONS, SERVER
 from commands.service import ClientService
 from commands.texts import texts
+from commands.transfer import export_file
 from commands.views import ClientCard, ClientPage
 
 EXIT_WORDS = {"salir", "exit", "quit", "q"}
@@ -305,6 +307,20 @@ class ConsoleAdapter:
             return
         for status in card.channels:
             self.say(texts().console_channel_line(texts().platform(status.platform), status.text))
+
+    async def _cmd_exportar(self, argument: str) -> None:
+        """The register as an Excel file in the working directory (or the path given), created 0600 like
+        the CLI's `export`: it holds the clients' personal data."""
+        export = await export_file(self.service, self.actor)
+        path = argument.strip() or export.name
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(export.data)
+        except OSError as exc:
+            self.say(texts().export_not_saved(path, exc.strerror or type(exc).__name__), "red")
+            return
+        self.say(f"✓ {texts().export_saved(export.count, path)}", "green")
 
     async def _cmd_restaurar(self, argument: str) -> None:
         client = await self._resolve(argument, deleted=True)

@@ -25,6 +25,8 @@ BOT_SCOPES = (
     "groups:write",
     "users:read",
     "usergroups:read",
+    "files:write",  # `/clientes exportar`: the spreadsheet, uploaded to the admin's DM
+    "im:write",  # … which conversations.open opens
 )
 BOT_EVENTS = ("app_home_opened",)  # the Home tab is published when a user opens it
 DESCRIPTION = "Registro de Clientes (Suscripción Servicios SAAS): alta, lista, fichas y edición."

@@ -329,8 +329,9 @@ def test_access_lists_combine_sensibly() -> None:
     assert not only_viewers.allows(stranger, Permission.EDIT)  # may not edit what they may not see
     assert only_viewers.allows(viewer, Permission.EDIT) and only_viewers.allows(viewer, Permission.DELETE)
     open_team = AccessPolicy()
-    assert all(open_team.allows(stranger, p) for p in Permission if p is not Permission.REVEAL)
+    assert all(open_team.allows(stranger, p) for p in Permission if p not in (Permission.REVEAL, Permission.EXPORT))
     assert not open_team.allows(stranger, Permission.REVEAL)  # passwords are never open by default
+    assert not open_team.allows(stranger, Permission.EXPORT)  # nor is the whole register in one file
     with_admins = AccessPolicy(admins=frozenset({"UADMIN"}))
     assert with_admins.allows(stranger, Permission.EDIT)
     assert not with_admins.allows(stranger, Permission.DELETE)

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import io
+import os
 import stat
 from pathlib import Path
 
+import pytest
+from openpyxl import load_workbook
 from rich.console import Console
 
 from bot.console.adapter import ConsoleAdapter
@@ -210,3 +213,17 @@ async def test_edit_addresses_and_servers_and_paging(service: ClientService) -> 
     assert await service.reveal_password(actor, card.id, final.servers[0].id) == "vieja"
     assert await service.reveal_password(actor, card.id, final.servers[1].id) == "nueva"
     assert "vieja" not in output and "nueva" not in output and "******" in output  # typed passwords are masked
+
+
+async def test_exportar_writes_the_spreadsheet_privately(
+    service: ClientService, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The operator's terminal may export (it may do everything): a 0600 file in the working directory."""
+    monkeypatch.chdir(tmp_path)
+    output = await drive(service, [*NEW_CLIENT, "exportar", "exportar /no/existe/x.xlsx"])
+    [name] = [n for n in os.listdir(tmp_path) if n.startswith("clientes-") and n.endswith(".xlsx")]
+    written = tmp_path / name
+    assert f"Registro exportado: 1 cliente(s) en «{name}» (sin contraseñas)." in output
+    assert stat.S_IMODE(os.stat(written).st_mode) == 0o600
+    assert [c.value for c in load_workbook(written).worksheets[0][2]][1] == "20100070970"
+    assert "No se pudo escribir «/no/existe/x.xlsx»: No such file or directory." in output

@@ -36,6 +36,10 @@ from tests.fakes.discord_validation import DiscordValidation, _FormErrors
 Handler = Callable[[RecordedRequest, dict[str, str]], Awaitable[web.StreamResponse]]
 
 
+_FILE_FIELD = re.compile(r"files\[([0-9]{1,2})\]")
+_UPLOAD_LIMIT = 10 * 1024 * 1024
+
+
 @dataclass(frozen=True)
 class _Route:
     method: str
@@ -325,6 +329,8 @@ class DiscordRoutes(DiscordGateway, DiscordValidation):
 
         if (invalid := self._check_spec(matched, rec)) is not None:
             return invalid
+        if (invalid := self._check_files(rec)) is not None:
+            return invalid
         response = await matched.handler(rec, params)
         for key, value in headers.items():
             response.headers.setdefault(key, value)
@@ -343,6 +349,30 @@ class DiscordRoutes(DiscordGateway, DiscordValidation):
         tree = discord_openapi.form_errors(errors)
         self.spec_violations.append(SpecViolation(route=rec.route or "", path=rec.path, body=rec.json, errors=tree))
         return _error(400, 50035, "Invalid Form Body", tree)
+
+    def _check_files(self, rec: RecordedRequest) -> web.Response | None:
+        """The file parts of a multipart body, as Discord takes them: each named ``files[n]``, at most 10,
+        together at most 10 MiB (a bot's upload limit in an unboosted server: 413 40005), and every
+        ``attachments[].id`` of ``payload_json`` naming one of them."""
+        if not rec.files:
+            return None
+        errors = _FormErrors()
+        indexes: set[int] = set()
+        for part in rec.files:
+            match = _FILE_FIELD.fullmatch(part.field)
+            if match is None:
+                errors.add(["files"], "ATTACHMENT_FIELD_INVALID", f"Unknown multipart field {part.field!r}")
+            else:
+                indexes.add(int(match.group(1)))
+        errors.length(["files"], rec.files, 10)
+        if sum(len(part.data) for part in rec.files) > _UPLOAD_LIMIT:
+            return _error(413, 40005, "Request entity too large")
+        body = rec.json if isinstance(rec.json, Mapping) else {}
+        for i, attachment in enumerate(body.get("attachments") or []):
+            raw = str(attachment.get("id", "")) if isinstance(attachment, Mapping) else ""
+            if not (raw.isdigit() and int(raw) in indexes):
+                errors.add(["attachments", i, "id"], "ATTACHMENT_NOT_FOUND", "Unknown attachment: no files[n] part")
+        return errors.response()
 
     def take_spec_violations(self) -> list[SpecViolation]:
         """Returns and forgets the recorded spec violations: for a test that sends an invalid body on

@@ -21,7 +21,9 @@ Failures are injected per method with :meth:`FakeSlack.fail_next`.
 
 Known simplifications: ``views.push`` does not track the modal stack (Slack allows 3 views);
 ``response_url`` posts are recorded but not applied to stored messages nor limited to 5 uses; methods
-we do not use (``views.publish``, ``files.*``...) answer ``unknown_method``.
+we do not use (``views.publish``...) answer ``unknown_method``. Files: the v2 upload flow
+(``files.getUploadURLExternal``, the POST of the bytes to the returned ``upload_url``,
+``files.completeUploadExternal``) is kept whole, see :class:`FakeFile`.
 """
 
 from __future__ import annotations
@@ -58,11 +60,11 @@ DEFAULT_CHANNEL_NAME = "general"
 #: Returned in the ``x-oauth-scopes`` header of auth.test; Bolt copies it to ``context.authorize_result``.
 BOT_SCOPES = (
     "commands,chat:write,chat:write.public,channels:read,channels:manage,channels:join,channels:history,"
-    "groups:read,groups:write,groups:history,users:read,users:read.email,usergroups:read"
+    "groups:read,groups:write,groups:history,users:read,users:read.email,usergroups:read,files:write,im:write"
 )
 
 #: Fields Slack accepts as JSON-encoded strings in form posts; decoded so tests see Python objects.
-JSON_ENCODED_FIELDS = frozenset({"view", "blocks", "attachments", "metadata", "options", "option_groups"})
+JSON_ENCODED_FIELDS = frozenset({"view", "blocks", "attachments", "metadata", "options", "option_groups", "files"})
 #: The ``error`` fail_next() reports when none is given, by HTTP status.
 _DEFAULT_ERRORS = {200: "fatal_error", 429: "ratelimited", 503: "service_unavailable"}
 #: Methods Slack answers without a token.
@@ -155,6 +157,35 @@ class FakeChannel:
 
 
 @dataclass
+class FakeFile:
+    """A file going through Slack's v2 upload: reserved by files.getUploadURLExternal (``filename``,
+    ``length``), its bytes POSTed to the ``upload_url`` (``data``), then shared by
+    files.completeUploadExternal (``title``, ``channels``, ``initial_comment``)."""
+
+    id: str
+    filename: str
+    length: int
+    alt_txt: str | None = None
+    data: bytes | None = None
+    completed: bool = False
+    title: str | None = None
+    channels: list[str] = field(default_factory=list)
+    initial_comment: str | None = None
+
+    def to_api(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "name": self.filename,
+            "title": self.title or self.filename,
+            "size": len(self.data or b""),
+            "user": BOT_USER_ID,
+            "channels": [c for c in self.channels if not c.startswith("D")],
+            "ims": [c for c in self.channels if c.startswith("D")],
+            "is_public": False,
+        }
+
+
+@dataclass
 class _Hold:
     """One held answer (see :meth:`FakeSlack.hold_next`)."""
 
@@ -204,6 +235,10 @@ class FakeSlack:
         self.views: dict[str, dict[str, Any]] = {}
         #: Non-ephemeral messages by (channel id, ts); ephemeral ones are only recorded as calls.
         self.messages: dict[tuple[str, str], dict[str, Any]] = {}
+        #: Files by id, from files.getUploadURLExternal on (see :class:`FakeFile`).
+        self.files: dict[str, FakeFile] = {}
+        #: Uploads received at an ``upload_url`` (file id, bytes), in order.
+        self.uploads: list[tuple[str, bytes]] = []
         self._failures: defaultdict[str, deque[_Failure]] = defaultdict(deque)
         #: hold_next(): calls whose answer waits (effect already applied) until released.
         self._holds: defaultdict[str, list[_Hold]] = defaultdict(list)
@@ -235,6 +270,9 @@ class FakeSlack:
             "users.info": self._users_info,
             "usergroups.list": self._usergroups_list,
             "apps.connections.open": self._apps_connections_open,
+            "conversations.open": self._conversations_open,
+            "files.getUploadURLExternal": self._files_get_upload_url_external,
+            "files.completeUploadExternal": self._files_complete_upload_external,
         }
         # Socket Mode: connected websockets and the acks they sent back, by envelope id.
         self._sockets: list[web.WebSocketResponse] = []
@@ -250,6 +288,7 @@ class FakeSlack:
         app.router.add_route("*", "/api/{method}", self._handle_api)
         app.router.add_post("/hooks/{name:.+}", self._handle_hook)
         app.router.add_get("/socket-mode", self._handle_socket)
+        app.router.add_post("/upload/v1/{file_id}", self._handle_upload)
         self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0)
         await self._runner.setup()
         sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -907,8 +946,87 @@ class FakeSlack:
         channel.purpose = purpose
         return {"channel": channel.to_api()}
 
+    # --- validation (pure functions; also handy for unit tests of the adapter's builders) -------------
+    # --- direct messages and files (v2 upload) ----------------------------------------------------
+    def _conversations_open(self, params: dict[str, Any]) -> dict[str, Any]:
+        """A DM with one user (``users``); the id is the one chat.postMessage to that user posts in."""
+        if params.get("channel"):
+            channel = str(params["channel"])
+            if not channel.startswith("D"):
+                raise SlackError("channel_not_found")
+            return {"channel": {"id": channel}, "no_op": True, "already_open": True}
+        users = [u for u in str(params.get("users") or "").split(",") if u]
+        if not users:
+            raise SlackError("users_list_not_supplied")
+        if len(users) > 1:
+            raise SlackError("not_enough_users")  # a group DM (mpim) is not what this fake models
+        if users[0] not in self.users:
+            raise SlackError("user_not_found")
+        dm = "D" + users[0][1:]
+        return {"channel": {"id": dm, "is_im": True, "user": users[0]}}
 
-# --- validation (pure functions; also handy for unit tests of the adapter's builders) -------------
+    def _files_get_upload_url_external(self, params: dict[str, Any]) -> dict[str, Any]:
+        filename = str(params.get("filename") or "")
+        length = str(params.get("length") or "")
+        if not filename:
+            raise _invalid_arguments("[ERROR] missing required field: filename")
+        if not length.isdigit() or int(length) < 1:
+            raise _invalid_arguments("[ERROR] missing required field: length")
+        file = FakeFile(self._new_id("F"), filename, int(length), alt_txt=params.get("alt_txt"))
+        self.files[file.id] = file
+        return {"upload_url": f"{self.root_url}upload/v1/{file.id}", "file_id": file.id}
+
+    async def _handle_upload(self, request: web.Request) -> web.StreamResponse:
+        """The upload URL: the raw bytes (what slack_sdk sends) or a multipart ``file`` part."""
+        file = self.files.get(request.match_info["file_id"])
+        if file is None or file.completed:
+            return web.Response(status=404, text="Not Found")
+        if request.content_type == "multipart/form-data":
+            form = await request.post()
+            part = form.get("file")
+            data = part.file.read() if isinstance(part, web.FileField) else str(part or "").encode()
+        else:
+            data = await request.read()
+        if len(data) != file.length:  # Slack checks the size reserved by getUploadURLExternal
+            return web.Response(status=400, text=f"length mismatch: reserved {file.length}, got {len(data)}")
+        file.data = data
+        self.uploads.append((file.id, data))
+        return web.Response(text=f"OK - {len(data)}", content_type="text/plain")
+
+    def _files_complete_upload_external(self, params: dict[str, Any]) -> dict[str, Any]:
+        entries = params.get("files")
+        if not isinstance(entries, list) or not entries:
+            raise _invalid_arguments("[ERROR] missing required field: files")
+        files = []
+        for entry in entries:
+            file = self.files.get(str(entry.get("id") or "")) if isinstance(entry, Mapping) else None
+            if file is None or file.data is None or file.completed:
+                raise SlackError("file_not_found")
+            files.append((file, entry))
+        targets = [str(params["channel_id"])] if params.get("channel_id") else []
+        targets += [c for c in str(params.get("channels") or "").split(",") if c]
+        channels = [self._resolve_channel(target) for target in targets]
+        for channel in channels:
+            known = self.channels.get(channel)
+            if known is not None and BOT_USER_ID not in known.members:
+                raise SlackError("not_in_channel")
+        for file, entry in files:
+            file.completed = True
+            file.title = str(entry.get("title") or file.filename)
+            file.channels = channels
+            file.initial_comment = params.get("initial_comment")
+        for channel in channels:  # shared files show up as one message with the comment
+            ts = self._new_ts()
+            message = self._message(str(params.get("initial_comment") or ""), None, ts)
+            message["files"] = [file.to_api() for file, _ in files]
+            self.messages[(channel, ts)] = message
+        return {"files": [file.to_api() for file, _ in files]}
+
+    def files_in(self, channel: str) -> list[FakeFile]:
+        """The files shared in ``channel`` (a DM id ``D…`` included), oldest first."""
+        return [f for f in self.files.values() if f.completed and channel in f.channels]
+
+
 def channel_name_problem(name: str) -> str | None:
     """Slack's error for a bad channel name, or None. Rules: lowercase letters, digits, '-', '_'; ≤80."""
     if not name:

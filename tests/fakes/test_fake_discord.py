@@ -570,3 +570,30 @@ async def test_spec_accepts_correct_bodies_in_discord_py_spellings() -> None:
         path = f"/channels/{created['id']}/permissions/{USER_ID}"
         assert (await _post(server, path, {"type": 1, "allow": "1024", "deny": "2048"}, method="PUT"))[0] == 204
         assert server.spec_violations == [] and server.spec_checked == 4
+
+
+async def test_multipart_file_parts_follow_discords_rules() -> None:
+    """Files as Discord takes them: parts named files[n], attachments[].id naming one, 10 MiB at most."""
+    url_path = f"/channels/{GENERAL_CHANNEL_ID}/messages"
+
+    def form(payload: dict[str, object], field: str = "files[0]", data: bytes = b"a,b\n") -> aiohttp.FormData:
+        built = aiohttp.FormData()
+        built.add_field("payload_json", json.dumps(payload), content_type="application/json")
+        built.add_field(field, data, filename="c.csv", content_type="text/csv")
+        return built
+
+    async with FakeDiscord() as server, aiohttp.ClientSession() as session:
+        url = f"{server.base_url}{url_path}"
+        async with session.post(url, data=form({"content": "x"}, field="file")) as answer:
+            assert answer.status == 400
+            assert (await answer.json())["errors"]["files"]["_errors"][0]["code"] == "ATTACHMENT_FIELD_INVALID"
+        wrong_id = {"content": "x", "attachments": [{"id": 1, "filename": "c.csv"}]}
+        async with session.post(url, data=form(wrong_id)) as answer:
+            assert answer.status == 400
+            assert "attachments" in (await answer.json())["errors"]
+        async with session.post(url, data=form({"content": "x"}, data=b"0" * (10 * 1024 * 1024 + 1))) as answer:
+            assert answer.status == 413 and (await answer.json())["code"] == 40005
+        good = {"content": "x", "attachments": [{"id": 0, "filename": "c.csv"}]}
+        async with session.post(url, data=form(good)) as answer:
+            assert answer.status == 200
+            assert [a["filename"] for a in (await answer.json())["attachments"]] == ["c.csv"]

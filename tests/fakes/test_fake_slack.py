@@ -376,3 +376,36 @@ def _input(block_id: str, element: dict[str, Any]) -> dict[str, Any]:
         "label": {"type": "plain_text", "text": block_id},
         "element": element,
     }
+
+
+async def test_files_v2_upload_is_reserved_uploaded_then_shared() -> None:
+    """slack_sdk's files_upload_v2 against the fake, and the steps Slack refuses out of order."""
+    import aiohttp
+
+    async with FakeSlack() as fake:
+        client = AsyncWebClient(token=TOKEN, base_url=fake.base_url)
+        dm = (await client.conversations_open(users=DEFAULT_USER_ID))["channel"]["id"]
+        done = await client.files_upload_v2(
+            channel=dm, file=b"hoja", filename="clientes.xlsx", title="Clientes", initial_comment="Solo para usted"
+        )
+        [shared] = fake.files_in(dm)
+        assert (shared.data, shared.title, shared.initial_comment) == (b"hoja", "Clientes", "Solo para usted")
+        assert done["file"]["ims"] == [dm] and done["file"]["channels"] == []
+        [message] = [m for (channel, _), m in fake.messages.items() if channel == dm]
+        assert message["files"][0]["name"] == "clientes.xlsx"
+
+        reserved = await client.files_getUploadURLExternal(filename="x.csv", length=3)
+        with pytest.raises(SlackApiError) as early:  # completed before its bytes arrived
+            await client.files_completeUploadExternal(files=[{"id": reserved["file_id"]}], channel_id=dm)
+        assert early.value.response["error"] == "file_not_found"
+        async with aiohttp.ClientSession() as session:
+            async with session.post(reserved["upload_url"], data=b"four") as wrong:
+                assert wrong.status == 400  # not the length reserved
+            async with session.post(reserved["upload_url"], data=b"abc") as right:
+                assert right.status == 200 and await right.text() == "OK - 3"
+        with pytest.raises(SlackApiError) as unknown:
+            await client.conversations_open(users="U0NOBODY")
+        assert unknown.value.response["error"] == "user_not_found"
+        with pytest.raises(SlackApiError) as missing:
+            await client.files_getUploadURLExternal(filename="", length=3)
+        assert missing.value.response["error"] == "invalid_arguments"

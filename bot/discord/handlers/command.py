@@ -1,4 +1,4 @@
-"""The /clientes group: nuevo, lista [texto], ver|editar|eliminar|restaurar|canales <cliente>, ayuda.
+"""The /clientes group: nuevo, lista [texto], ver|editar|eliminar|restaurar|canales <cliente>, exportar, ayuda.
 
 `<cliente>` is free text with autocomplete (`handlers.options`); whatever is typed without picking is
 resolved by the core (document, #id, then name), and several matches become a Select of clients.
@@ -14,6 +14,7 @@ from bot.discord.escape import md
 from bot.discord.form_target import FormTarget
 from bot.discord.handlers import ops
 from bot.discord.handlers.context import service_of
+from bot.discord.handlers.export import export_command
 from bot.discord.handlers.forms import open_form
 from bot.discord.handlers.listing import list_command
 from bot.discord.handlers.options import deleted_clients, live_clients
@@ -94,6 +95,10 @@ class ClientesGroup(app_commands.Group, name="clientes", description=GROUP_DESCR
     @app_commands.autocomplete(cliente=live_clients)
     async def canales(self, interaction: discord.Interaction, cliente: str) -> None:
         await command(interaction, "canales", cliente)
+
+    @app_commands.command(name="exportar", description=DESCRIPTIONS["exportar"])
+    async def exportar(self, interaction: discord.Interaction) -> None:
+        await export_command(interaction)
 
     @app_commands.command(name="ayuda", description=DESCRIPTIONS["ayuda"])
     async def ayuda(self, interaction: discord.Interaction) -> None:

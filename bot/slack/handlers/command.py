@@ -48,6 +48,8 @@ def register(app: AsyncApp, service: ClientService, actors: Actors) -> None:
                 await ops.restore(reply, service, actor, card.id, replace=False)
             elif name == "canales":
                 await ops.retry_channels(reply, service, actor, (await service.find(actor, argument)).id)
+            elif name == "exportar":
+                await ops.send_export(reply, client, service, actor)
             else:
                 await reply.send(help_text(), help_blocks(parsed.unknown))
 

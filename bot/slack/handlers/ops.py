@@ -19,6 +19,7 @@ from bot.slack.modal_state import ModalState
 from commands.access import Actor, Permission
 from commands.service import ClientService
 from commands.texts import texts
+from commands.transfer import export_file
 from commands.views import ClientCard
 
 
@@ -145,3 +146,22 @@ async def change_item(reply: Reply, service: ClientService, actor: Actor, item: 
         new = await service.remove_server(actor, item.client_id, item.item_id, item.version)
     note = _item_done(item.verb, item.kind)
     await show_card(reply, new, note=note, replace=True, may_delete=may_delete(service, actor))
+
+
+async def send_export(reply: Reply, client: AsyncWebClient, service: ClientService, actor: Actor) -> None:
+    """``exportar``: the register as an Excel file in the admin's direct message with the bot.
+
+    Slack has no ephemeral files, and a file shared in the channel would show every client's data to
+    everyone there; the bot's DM with the person who asked is private to them. Anyone who is not an
+    admin gets the core's refusal (``Forbidden``, shown ephemerally by ``guarded``) and no file is made.
+    """
+    export = await export_file(service, actor)
+    opened = await client.conversations_open(users=actor.user_id)
+    await client.files_upload_v2(
+        channel=str(opened["channel"]["id"]),
+        file=export.data,
+        filename=export.name,
+        title=export.name,
+        initial_comment=texts().export_ready(export.count),
+    )
+    await reply.send(mrkdwn(texts().export_sent_dm(export.count)))

@@ -1,0 +1,157 @@
+"""Bulk import (issue 9, item 6): batches decide what a record-by-record import through `create` would.
+
+Every test runs on the real database (SQLite, or PostgreSQL with DATABASE_URL) through
+`import_records`, the code `clientes-bot import` runs; `BATCH` is made small where a test needs
+records on both sides of a batch boundary.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from commands import transfer
+from commands.access import Actor
+from commands.service import ClientService
+from commands.transfer import card_record, import_records
+from storage.models import AuditEntry, Client, OutboxJob, Server
+
+LIMA = {"country": "PE", "ubigeo": "150122", "line": "Av. Larco 345", "phone": "014445566", "email": "a@b.pe"}
+
+
+def _record(number: str, name: str, **extra: Any) -> dict[str, Any]:
+    return {"doc_type": "1", "doc_number": number, "name": name, "addresses": [LIMA], **extra}
+
+
+async def test_a_document_twice_in_one_file_names_the_first_record_created(
+    service: ClientService, ana: Actor, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(transfer, "BATCH", 3)
+    records = [
+        _record("12345678", "Primero"),
+        _record("87654321", "Otro"),
+        _record("12345678", "Segundo con el mismo DNI"),  # same batch as the first
+        _record("11111111", "Tercero"),
+        _record("12345678", "Cuarto con el mismo DNI"),  # next batch: the first is stored by then
+    ]
+    report = await import_records(service, ana, records)
+    assert (report.created, report.already, report.skipped) == (3, 0, 2)
+    first = await service.find(ana, "12345678")
+    taken = f"Número: ya existe un cliente con DNI 12345678: «Primero» (#{first.id})."
+    assert report.problems == [f"registro 3: {taken}", f"registro 5: {taken}"]
+
+
+async def test_the_same_record_twice_is_imported_once_whatever_the_batch(
+    service: ClientService, ana: Actor, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(transfer, "BATCH", 2)
+    good, bad = _record("12345678", "Uno"), _record("1234", "DNI corto")
+    report = await import_records(service, ana, [good, good, bad, bad, good])
+    assert (report.created, report.already, report.skipped) == (1, 2, 2)
+    # A refused record repeated is refused again with its own number, like a record-by-record import.
+    assert report.problems == [
+        "registro 3: Número: el DNI debe tener 8 dígitos (se recibió «1234»).",
+        "registro 4: Número: el DNI debe tener 8 dígitos (se recibió «1234»).",
+    ]
+
+
+async def test_a_document_held_by_a_live_client_is_refused_by_name(service: ClientService, ana: Actor) -> None:
+    holder = await service.create(ana, {"doc_type": "1", "doc_number": "12345678", "name": "Ya estaba"})
+    deleted = await service.create(ana, {"doc_type": "1", "doc_number": "87654321", "name": "Borrado"})
+    await service.delete(ana, deleted.id)
+    report = await import_records(service, ana, [_record("12345678", "Nuevo"), _record("87654321", "Reusa")])
+    assert (report.created, report.skipped) == (1, 1)  # a deleted client's document is free, as in a form
+    assert report.problems == [
+        f"registro 1: Número: ya existe un cliente con DNI 12345678: «Ya estaba» (#{holder.id})."
+    ]
+
+
+async def test_problems_come_in_file_order_whoever_found_them(
+    service: ClientService, ana: Actor, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(transfer, "BATCH", 2)
+    records = [
+        _record("12345678", "Uno"),
+        _record("12345678", "Repetido"),  # refused at write time
+        "texto suelto",  # refused before any batch
+        _record("87654321", "", addresses=[{**LIMA, "email": "no-es-correo"}]),  # refused by validation
+    ]
+    report = await import_records(service, ana, records)
+    assert [problem.split(":")[0] for problem in report.problems] == [
+        "registro 2",
+        "registro 3",
+        "registro 4",
+        "registro 4",
+    ]
+    assert report.problems[3] == "registro 4: Correo electrónico: «no-es-correo» no es un correo electrónico válido."
+
+
+async def test_an_imported_client_is_stored_like_a_form_created_one(service: ClientService, ana: Actor) -> None:
+    """Same card, same audit entry, same channel job, password encrypted: only the origin differs."""
+    sections: dict[str, Any] = {
+        "client": {"doc_type": "6", "doc_number": "20100070970", "name": "Empresa Núñez", "trade_name": "Ñ"},
+        "contact": {"contact_name": "Ana", "contact_phone": "987654321", "website": "empresa.pe"},
+        "integrations": {"slack_channel": "empresa-nunez", "discord_channel": "empresa-nunez"},
+    }
+    server = {"host": "erp.empresa.pe", "ip": "203.0.113.10", "username": "root", "password": " clave "}
+    record = {**sections["client"], **sections["contact"], **sections["integrations"]}
+    report = await import_records(service, ana, [{**record, "addresses": [LIMA], "servers": [server]}])
+    assert report.created == 1
+    imported = await service.find(ana, "20100070970")
+    assert await service.reveal_password(ana, imported.id, imported.servers[0].id) == " clave "
+    await service.delete(ana, imported.id)
+    formed = await service.create(
+        ana,
+        sections["client"],
+        addresses=[LIMA],
+        servers=[server],
+        **{k: sections[k] for k in ("contact", "integrations")},
+    )
+    assert card_record(imported) == card_record(formed)
+    assert [s.has_password for s in imported.servers] == [s.has_password for s in formed.servers] == [True]
+    assert imported.channels == formed.channels and (imported.created_by, imported.version) == (ana.ref, 1)
+    async with service.db.session() as session:
+        audits = (await session.execute(select(AuditEntry).where(AuditEntry.action == "create"))).scalars().all()
+        jobs = (await session.execute(select(OutboxJob).order_by(OutboxJob.id))).scalars().all()
+        tokens = (await session.execute(select(Server.password_token))).scalars().all()
+        found = (await session.execute(select(Client.search_text).order_by(Client.id))).scalars().all()
+    assert len(audits) == 2 and audits[0].changes == audits[1].changes
+    assert [(j.platform, j.client_id, j.payload, j.status) for j in jobs] == [
+        ("slack", imported.id, {"name": "empresa-nunez"}, "pending"),
+        ("discord", imported.id, {"name": "empresa-nunez"}, "pending"),
+        ("slack", formed.id, {"name": "empresa-nunez"}, "pending"),
+        ("discord", formed.id, {"name": "empresa-nunez"}, "pending"),
+    ]
+    assert all(token and "clave" not in token for token in tokens)
+    assert found[0] == found[1]  # searched by exactly what a form-created client is
+
+
+async def test_validation_in_worker_processes_answers_as_in_this_one(
+    service: ClientService, ana: Actor, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(transfer, "BATCH", 4)
+    records = [
+        _record(f"{10_000_000 + i}", f"Cliente {i}", contact_phone="98765432" if i % 5 == 0 else None)
+        for i in range(12)
+    ] + [_record("10000001", "Repetido")]
+    report = await import_records(service, ana, records, workers=2)
+    assert (report.created, report.skipped) == (9, 4)
+    assert (
+        report.problems[0]
+        == "registro 1: Teléfono: «98765432» no es un número de teléfono válido (Perú por defecto, o +código de país)."
+    )
+    again = await import_records(service, ana, records, workers=2)
+    assert (again.created, again.already, again.skipped) == (0, 9, 4)
+    assert again.problems == report.problems
+
+
+async def test_two_imports_of_one_file_at_once_create_each_client_once(service: ClientService, ana: Actor) -> None:
+    """The batch that loses the race (unique origin keys) is replayed record by record through `create`."""
+    records = [_record(f"{20_000_000 + i}", f"Cliente {i}") for i in range(30)]
+    first, second = await asyncio.gather(import_records(service, ana, records), import_records(service, ana, records))
+    assert first.created + second.created == 30 and first.already + second.already == 30
+    assert first.problems == second.problems == []
+    assert (await service.list_page(ana)).total == 30
