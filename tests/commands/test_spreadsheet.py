@@ -142,7 +142,7 @@ async def test_xlsx_number_cells_become_their_digits(service: ClientService, ana
     report = await import_file(service, ana, read_import("hoja.xlsx", out.getvalue()))
     assert report.created == 1
     assert report.problems == ["fila 4: Número: el DNI debe tener 8 dígitos (se recibió «1234567»)."]
-    assert (await service.find(ana, "20100070970")).contact_phone == "+51 987 654 321"
+    assert (await service.find(ana, "20100070970")).contact_phone == "+51987654321"  # stored in E.164
 
 
 @pytest.mark.parametrize(
