@@ -15,6 +15,7 @@ from typing import Any
 
 import discord
 
+from bot.discord import open_forms
 from bot.discord.actor import actor_of
 from bot.discord.escape import md
 from bot.discord.form_target import FormTarget
@@ -46,6 +47,8 @@ async def show_modal(interaction: discord.Interaction, modal: SectionModal) -> N
         log.warning("Discord refused to open form %s: %s %s", modal.custom_id, exc.status, exc.code)
         modal.stop()  # never opened: nothing will submit it
         await send(interaction, Reply(content=texts().form_refused(texts().platform(PLATFORM))))
+        return
+    await open_forms.remember(interaction, modal)  # after the answer: its submit may reach another process
 
 
 async def fix_clicked(interaction: discord.Interaction, button: FixButton) -> None:
