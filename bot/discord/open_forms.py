@@ -4,7 +4,7 @@ discord.py keeps an open modal in the memory of the process that showed it, and 
 only its custom_id. Without more, a submit reaching another process (after a restart, or after a
 standby took the gateway over: `standby`) was answered "El formulario caducó" and the typed values were
 lost. `remember` stores what the submit needs (the target, the opener, whether it was re-opened) under
-the form id, once the modal is open; `revive` rebuilds the modal from it when a submit arrives for a
+the form id, just before the modal opens; `revive` rebuilds the modal from it when a submit arrives for a
 custom_id this process does not hold, and puts it where discord.py looks, so the submit then takes the
 normal path (the opener check, the handler). Rows expire with the modal (`OPEN_FOR`); they outlive
 the first submit, so a second copy of it is understood too (the core answers it "saved").
@@ -12,6 +12,7 @@ the first submit, so a second copy of it is understood too (the core answers it 
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import logging
 import re
@@ -29,6 +30,7 @@ from storage import open_forms
 log = logging.getLogger(__name__)
 
 TTL = timedelta(seconds=OPEN_FOR)
+STORE_WAIT = 0.5  # seconds the opening waits for the form to be stored (a write takes milliseconds)
 _FORM = re.compile(re.escape(ids.FORM_PREFIX) + r"(?P<id>[0-9a-f]{32})")
 _KEY = "discord:"  # rows of other platforms' forms could share the table
 
@@ -42,13 +44,20 @@ def _core(client: discord.Client) -> Core:
 
 
 async def remember(interaction: discord.Interaction, modal: SectionModal) -> None:
-    """Stores an opened modal. A database error only costs the form's survival of a restart (it is
-    open in this process's memory all the same): logged, never shown."""
+    """Stores a modal about to be opened, waiting at most `STORE_WAIT` seconds: opening it is the
+    interaction's first answer, due within Discord's 3 s. A slower write finishes in the background;
+    a failed one only costs the form's survival of a restart (it is open in this process's memory all
+    the same): logged, never shown."""
     state: dict[str, Any] = {"target": dataclasses.asdict(modal.target), "reopened": modal.reopened}
-    try:
-        await open_forms.remember(_core(interaction.client).db, _KEY + modal.form_id, str(modal.owner), state, TTL)
-    except Exception as exc:
-        log.warning("form %s not stored (it will not survive a restart): %s", modal.custom_id, type(exc).__name__)
+    db = _core(interaction.client).db
+    task = asyncio.ensure_future(open_forms.remember(db, _KEY + modal.form_id, str(modal.owner), state, TTL))
+    task.add_done_callback(lambda done: _report(done, modal.custom_id))
+    await asyncio.wait({task}, timeout=STORE_WAIT)
+
+
+def _report(task: asyncio.Future[None], custom_id: str) -> None:
+    if not task.cancelled() and (error := task.exception()) is not None:
+        log.warning("form %s not stored (it will not survive a restart): %s", custom_id, type(error).__name__)
 
 
 async def revive(client: discord.Client, custom_id: str) -> bool:

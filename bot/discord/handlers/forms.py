@@ -40,15 +40,15 @@ async def open_form(interaction: discord.Interaction, target: FormTarget, values
 
 async def show_modal(interaction: discord.Interaction, modal: SectionModal) -> None:
     """Opens `modal`; when Discord refuses it (a 400 for a value or limit it does not accept), the user
-    is told so in Spanish instead of being left with "interaction failed"."""
+    is told so in Spanish instead of being left with "interaction failed". Stored first, so its submit
+    is understood by any process (`open_forms`)."""
+    await open_forms.remember(interaction, modal)
     try:
         await interaction.response.send_modal(modal)
     except discord.HTTPException as exc:
         log.warning("Discord refused to open form %s: %s %s", modal.custom_id, exc.status, exc.code)
         modal.stop()  # never opened: nothing will submit it
         await send(interaction, Reply(content=texts().form_refused(texts().platform(PLATFORM))))
-        return
-    await open_forms.remember(interaction, modal)  # after the answer: its submit may reach another process
 
 
 async def fix_clicked(interaction: discord.Interaction, button: FixButton) -> None:
