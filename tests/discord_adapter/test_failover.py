@@ -1,0 +1,148 @@
+"""Issue 10 #1: two `clientes-bot run` processes with one Discord token (the same `.env` on two
+machines) against the fake Discord: exactly one connects and answers each interaction once; killed
+with -9, the other connects within seconds and answers, and a form opened before the kill is saved
+when submitted after it. The processes are real (`python -m bot run`) on the test's database —
+PostgreSQL's advisory lock or SQLite's file lock, whichever the suite runs on. Waits are bounded polls
+for an outcome, never sleeps.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import AsyncIterator, Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from commands.access import Actor
+from commands.service import ClientService
+from commands.texts import texts
+from storage.crypto import SecretBox, generate_key
+from storage.db import Database
+from tests.fakes.discord_payloads import modal_submit, slash_command
+from tests.fakes.fake_discord import FAKE_TOKEN, GUILD_ID, FakeDiscord, InteractionCallback
+
+ROOT = Path(__file__).resolve().parents[2]
+STARTED = 60.0  # seconds for a fresh process to connect (imports, migrations, login) on a loaded machine
+TAKEOVER = 15.0  # seconds from the holder's death to the standby's connection: poll 1 s + grace 3 s + login
+
+pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals and flock")
+
+
+class Bots:
+    """`python -m bot run` processes with the given variables only (cwd: the test's tmp dir, no .env)."""
+
+    def __init__(self, env: dict[str, str], cwd: Path) -> None:
+        self.env, self.cwd = env, cwd
+        self.processes: list[subprocess.Popen[bytes]] = []
+
+    def start(self) -> subprocess.Popen[bytes]:
+        n = len(self.processes) + 1
+        with open(self.cwd / f"bot-{n}.log", "wb") as log:  # the child keeps its own descriptor
+            process = subprocess.Popen(
+                [sys.executable, "-m", "bot", "run"], cwd=self.cwd, env=self.env, stdout=log, stderr=subprocess.STDOUT
+            )
+        self.processes.append(process)
+        return process
+
+    def log(self, process: subprocess.Popen[bytes]) -> str:
+        return (self.cwd / f"bot-{self.processes.index(process) + 1}.log").read_text(errors="replace")
+
+    def logs(self) -> str:
+        return "\n".join(f"--- bot {n + 1}\n{self.log(p)[-3000:]}" for n, p in enumerate(self.processes))
+
+    def kill_all(self) -> None:
+        for process in self.processes:
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+
+    async def until(self, check: Callable[[], bool], within: float, what: str) -> None:
+        deadline = time.monotonic() + within
+        while not check():
+            for process in self.processes:
+                if process.poll() is not None and process.returncode != -signal.SIGKILL:
+                    raise AssertionError(f"a bot exited ({process.returncode}) waiting for {what}:\n{self.logs()}")
+            if time.monotonic() > deadline:
+                raise AssertionError(f"{what} not within {within} s:\n{self.logs()}")
+            await asyncio.sleep(0.05)
+
+
+@pytest.fixture
+def bots(db: Database, tmp_path: Path, fake_gateway: FakeDiscord) -> Iterator[Bots]:
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "HOME": str(tmp_path),
+        "PYTHONPATH": str(ROOT),
+        "DATABASE_URL": db.url.render_as_string(hide_password=False),
+        "CLIENTES_SECRET_KEYS": generate_key(),
+        "DISCORD_BOT_TOKEN": FAKE_TOKEN,
+        "DISCORD_GUILD_IDS": str(GUILD_ID),
+        "DISCORD_API_BASE_URL": fake_gateway.base_url,
+        "DISCORD_GATEWAY_URL": fake_gateway.gateway_url,
+    }
+    started = Bots(env, tmp_path)
+    yield started
+    started.kill_all()
+
+
+@pytest.fixture
+async def fake_gateway() -> AsyncIterator[FakeDiscord]:
+    async with FakeDiscord(token=FAKE_TOKEN) as server:
+        yield server
+
+
+async def answered(fake: FakeDiscord, bots: Bots, payload: dict) -> InteractionCallback:
+    """Dispatches `payload` over the gateway; the one answer it got (a second would fail here or in the
+    final count)."""
+    await fake.dispatch("INTERACTION_CREATE", payload)
+    await bots.until(lambda: bool(fake.interaction_callbacks(int(payload["id"]))), 10, "the answer")
+    [callback] = fake.interaction_callbacks(int(payload["id"]))
+    return callback
+
+
+async def test_one_token_two_processes_one_connection_and_failover(
+    fake_gateway: FakeDiscord, bots: Bots, db: Database
+) -> None:
+    fake = fake_gateway
+    holder = bots.start()
+    await bots.until(lambda: fake.gateway_sessions == 1, STARTED, "the first process connected")
+    standby = bots.start()
+    await bots.until(lambda: "en espera" in bots.log(standby), STARTED, "the second process standing by")
+
+    help_payload = slash_command("clientes", "ayuda", command_guild_id=GUILD_ID)
+    assert "/clientes ver <cliente>" in (await answered(fake, bots, help_payload)).content
+    modal = await answered(fake, bots, slash_command("clientes", "nuevo", command_guild_id=GUILD_ID))
+    assert modal.type == 9
+    assert len(fake.identify_payloads) == 1 and fake.gateway_sessions == 1  # the standby never connected
+
+    holder.kill()  # SIGKILL: no goodbye, no unlock; the lock dies with the process
+    holder.wait()
+    killed = time.monotonic()
+    await bots.until(lambda: fake.gateway_sessions == 1 and len(fake.identify_payloads) == 2, TAKEOVER, "takeover")
+    took = time.monotonic() - killed
+    assert "la toma" in bots.log(standby)
+
+    fields = {"doc_type": ["6"], "doc_number": "20100070970", "name": "ACME S.A.C.", "internal_code": ""}
+    saved = await answered(fake, bots, modal_submit(modal.data["custom_id"], fields))
+    assert saved.content == texts().created("ACME S.A.C."), saved.data  # the form outlived its process
+    twice = await answered(fake, bots, modal_submit(modal.data["custom_id"], fields))
+    assert twice.content == texts().created("ACME S.A.C."), twice.data  # a second copy: "saved" again
+    service = ClientService(db, SecretBox([bots.env["CLIENTES_SECRET_KEYS"]]))
+    assert (await service.list_page(Actor("console", "test"))).total == 1
+    again = await answered(fake, bots, slash_command("clientes", "ayuda", command_guild_id=GUILD_ID))
+    assert "/clientes ver <cliente>" in again.content
+
+    assert fake.peak_gateway_sessions == 1  # never two connections at once
+    assert standby.poll() is None
+    standby.send_signal(signal.SIGTERM)
+    assert await asyncio.to_thread(standby.wait, 30) == 0, bots.logs()
+    assert took < TAKEOVER
+    for process in bots.processes:
+        log = bots.log(process)
+        assert "Traceback" not in log and FAKE_TOKEN not in log, log
