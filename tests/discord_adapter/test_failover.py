@@ -18,7 +18,12 @@ from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 
 import pytest
+from discord.gateway import DiscordWebSocket
+from discord.http import Route
+from sqlalchemy import text
 
+from bot.discord.runner import run_discord
+from bot.runtime import Core
 from commands.access import Actor
 from commands.service import ClientService
 from commands.texts import texts
@@ -26,6 +31,8 @@ from storage.crypto import SecretBox, generate_key
 from storage.db import Database
 from tests.fakes.discord_payloads import modal_submit, slash_command
 from tests.fakes.fake_discord import FAKE_TOKEN, GUILD_ID, FakeDiscord, InteractionCallback
+
+from .conftest import make_settings
 
 ROOT = Path(__file__).resolve().parents[2]
 STARTED = 60.0  # seconds for a fresh process to connect (imports, migrations, login) on a loaded machine
@@ -146,3 +153,56 @@ async def test_one_token_two_processes_one_connection_and_failover(
     for process in bots.processes:
         log = bots.log(process)
         assert "Traceback" not in log and FAKE_TOKEN not in log, log
+
+
+async def lose_the_lock(db: Database) -> None:
+    """What a database blip does to the holder: its lock session ends (PostgreSQL), or its lock file is
+    no longer the one others would lock (SQLite: replaced)."""
+    if db.is_sqlite:
+        assert db.file is not None
+        [lock_file] = db.file.parent.glob(f"{db.file.name}.*.lock")
+        replacement = lock_file.with_name(lock_file.name + ".new")
+        replacement.touch()
+        os.replace(replacement, lock_file)
+        return
+    async with db.session() as session, session.begin():
+        terminated = (
+            await session.execute(
+                text(
+                    "SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' "
+                    "AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"
+                )
+            )
+        ).all()
+    assert terminated == [(True,)]
+
+
+async def test_a_holder_that_loses_its_lock_disconnects_then_connects_again(
+    db: Database, box: SecretBox, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The lock's session cut under a live holder: it stops serving Discord at once (never two
+    connections) and, the lock free again, takes it back and reconnects."""
+    monkeypatch.setattr(Route, "BASE", Route.BASE)  # run_discord points both at the fake
+    monkeypatch.setattr(DiscordWebSocket, "DEFAULT_GATEWAY", DiscordWebSocket.DEFAULT_GATEWAY)
+    states: list[str] = []
+    async with FakeDiscord(token=FAKE_TOKEN) as fake:
+        settings = make_settings(discord_api_base_url=fake.base_url, discord_gateway_url=fake.gateway_url)
+        core = Core(settings, db, box, ClientService(db, box))
+        runner = asyncio.create_task(run_discord(core, None, states.append))
+        try:
+            await fake.wait_until_identified(10)
+            deadline = time.monotonic() + TAKEOVER
+            while "connected" not in states:  # discord.py's READY waits for the guilds (~2 s)
+                assert time.monotonic() < deadline, states
+                await asyncio.sleep(0.05)
+            await lose_the_lock(db)
+            deadline = time.monotonic() + TAKEOVER
+            while len(fake.identify_payloads) < 2 or fake.gateway_sessions != 1:
+                assert time.monotonic() < deadline, f"not reconnected within {TAKEOVER} s: {states}"
+                assert not runner.done(), runner
+                await asyncio.sleep(0.05)
+        finally:
+            runner.cancel()
+            await asyncio.gather(runner, return_exceptions=True)
+    assert states[:4] == ["connecting", "connected", "standby", "connecting"], states
+    assert fake.peak_gateway_sessions == 1
