@@ -108,3 +108,9 @@ class ClientesBot(discord.Client):
             log.error(
                 "No se pudo registrar /clientes (%s). ¿Se invitó al bot con el alcance applications.commands?", exc
             )
+
+
+class ShardedClientesBot(ClientesBot, discord.AutoShardedClient):
+    """The same bot over explicit shards (DISCORD_SHARD_COUNT, DISCORD_SHARD_IDS): for installs in so
+    many servers that Discord requires sharding. Each process connects its own shard set; the gateway
+    lock is taken per shard (`bot.discord.standby`)."""

@@ -1,7 +1,8 @@
 """`run_discord(core, worker)`: what `clientes-bot run` starts when DISCORD_BOT_TOKEN is set.
 
 Only the process holding the token's gateway lock connects (`standby`): the others wait, answering
-nothing, and one of them connects within seconds when the holder stops. `on_state` tells the launcher
+nothing, and one of them connects within seconds when the holder stops. With DISCORD_SHARD_COUNT the
+client is an `AutoShardedClient` for this process's shards, each shard a lock of its own. `on_state` tells the launcher
 where this process stands: "standby", "connecting", "connected".
 
 `client.start` is `login` + `connect`; they are split so the outbox worker gets the Discord
@@ -19,7 +20,7 @@ from discord.gateway import DiscordWebSocket
 from discord.http import Route
 
 from bot.config import Settings
-from bot.discord.client import ClientesBot
+from bot.discord.client import ClientesBot, ShardedClientesBot
 from bot.discord.messenger import DiscordMessenger
 from bot.discord.provisioner import DiscordProvisioner
 from bot.discord.standby import LockLost, acquire, gateway_lock, hold
@@ -52,7 +53,7 @@ async def run_discord(
     if token is None:
         raise RuntimeError("DISCORD_BOT_TOKEN no está definido")
     configure_endpoints(core.settings)
-    lock = gateway_lock(core.db, token.get_secret_value())
+    lock = gateway_lock(core.db, token.get_secret_value(), core.settings.discord_shards)
     try:
         while True:
             await acquire(lock, on_state)
@@ -68,7 +69,13 @@ async def run_discord(
 async def _serve(core: Core, token: str, worker: OutboxWorker | None, on_state: Callable[[str], None]) -> None:
     """Connects and serves until cancelled; closes the client on the way out."""
     on_state("connecting")
-    async with ClientesBot(core) as client:
+    shards = core.settings.discord_shards
+    client = (
+        ClientesBot(core)
+        if shards is None
+        else ShardedClientesBot(core, shard_count=core.settings.discord_shard_count, shard_ids=list(shards))
+    )
+    async with client:
         log.info("Conectando con Discord…")
         await client.login(token)
         if worker is not None:  # REST works from here on: clients' channels can be created

@@ -206,3 +206,52 @@ async def test_a_holder_that_loses_its_lock_disconnects_then_connects_again(
             await asyncio.gather(runner, return_exceptions=True)
     assert states[:4] == ["connecting", "connected", "standby", "connecting"], states
     assert fake.peak_gateway_sessions == 1
+
+
+async def test_explicit_shards_take_one_lock_each_all_or_nothing(
+    db: Database, box: SecretBox, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """DISCORD_SHARD_COUNT=2: a process for shard 0 and one for shard 1 both connect; a process for
+    both stands by while either is held (never a second connection of a shard), then takes both."""
+    monkeypatch.setattr(Route, "BASE", Route.BASE)
+    monkeypatch.setattr(DiscordWebSocket, "DEFAULT_GATEWAY", DiscordWebSocket.DEFAULT_GATEWAY)
+    async with FakeDiscord(token=FAKE_TOKEN) as fake:
+
+        def start(shard_ids: str, states: list[str]) -> asyncio.Task[None]:
+            settings = make_settings(
+                discord_api_base_url=fake.base_url,
+                discord_gateway_url=fake.gateway_url,
+                discord_shard_count="2",
+                discord_shard_ids=shard_ids,
+            )
+            return asyncio.create_task(
+                run_discord(Core(settings, db, box, ClientService(db, box)), None, states.append)
+            )
+
+        async def until(check: Callable[[], bool], what: str) -> None:
+            deadline = time.monotonic() + TAKEOVER
+            while not check():
+                assert time.monotonic() < deadline, what
+                await asyncio.sleep(0.05)
+
+        def shards() -> list[list[int]]:
+            return [payload["shard"] for payload in fake.identify_payloads]
+
+        first, both, second = [], [], []  # type: ignore[var-annotated]
+        tasks = [start("0", first)]
+        try:
+            await until(lambda: shards() == [[0, 2]], "shard 0 connected")
+            tasks.append(start("0,1", both))
+            await until(lambda: both == ["standby"], "the process for both shards standing by")
+            tasks.append(start("1", second))  # shard 1 is free: the standby let it go
+            await until(lambda: sorted(shards()) == [[0, 2], [1, 2]], "shard 1 connected")
+            for task in tasks[::2]:
+                task.cancel()
+            await asyncio.gather(*tasks[::2], return_exceptions=True)
+            await until(lambda: len(shards()) == 4 and fake.gateway_sessions == 2, "both shards taken over")
+        finally:
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+    assert sorted(shards()[2:]) == [[0, 2], [1, 2]]
+    assert fake.peak_gateway_sessions == 2  # one connection per shard, never more
