@@ -237,7 +237,9 @@ async def test_explicit_shards_take_one_lock_each_all_or_nothing(
         def shards() -> list[list[int]]:
             return [payload["shard"] for payload in fake.identify_payloads]
 
-        first, both, second = [], [], []  # type: ignore[var-annotated]
+        first: list[str] = []
+        both: list[str] = []
+        second: list[str] = []
         tasks = [start("0", first)]
         try:
             await until(lambda: shards() == [[0, 2]], "shard 0 connected")
