@@ -127,6 +127,8 @@ async def test_one_token_two_processes_one_connection_and_failover(
     modal = await answered(fake, bots, slash_command("clientes", "nuevo", command_guild_id=GUILD_ID))
     assert modal.type == 9
     assert len(fake.identify_payloads) == 1 and fake.gateway_sessions == 1  # the standby never connected
+    assert len(fake.requests_to("GET", r"^/users/@me$")) == 1  # nor logged in: it answers nothing on Discord
+    assert "Discord: en espera" in bots.log(standby)  # the launcher knows (Core.adapter_states, and the log)
 
     holder.kill()  # SIGKILL: no goodbye, no unlock; the lock dies with the process
     holder.wait()
@@ -134,6 +136,7 @@ async def test_one_token_two_processes_one_connection_and_failover(
     await bots.until(lambda: fake.gateway_sessions == 1 and len(fake.identify_payloads) == 2, TAKEOVER, "takeover")
     took = time.monotonic() - killed
     assert "la toma" in bots.log(standby)
+    await bots.until(lambda: "Discord: conectado" in bots.log(standby), TAKEOVER, "the launcher's state")
 
     fields = {"doc_type": ["6"], "doc_number": "20100070970", "name": "ACME S.A.C.", "internal_code": ""}
     saved = await answered(fake, bots, modal_submit(modal.data["custom_id"], fields))

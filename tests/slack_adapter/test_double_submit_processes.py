@@ -41,14 +41,6 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def listening(port: int) -> bool:
-    try:
-        with socket.create_connection(("127.0.0.1", port), timeout=0.1):
-            return True
-    except OSError:
-        return False
-
-
 @pytest.fixture
 def key() -> str:
     return generate_key()
@@ -80,9 +72,11 @@ def urls(db: Database, fake: FakeSlack, tmp_path: Path, key: str) -> Iterator[li
             )
     try:
         deadline = time.monotonic() + STARTED
-        while not all(listening(port) for port in ports):
-            logs = "\n".join((tmp_path / f"bot-{n}.log").read_text(errors="replace") for n in (1, 2))
-            assert time.monotonic() < deadline and all(p.poll() is None for p in processes), logs
+        while True:  # each of OUR processes says it listens (a free port may be taken by another run)
+            logs = [(tmp_path / f"bot-{n}.log").read_text(errors="replace") for n in (1, 2)]
+            if all(f"escuchando en el puerto {port}," in log for port, log in zip(ports, logs, strict=True)):
+                break
+            assert time.monotonic() < deadline and all(p.poll() is None for p in processes), "\n".join(logs)
             time.sleep(0.05)
         yield [f"http://127.0.0.1:{port}/slack/events" for port in ports]
     finally:
