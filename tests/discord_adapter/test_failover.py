@@ -9,6 +9,7 @@ for an outcome, never sleeps.
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import signal
 import subprocess
@@ -22,6 +23,7 @@ from discord.gateway import DiscordWebSocket
 from discord.http import Route
 from sqlalchemy import text
 
+from bot.discord.client import ClientesBot
 from bot.discord.runner import run_discord
 from bot.runtime import Core
 from commands.access import Actor
@@ -29,7 +31,7 @@ from commands.service import ClientService
 from commands.texts import texts
 from storage.crypto import SecretBox, generate_key
 from storage.db import Database
-from tests.fakes.discord_payloads import modal_submit, slash_command
+from tests.fakes.discord_payloads import deliver, login_without_gateway, modal_submit, slash_command
 from tests.fakes.fake_discord import FAKE_TOKEN, GUILD_ID, FakeDiscord, InteractionCallback
 
 from .conftest import make_settings
@@ -260,3 +262,31 @@ async def test_explicit_shards_take_one_lock_each_all_or_nothing(
             await asyncio.gather(*tasks, return_exceptions=True)
     assert sorted(shards()[2:]) == [[0, 2], [1, 2]]
     assert fake.peak_gateway_sessions == 2  # one connection per shard, never more
+
+
+async def test_an_interaction_another_connection_answered_is_one_warning_and_no_second_message(
+    core: Core, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two connections of one token the lock cannot coordinate (two databases): the one that answers
+    second gets Discord's 40060. It used to log a traceback and post "unexpected error" as a follow-up
+    under the real answer; now it is one warning line and nothing more reaches the user."""
+    async with FakeDiscord(token=FAKE_TOKEN) as fake:
+        with fake.patch_discord_py():
+            first, second = ClientesBot(core), ClientesBot(core)
+            for bot in (first, second):
+                await login_without_gateway(bot)
+            try:
+                payload = slash_command("clientes", "ayuda", command_guild_id=GUILD_ID)
+                await deliver(first, payload, fake=fake)
+                with caplog.at_level(logging.WARNING):
+                    await deliver(second, payload, fake=fake, expect_response=False)
+                    deadline = time.monotonic() + 3
+                    while "ya la respondió otra conexión" not in caplog.text:
+                        assert time.monotonic() < deadline, caplog.text
+                        await asyncio.sleep(0.01)
+            finally:
+                for bot in (first, second):
+                    await bot.close()
+    assert len(fake.interaction_callbacks(int(payload["id"]))) == 1
+    assert fake.followups(payload["token"]) == []
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR and r.name.startswith("bot")]
