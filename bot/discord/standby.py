@@ -52,33 +52,34 @@ def gateway_lock(db: Database, token: str, shard_ids: Sequence[int] | None = Non
 
 async def acquire(lock: ProcessLock, on_state: Callable[[str], None], *, poll: float = POLL) -> None:
     """Returns once `lock` is held; until then the process stands by (logged once, not every poll)."""
-    waited = False
-    unavailable = False
+    waited = elsewhere = unavailable = False
     while True:
         try:
             if await lock.try_acquire():
                 break
-            unavailable = False
+            if not elsewhere:
+                log.info(
+                    "Discord: otro proceso tiene la conexión con este token; este queda en espera (no "
+                    "responde en Discord) y la toma si aquel se detiene."
+                )
+            elsewhere, unavailable = True, False
         except asyncio.CancelledError:
             raise
         except Exception as exc:  # the database is down: keep trying, say so once
             if not unavailable:
                 log.warning(
-                    "Discord: no se pudo consultar el bloqueo de conexión (%s); se reintenta cada %.0f s.",
+                    "Discord: no se pudo consultar el bloqueo de conexión (%s); no se conecta hasta poder "
+                    "hacerlo y se reintenta cada %.0f s.",
                     type(exc).__name__,
                     poll,
                 )
             unavailable = True
         if not waited:
             on_state("standby")
-            log.info(
-                "Discord: otro proceso tiene la conexión con este token; este queda en espera (no responde "
-                "en Discord) y la toma si aquel se detiene."
-            )
             waited = True
         await asyncio.sleep(poll)
     if waited:
-        log.info("Discord: el proceso que tenía la conexión se detuvo; este la toma.")
+        log.info("Discord: este proceso toma la conexión.")
         await asyncio.sleep(TAKEOVER_GRACE)  # a holder that lost its session has stopped by now
 
 
