@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import delete
+from sqlalchemy.dialects import postgresql, sqlite
 
 from storage.db import Database
 from storage.models import OpenForm, as_utc, utcnow
@@ -19,9 +20,14 @@ from storage.models import OpenForm, as_utc, utcnow
 async def remember(db: Database, form_id: str, owner: str, state: dict[str, Any], ttl: timedelta) -> None:
     """Stores (or refreshes) one open form; expired ones are swept on the way."""
     now = utcnow()
+    insert = sqlite.insert if db.is_sqlite else postgresql.insert
+    values = {"owner": owner, "state": state, "expires_at": now + ttl}
+    upsert = (
+        insert(OpenForm).values(id=form_id, **values).on_conflict_do_update(index_elements=[OpenForm.id], set_=values)
+    )
     async with db.session() as session, session.begin():
         await session.execute(delete(OpenForm).where(OpenForm.expires_at < now))
-        await session.merge(OpenForm(id=form_id, owner=owner, state=state, expires_at=now + ttl))
+        await session.execute(upsert)  # a form re-opened under the same id ("Corregir") is refreshed
 
 
 async def recall(db: Database, form_id: str, *, now: datetime | None = None) -> OpenForm | None:
