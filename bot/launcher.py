@@ -13,8 +13,8 @@ the API and the outbox worker down with it. The delay goes back to 1 s once an a
 `STABLE_AFTER` seconds.
 
 Discord connects in one process per token only (`bot.discord.standby`): in the others it stands by,
-which is neither a stop nor an error. Each adapter's state ("standby", "connecting", "connected") is
-kept in `Core.adapter_states` and its changes are logged.
+which is neither a stop nor an error. Each adapter's state ("standby", "connecting", "connected",
+"stopped") is kept in `Core.adapter_states` and its changes are logged.
 """
 
 from __future__ import annotations
@@ -109,7 +109,7 @@ def state_keeper(core: Core, name: str) -> Callable[[str], None]:
     return keep
 
 
-_STATE_NAMES = {"standby": "en espera", "connecting": "conectando", "connected": "conectado"}
+_STATE_NAMES = {"standby": "en espera", "connecting": "conectando", "connected": "conectado", "stopped": "detenido"}
 
 
 def exit_after(grace: float) -> threading.Timer:

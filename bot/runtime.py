@@ -25,7 +25,7 @@ class Core:
     db: Database
     box: SecretBox
     service: ClientService
-    #: Where each chat adapter stands, by name ("Discord": "standby" | "connecting" | "connected"),
+    #: Where each chat adapter stands, by name ("Discord": "standby" | "connecting" | "connected" | "stopped"),
     #: kept by the launcher: a standby Discord process is healthy but serves nothing on Discord.
     adapter_states: dict[str, str] = field(default_factory=dict)
 

@@ -2,8 +2,8 @@
 
 Only the process holding the token's gateway lock connects (`standby`): the others wait, answering
 nothing, and one of them connects within seconds when the holder stops. With DISCORD_SHARD_COUNT the
-client is an `AutoShardedClient` for this process's shards, each shard a lock of its own. `on_state` tells the launcher
-where this process stands: "standby", "connecting", "connected".
+client is an `AutoShardedClient` for this process's shards, each shard a lock of its own. `on_state`
+tells the launcher where this process stands: "standby", "connecting", "connected", "stopped".
 
 `client.start` is `login` + `connect`; they are split so the outbox worker gets the Discord
 provisioner as soon as REST works (after login), without waiting for the gateway."""
@@ -63,6 +63,7 @@ async def run_discord(
             except LockLost:
                 on_state("standby")
     finally:
+        on_state("stopped")
         await lock.release()
 
 

@@ -210,6 +210,7 @@ async def test_a_holder_that_loses_its_lock_disconnects_then_connects_again(
             runner.cancel()
             await asyncio.gather(runner, return_exceptions=True)
     assert states[:4] == ["connecting", "connected", "standby", "connecting"], states
+    assert states[-1] == "stopped"
     assert fake.peak_gateway_sessions == 1
 
 
