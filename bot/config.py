@@ -17,12 +17,14 @@ from sqlalchemy.exc import ArgumentError
 from storage.db import DEFAULT_DATABASE_URL, async_url
 
 IdList = Annotated[frozenset[str], NoDecode]
+ShardList = Annotated[tuple[int, ...], NoDecode]
 
 _DISCORD_ID = re.compile(r"[0-9]{1,20}")
 _SLACK_ID = re.compile(r"[A-Z][A-Z0-9]{2,20}")
 _SLACK_USER_ID = re.compile(r"[UW][A-Z0-9]{2,20}")
 _PORT = re.compile(r"[0-9]{1,5}")
 _ASYNC_DRIVERS = frozenset({"sqlite+aiosqlite", "postgresql+asyncpg"})
+MAX_SHARDS = 1024
 
 DISCORD_ID_LISTS = ("discord_guild_ids",)
 DISCORD_ID_FIELDS = ("onboarding_discord_channel_id", "discord_onboarding_role_id", "discord_clients_category_id")
@@ -96,6 +98,10 @@ class Settings(BaseSettings):
     slack_onboarding_users: IdList = Field(default_factory=frozenset)
     discord_onboarding_role_id: str | None = None
     discord_clients_category_id: str | None = None
+
+    # ---- Discord: explicit sharding (issue 10): one gateway lock per shard, so shard sets may not overlap
+    discord_shard_count: int | None = None
+    discord_shard_ids: ShardList = ()
 
     api_token: SecretStr | None = None
     api_port: int = 8080
@@ -199,6 +205,39 @@ class Settings(BaseSettings):
     @classmethod
     def _gateway_url(cls, value: object) -> str | None:
         return _url(value, ("ws", "wss", "http", "https"))
+
+    @field_validator("discord_shard_count", mode="before")
+    @classmethod
+    def _shard_count(cls, value: object) -> int | None:
+        raw = str(value).strip() if value is not None else ""
+        if not raw:
+            return None
+        if not raw.isdigit() or not 1 <= int(raw) <= MAX_SHARDS:
+            raise ValueError(f"«{_shown(raw)}» no es un número de shards (un entero entre 1 y {MAX_SHARDS}).")
+        return int(raw)
+
+    @field_validator("discord_shard_ids", mode="before")
+    @classmethod
+    def _shard_ids(cls, value: object, info: ValidationInfo) -> tuple[int, ...]:
+        """Which of DISCORD_SHARD_COUNT's shards this process connects (all of them when empty)."""
+        if isinstance(value, tuple | list):
+            value = ",".join(str(v) for v in value)
+        entries = [e.strip() for e in str(value or "").split(",") if e.strip()]
+        if not entries:
+            return ()
+        count = info.data.get("discord_shard_count")
+        if count is None:
+            raise ValueError("requiere DISCORD_SHARD_COUNT (el total de shards del bot).")
+        if bad := [e for e in entries if not e.isdigit() or int(e) >= count]:
+            raise ValueError(_refused(bad, f"un shard entre 0 y {count - 1}", f"shards entre 0 y {count - 1}") + ".")
+        return tuple(sorted({int(e) for e in entries}))
+
+    @property
+    def discord_shards(self) -> tuple[int, ...] | None:
+        """The shards this process connects: None unsharded (a plain Client), else the ids."""
+        if self.discord_shard_count is None:
+            return None
+        return self.discord_shard_ids or tuple(range(self.discord_shard_count))
 
     @property
     def slack_enabled(self) -> bool:

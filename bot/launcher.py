@@ -11,6 +11,10 @@ Any other stop (an input or a bug that escaped an adapter, a lost connection dis
 restarted in place, after 1 s, 2 s, 4 s… up to a minute: one bad event must not take the other adapter,
 the API and the outbox worker down with it. The delay goes back to 1 s once an adapter has run for
 `STABLE_AFTER` seconds.
+
+Discord connects in one process per token only (`bot.discord.standby`): in the others it stands by,
+which is neither a stop nor an error. Each adapter's state ("standby", "connecting", "connected",
+"stopped") is kept in `Core.adapter_states` and its changes are logged.
 """
 
 from __future__ import annotations
@@ -94,6 +98,20 @@ async def _restarting(name: str, start: Adapter) -> None:
         delay = min(delay * 2, RESTART_MAX)
 
 
+def state_keeper(core: Core, name: str) -> Callable[[str], None]:
+    """What an adapter calls when its state changes: recorded in `core.adapter_states`, logged once."""
+
+    def keep(state: str) -> None:
+        if core.adapter_states.get(name) != state:
+            log.info("%s: %s", name, _STATE_NAMES.get(state, state))
+        core.adapter_states[name] = state
+
+    return keep
+
+
+_STATE_NAMES = {"standby": "en espera", "connecting": "conectando", "connected": "conectado", "stopped": "detenido"}
+
+
 def exit_after(grace: float) -> threading.Timer:
     """Arms a watchdog that ends the process `grace` seconds from now if it has not ended by itself.
 
@@ -131,7 +149,7 @@ async def run_adapters(core: Core) -> None:
     if settings.discord_enabled:
         from bot.discord.runner import run_discord
 
-        adapters["Discord"] = lambda: run_discord(core, worker)
+        adapters["Discord"] = lambda: run_discord(core, worker, state_keeper(core, "Discord"))
     if not adapters:
         from bot.console.adapter import ConsoleAdapter
 

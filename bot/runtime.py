@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.config import Settings
@@ -25,6 +25,9 @@ class Core:
     db: Database
     box: SecretBox
     service: ClientService
+    #: Where each chat adapter stands, by name ("Discord": "standby" | "connecting" | "connected" | "stopped"),
+    #: kept by the launcher: a standby Discord process is healthy but serves nothing on Discord.
+    adapter_states: dict[str, str] = field(default_factory=dict)
 
     async def close(self) -> None:
         await self.db.dispose()

@@ -207,3 +207,19 @@ class SeenRequest(Base):
 
     key: Mapped[str] = mapped_column(String(128), primary_key=True)
     seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+
+
+class OpenForm(Base):
+    """A chat form shown to a user and not yet submitted: what its submit needs that the platform does
+    not send back (Discord echoes only the modal's custom_id).
+
+    Kept in the database, not in the process that opened it, so the submit is understood by whichever
+    process receives it: after a restart, or after another process took the Discord connection over.
+    """
+
+    __tablename__ = "open_forms"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    owner: Mapped[str] = mapped_column(String(40))
+    state: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)

@@ -20,7 +20,7 @@ from typing import Any
 import discord
 from discord import app_commands
 
-from bot.discord import guild_gate
+from bot.discord import guild_gate, open_forms
 from bot.discord.escape import NO_MENTIONS
 from bot.discord.handlers import ROUTES, ClientesGroup
 from bot.discord.replies import DEFAULT_BUDGET, report_unexpected
@@ -79,6 +79,10 @@ class ClientesBot(discord.Client):
     def guild_ids(self) -> list[int]:
         return sorted(int(g) for g in self.core.settings.discord_guild_ids if g.isdigit())
 
+    async def revive_form(self, custom_id: str) -> bool:
+        """A form opened before a restart or by another process, back in memory (`open_forms`)."""
+        return await open_forms.revive(self, custom_id)
+
     async def on_interaction(self, interaction: discord.Interaction) -> None:
         await guild_gate.answer_unknown(interaction, self.templates)
 
@@ -104,3 +108,9 @@ class ClientesBot(discord.Client):
             log.error(
                 "No se pudo registrar /clientes (%s). ¿Se invitó al bot con el alcance applications.commands?", exc
             )
+
+
+class ShardedClientesBot(ClientesBot, discord.AutoShardedClient):
+    """The same bot over explicit shards (DISCORD_SHARD_COUNT, DISCORD_SHARD_IDS): for installs in so
+    many servers that Discord requires sharding. Each process connects its own shard set; the gateway
+    lock is taken per shard (`bot.discord.standby`)."""

@@ -9,9 +9,11 @@ DISCORD_GUILD_IDS lists it (an empty list admits every server the bot is in — 
 same dict the websocket reads), but only for niceties — access does not depend on it, which is why the
 `<2.8` pin in pyproject.toml guards answers, not security:
 
-- A modal lives in discord.py's memory only (`OPEN_FOR` seconds, and never across a restart); a submit
-  for one that is gone would be dropped silently and Discord would show "interaction failed". The wrap
-  answers it with `texts().form_expired` (nothing of ours runs for it).
+- discord.py routes a modal's submit only to a modal in this process's memory. A submit for one it
+  does not hold (opened before a restart, or by another process before a failover) is first looked up
+  in the database (the client's `revive_form`: `bot.discord.open_forms`) and, when found, parsed and
+  dispatched as usual; otherwise, rather than dropped silently (Discord would show "interaction
+  failed"), it is answered with `texts().form_expired` (nothing of ours runs for it).
 - A malformed interaction never stops the bot: discord.py raises out of this parser (a member without
   `roles` is a KeyError while building the `Interaction`), and whatever the parser raises ends the
   gateway connection and with it the adapter. The wrap catches it, logs the exception's type (never the
@@ -26,7 +28,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-from collections.abc import Callable, Collection
+from collections.abc import Awaitable, Callable, Collection, Coroutine
 from typing import TYPE_CHECKING, Any, cast
 
 import discord
@@ -144,7 +146,9 @@ async def answer_unknown(interaction: discord.Interaction, templates: Collection
 
 def install(client: discord.Client) -> None:
     """Wraps the client's INTERACTION_CREATE parser (idempotent) for the two answers discord.py cannot
-    give: an expired form and a payload it cannot parse. Not access: see the module docstring."""
+    give: an expired form and a payload it cannot parse; the client's `revive_form(custom_id)`, when it
+    has one, first brings back a form this process does not hold. Not access: see the module docstring."""
+    revive: Callable[[str], Awaitable[bool]] | None = getattr(client, "revive_form", None)
     state: Any = client._connection  # private discord.py state: see the module docstring
     parsers: dict[str, Callable[[dict[str, Any]], None]] = state.parsers
     original = parsers["INTERACTION_CREATE"]
@@ -159,9 +163,24 @@ def install(client: discord.Client) -> None:
             return None
         return refusal(data, _allowed(client)) or texts().form_expired
 
-    def gated(data: dict[str, Any]) -> None:
+    def later(coroutine: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.get_running_loop().create_task(coroutine)
+        pending.add(task)
+        task.add_done_callback(pending.discard)
+
+    async def revived(data: dict[str, Any], custom_id: str) -> None:
+        """A stored form put back in discord.py's memory is parsed and dispatched as if never gone."""
+        if revive is not None and await revive(custom_id):
+            gated(data, retried=True)
+        else:
+            answer(data, texts().form_expired)
+
+    def gated(data: dict[str, Any], *, retried: bool = False) -> None:
         try:
             text = screen(data)
+            if text == texts().form_expired and revive is not None and not retried:
+                later(revived(data, str(data["data"]["custom_id"])))
+                return
         except Exception as exc:  # a payload too broken to even screen (not a dict, wrong types)
             log.warning("malformed interaction %s: %s", _id_of(data), type(exc).__name__)
             text = MALFORMED
@@ -172,6 +191,9 @@ def install(client: discord.Client) -> None:
             except Exception as exc:  # never let one payload end the gateway connection
                 log.warning("malformed interaction %s: %s", _id_of(data), type(exc).__name__)
                 text = MALFORMED
+        answer(data, text)
+
+    def answer(data: dict[str, Any], text: str) -> None:
         interaction: discord.Interaction[Any] | None
         try:
             interaction = discord.Interaction(data=cast("InteractionPayload", data), state=state)
@@ -180,9 +202,7 @@ def install(client: discord.Client) -> None:
         if interaction is None:
             log.warning("interaction %s cannot be answered (no usable id or token)", _id_of(data))
             return
-        task = asyncio.get_running_loop().create_task(_answer(interaction, text))
-        pending.add(task)
-        task.add_done_callback(pending.discard)
+        later(_answer(interaction, text))
         client.dispatch("interaction", interaction)
 
     parsers["INTERACTION_CREATE"] = WrappedParser(gated)

@@ -160,11 +160,26 @@ async def answer(
         await report_unexpected(interaction, "sending the reply failed", text=reply.unsent)
 
 
+#: Discord's "Interaction has already been acknowledged": two gateway connections of one token got the
+#: same interaction and the other answered first (the gateway lock, `standby`, prevents it in processes
+#: sharing a database).
+ALREADY_ANSWERED = 40060
+
+
 async def report_unexpected(
     interaction: discord.Interaction, what: str, error: BaseException | None = None, *, text: str | None = None
 ) -> None:
     """Logs a failure and tells the user `text` (by default the unexpected-error sentence); never raises
-    (it is the last resort)."""
+    (it is the last resort). An interaction another connection of the same token already answered is
+    one line, and no apology: the user has an answer (see `ALREADY_ANSWERED`)."""
+    original = getattr(error, "original", error)  # a command's error wraps the HTTP one
+    if isinstance(original, discord.HTTPException) and original.code == ALREADY_ANSWERED:
+        log.warning(
+            "Discord: la interacción %s ya la respondió otra conexión con este token (¿dos procesos con "
+            "bases de datos distintas? el bloqueo de conexión solo los coordina en la misma base).",
+            interaction.id,
+        )
+        return
     log.error("Discord interaction %s: %s", interaction.id, what, exc_info=error or True)
     with contextlib.suppress(discord.HTTPException):
         await send(interaction, Reply(content=text or texts().unexpected))

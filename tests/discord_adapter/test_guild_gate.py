@@ -3,10 +3,15 @@ commands, autocompletes, restart-proof buttons and selects, and modal submits al
 
 from __future__ import annotations
 
+import dataclasses
 import logging
+import uuid
+from datetime import timedelta
 
 import pytest
 
+import storage.open_forms
+from bot.discord import ids, open_forms
 from bot.discord.client import GLOBAL_WARNING, ClientesBot
 from bot.discord.guild_gate import FROM_DM, OTHER_GUILD
 from bot.runtime import Core, policy_from
@@ -16,6 +21,7 @@ from commands.service import ClientService
 from commands.texts import texts
 from storage.crypto import SecretBox
 from storage.db import Database
+from storage.models import utcnow
 from tests.fakes.discord_payloads import autocomplete, deliver, login_without_gateway, slash_command
 from tests.fakes.fake_discord import APPLICATION_ID, GUILD_ID, FakeDiscord
 
@@ -118,12 +124,39 @@ async def test_without_guild_ids_every_server_is_served_but_dms_are_not(
         await bot.close()
 
 
-async def test_a_form_submitted_after_a_restart_says_it_expired(
+async def test_a_form_submitted_after_a_restart_is_saved_and_its_second_copy_too(
     discord_ui: DiscordUI, fake: FakeDiscord, core: Core
 ) -> None:
-    """A modal lives in discord.py's memory only (OPEN_FOR, and never across a restart): a clear message
-    instead of Discord's "interaction failed", and nothing saved."""
+    """Issue 10 #1: an open form lives in the database (`open_forms`), not only in the memory of the
+    process that showed it, so a restart (or a failover) between opening and submitting loses nothing.
+    A second copy of the same submit is answered "saved" again and creates nothing (issue 10 #7)."""
     modal, _ = await discord_ui.command("nuevo")
+    restarted = ClientesBot(core)
+    await login_without_gateway(restarted)
+    try:
+        first, _ = await DiscordUI(fake, restarted).submit(modal, CLIENT_FIELDS)
+        second, _ = await DiscordUI(fake, restarted).submit(modal, CLIENT_FIELDS)
+    finally:
+        await restarted.close()
+    third, _ = await discord_ui.submit(modal, CLIENT_FIELDS)  # and the process that opened it
+    fourth, _ = await discord_ui.submit(modal, CLIENT_FIELDS)  # discord.py forgot it after `third`: revived
+    for answer in (first, second, third, fourth):
+        assert answer.content == texts().created("ACME S.A.C."), answer.data
+    assert await total(core) == 1
+
+
+async def test_a_form_never_opened_or_expired_says_it_expired(
+    discord_ui: DiscordUI, fake: FakeDiscord, core: Core, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A submit for a form no process stored, or stored longer ago than a modal stays open, gets a clear
+    message instead of Discord's "interaction failed", and nothing is saved."""
+    modal, _ = await discord_ui.command("nuevo")
+    forged = dataclasses.replace(modal, data={**modal.data, "custom_id": ids.form(uuid.uuid4().hex)})
+    answer, _ = await discord_ui.submit(forged, CLIENT_FIELDS)
+    refused(answer, texts().form_expired)
+
+    later = utcnow() + open_forms.TTL + timedelta(seconds=1)
+    monkeypatch.setattr(storage.open_forms, "utcnow", lambda: later)
     restarted = ClientesBot(core)
     await login_without_gateway(restarted)
     try:

@@ -91,6 +91,7 @@ class DiscordGateway(DiscordState):
                 return
             session.identify = dict(data)
             session.session_id = secrets.token_hex(16)
+            self.peak_gateway_sessions = max(self.peak_gateway_sessions, self.gateway_sessions)
             ready: dict[str, Any] = {
                 "v": 10,
                 "user": self.bot_user,

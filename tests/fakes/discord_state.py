@@ -267,6 +267,7 @@ class DiscordState:
         self.gateway_received: list[dict[str, Any]] = []
         self.identify_payloads: list[dict[str, Any]] = []
         self.gateway_connections: list[dict[str, str]] = []  # query of each websocket connection
+        self.peak_gateway_sessions = 0  # the most identified connections open at once
 
         self.bot_user: dict[str, Any] = {
             "id": str(self.bot_user_id),

@@ -15,6 +15,7 @@ from typing import Any
 
 import discord
 
+from bot.discord import open_forms
 from bot.discord.actor import actor_of
 from bot.discord.escape import md
 from bot.discord.form_target import FormTarget
@@ -39,7 +40,9 @@ async def open_form(interaction: discord.Interaction, target: FormTarget, values
 
 async def show_modal(interaction: discord.Interaction, modal: SectionModal) -> None:
     """Opens `modal`; when Discord refuses it (a 400 for a value or limit it does not accept), the user
-    is told so in Spanish instead of being left with "interaction failed"."""
+    is told so in Spanish instead of being left with "interaction failed". Stored first, so its submit
+    is understood by any process (`open_forms`)."""
+    await open_forms.remember(interaction, modal)
     try:
         await interaction.response.send_modal(modal)
     except discord.HTTPException as exc:

@@ -37,7 +37,7 @@ from commands.texts import texts
 
 log = logging.getLogger(__name__)
 
-OPEN_FOR = 15 * 60  # seconds an unanswered modal is kept in memory
+OPEN_FOR = 15 * 60  # seconds an unanswered modal is kept (in memory, and in the database: `open_forms`)
 NOT_YOURS = "Este formulario lo abrió otra persona; no se guardó nada. Ábralo usted desde la ficha o con /clientes."
 
 
@@ -62,12 +62,15 @@ class SectionModal(ui.Modal):
         *,
         owner: int,
         form_id: str | None = None,
+        reopened: bool | None = None,
     ) -> None:
         self.owner = owner  # the Discord user id who opened it: the only one who may submit it
         self.form_id = form_id or uuid.uuid4().hex
         super().__init__(title=clip(target.title(), 45), custom_id=ids.form(self.form_id), timeout=OPEN_FOR)
         self.target = target
-        self.reopened = form_id is not None
+        # "Corregir" re-opens a refused form under its draft's id (the draft is discarded once saved);
+        # a form rebuilt from the database after a restart says which it was (`bot.discord.open_forms`).
+        self.reopened = form_id is not None if reopened is None else reopened
         self.inputs: dict[str, ui.Label[SectionModal]] = {}
         values = values or {}
         for spec in target.fields():
