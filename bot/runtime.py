@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.config import Settings
-from commands import texts
+from commands import clock, texts
 from commands.access import AccessPolicy
+from commands.notices import AuditChannels
 from commands.service import ClientService
 from storage import keycheck, migrate
 from storage.crypto import KEYS_VARIABLE, SecretBox, SecretKeyError, create_key_file, parse_keys, read_key_file
@@ -123,6 +124,10 @@ def warn_loose_files(db: Database, settings: Settings) -> None:
             )
 
 
+def audit_channels_from(settings: Settings) -> AuditChannels:
+    return AuditChannels(settings.audit_slack_channel, settings.audit_discord_channel_id)
+
+
 def policy_from(settings: Settings) -> AccessPolicy:
     return AccessPolicy(
         viewers=settings.clientes_viewers,
@@ -137,6 +142,7 @@ async def build_core(settings: Settings, *, upgrade: bool = True, check_keys: bo
     keys = configured_keys(settings)
     box = SecretBox(keys) if keys else None  # a malformed key is refused before the database is touched
     texts.select(settings.bot_locale)  # the catalogue every sentence of every adapter comes from
+    clock.configure(settings.bot_timezone)  # the zone every time shown is in
     db = Database(settings.database_url)
     try:
         if upgrade:
@@ -149,4 +155,4 @@ async def build_core(settings: Settings, *, upgrade: bool = True, check_keys: bo
     except BaseException:
         await db.dispose()
         raise
-    return Core(settings, db, box, ClientService(db, box, policy_from(settings)))
+    return Core(settings, db, box, ClientService(db, box, policy_from(settings), audit_channels_from(settings)))

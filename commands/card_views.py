@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from commands import clock
 from commands.access import Actor
 from commands.forms import CHANNEL_FIELDS, doc_type_short
 from commands.views import AddressView, ChannelStatus, ClientCard, ClientSummary, ServerView
@@ -11,8 +12,7 @@ from storage.models import Client, OutboxJob, as_utc
 
 
 def _stamp(value: object) -> str:
-    when = as_utc(value)  # type: ignore[arg-type]
-    return when.strftime("%Y-%m-%d %H:%M UTC") if when else ""
+    return clock.stamp(as_utc(value))  # type: ignore[arg-type]
 
 
 def channel_statuses(client: Client, jobs: Sequence[OutboxJob] = ()) -> tuple[ChannelStatus, ...]:

@@ -17,7 +17,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from commands.views import ClientCard
+from commands.views import ChangeNotice, ClientCard
 from storage.textfold import fold
 
 log = logging.getLogger(__name__)
@@ -221,5 +221,9 @@ class ChannelMessenger(Protocol):
     platform: str
 
     async def post(self, channel_id: str, text: str, key: str) -> str: ...
+
+    async def post_notice(self, channel_id: str, notice: ChangeNotice, key: str) -> str:
+        """A change notice, rendered in the platform's markup, user text escaped and nothing pinging."""
+        ...
 
     async def find(self, channel_id: str, key: str) -> str | None: ...

@@ -19,7 +19,7 @@ from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.exc import StaleDataError
 
-from commands import card_views, outbox, resubmission
+from commands import card_views, notices, outbox, resubmission
 from commands.access import AccessPolicy, Actor, Permission
 from commands.drafts import Drafts
 from commands.errors import (
@@ -82,10 +82,18 @@ def _client_ref(text: object) -> str:
 
 
 class ClientService:
-    def __init__(self, db: Database, box: SecretBox, policy: AccessPolicy | None = None) -> None:
+    def __init__(
+        self,
+        db: Database,
+        box: SecretBox,
+        policy: AccessPolicy | None = None,
+        audit_channels: notices.AuditChannels | None = None,
+    ) -> None:
         self.db = db
         self.box = box
         self.policy = policy or AccessPolicy()
+        # Where every change is noted besides the client's own channels (AUDIT_SLACK_CHANNEL, …).
+        self.audit_channels = audit_channels or notices.AuditChannels()
         # Called after a commit that queued platform work (the outbox worker's `notify`).
         self.on_outbox: Callable[[], None] | None = None
         self.drafts = Drafts(self._tx, box)
@@ -152,24 +160,27 @@ class ClientService:
         if expected is not None and client.version != expected:
             raise Conflict(card_views.card(client))
 
-    @staticmethod
-    def _audit(
+    async def _audit(
+        self,
         session: AsyncSession,
         actor: Actor,
         action: str,
-        client_id: int | None,
+        client: Client,
         changes: Mapping[str, Any] | None = None,
     ) -> None:
-        session.add(
-            AuditEntry(
-                platform=actor.platform,
-                user_id=actor.user_id,
-                user_name=actor.name,
-                action=action,
-                client_id=client_id,
-                changes=dict(changes or {}),
-            )
+        """Records the change in the trail and queues its notice (same transaction: both or neither)."""
+        entry = AuditEntry(
+            platform=actor.platform,
+            user_id=actor.user_id,
+            user_name=actor.name,
+            action=action,
+            client_id=client.id,
+            changes=dict(changes or {}),
         )
+        session.add(entry)
+        if action in notices.NOTIFIED:
+            await session.flush()
+            await notices.enqueue(session, self.audit_channels, client, entry)
 
     @staticmethod
     def _touch(client: Client, actor: Actor) -> None:
@@ -259,7 +270,7 @@ class ClientService:
                 self._enqueue_channels(session, row, values)
                 created = {k: [None, v] for k, v in values.items() if v is not None}
                 counts = {"addresses": len(address_values), "servers": len(server_values)}
-                self._audit(session, actor, "create", row.id, {**created, **counts})
+                await self._audit(session, actor, "create", row, {**created, **counts})
                 await session.refresh(row, ["addresses", "servers"])
                 return await self._card(session, row)
         except IntegrityError:
@@ -420,7 +431,7 @@ class ClientService:
         `stamp` (see `resubmission`) is recorded with the change so a re-sent form is recognised."""
         self._touch(client, actor)
         await self._flush(session, client)
-        self._audit(session, actor, action, client.id, {**changes, resubmission.STAMP: stamp} if stamp else changes)
+        await self._audit(session, actor, action, client, {**changes, resubmission.STAMP: stamp} if stamp else changes)
         return await self._card(session, client)
 
     async def save(
@@ -668,7 +679,7 @@ class ClientService:
                     await session.refresh(latest)
             if queued:
                 self._enqueue_channels(session, client, queued)
-                self._audit(session, actor, "retry_channels", client.id, {k: [None, v] for k, v in queued.items()})
+                await self._audit(session, actor, "retry_channels", client, {k: [None, v] for k, v in queued.items()})
                 await session.flush()
             return await self._card(session, client)
 
@@ -718,7 +729,7 @@ class ClientService:
             # Decrypt first: a password the keys cannot open is a SecretUnreadable (Spanish, on every
             # adapter) and the transaction rolls back, so no reveal is audited that revealed nothing.
             password = open_secret(self.box, server.password_token)
-            self._audit(session, actor, "reveal_password", client.id, {"server_id": server_id})
+            await self._audit(session, actor, "reveal_password", client, {"server_id": server_id})
             return password
 
     # ----------------------------------------------------------------- delete / restore
@@ -740,7 +751,7 @@ class ClientService:
             client.deleted_at = None
             self._touch(client, actor)
             await self._flush(session, client)
-            self._audit(session, actor, "restore", client.id)
+            await self._audit(session, actor, "restore", client)
             return await self._card(session, client)
 
     # ----------------------------------------------------------------- maintenance

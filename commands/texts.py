@@ -68,6 +68,21 @@ class Texts:
     client_user: Callable[[str], str]  # the mention of the client's Discord user
     client_user_missing: Callable[[str], str]  # the Discord user as typed
     channel_announced: Callable[[str, str, bool, str], str]  # name, document, created, channel mention
+    # ---- change notices, history, trash (issue 8)
+    audit_actions: dict[str, str]  # audit action -> what the person did ("editó Otros Datos")
+    audit_action_other: str  # an action recorded by a newer version
+    bot_name: str  # who did what the bot did by itself (a channel it could not create)
+    secret_changed: str  # instead of a password's values, in notices and history
+    notice_headline: Callable[[str, str, str, str], str]  # who, what, client name, document
+    forbidden_history: str
+    no_history: Callable[[str], str]  # client name
+    history_title: Callable[[str], str]  # client name
+    history_caption: Callable[[int, int], str]  # page number, entries on the pages so far
+    history_from: Callable[[str], str]  # platform name: "desde Slack"
+    trash_title: str
+    trash_empty: str
+    trash_row: Callable[[str, str], str]  # who deleted, when
+    card_command: Callable[[int], str]  # client id: the command that shows its card
 
     def platform(self, platform: str) -> str:
         return self.platform_names.get(platform, platform)
@@ -159,6 +174,38 @@ ES = Texts(
     channel_announced=lambda name, document, created, channel: (
         f"Nuevo cliente: {name} ({document}) · {'canal nuevo' if created else 'canal vinculado'} {channel}"
     ),
+    # ---- change notices, history, trash (issue 8)
+    audit_actions={
+        "create": "registró el cliente",
+        "edit_client": "editó Datos del cliente",
+        "edit_contact": "editó Otros Datos",
+        "edit_integrations": "editó Datos Servidor",
+        "add_address": "agregó una dirección",
+        "edit_address": "editó una dirección",
+        "set_main_address": "marcó otra dirección como principal",
+        "remove_address": "eliminó una dirección",
+        "add_server": "agregó un servidor",
+        "edit_server": "editó un servidor",
+        "remove_server": "eliminó un servidor",
+        "delete": "eliminó el cliente",
+        "restore": "restauró el cliente",
+        "reveal_password": "vio la contraseña de un servidor",
+        "retry_channels": "volvió a pedir los canales",
+        "channel_failed": "no pudo crear el canal",
+    },
+    audit_action_other="hizo un cambio",
+    bot_name="El bot",
+    secret_changed="cambió (no se muestra)",
+    notice_headline=lambda who, what, name, document: f"{who} {what} · {name} ({document})",
+    forbidden_history="No tiene permiso para ver el historial de clientes.",
+    no_history=lambda name: f"«{name}» aún no tiene cambios registrados.",
+    history_title=lambda name: f"Historial de {name}",
+    history_caption=lambda number, shown: f"Página {number} · más recientes primero · {shown} cambio(s) hasta aquí",
+    history_from=lambda platform: f"desde {platform}",
+    trash_title="Papelera: clientes eliminados",
+    trash_empty="No hay clientes eliminados.",
+    trash_row=lambda who, when: f"Eliminado por {who} el {when}",
+    card_command=lambda client_id: f"/clientes ver #{client_id}",
 )
 
 CATALOGUES: dict[str, Texts] = {"es": ES}

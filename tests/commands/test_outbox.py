@@ -402,7 +402,10 @@ async def test_canales_hands_back_a_gone_workers_job_and_says_when_truthfully(
     async with service.db.session() as session, session.begin():  # backing off after a rate limit
         await session.execute(update(OutboxJob).values(next_attempt_at=utcnow() + timedelta(minutes=10)))
     when = (await service.get(ana, card.id)).channels[0].when or ""
-    assert re.fullmatch(r"próximo intento a las \d\d:\d\d UTC \(en 10 min\)", when), when
+    # In the team's zone (BOT_TIMEZONE, America/Lima by default: UTC-5 all year), never bare UTC.
+    lima = (utcnow() + timedelta(minutes=10) - timedelta(hours=5)).strftime("%H:%M")
+    assert re.fullmatch(r"próximo intento a las \d\d:\d\d \(America/Lima\) \(en 10 min\)", when), when
+    assert when.split()[4] in (lima, (utcnow() + timedelta(minutes=9) - timedelta(hours=5)).strftime("%H:%M"))
 
 
 async def test_a_job_given_up_does_not_say_it_will_be_retried(service: ClientService, ana: Actor) -> None:
