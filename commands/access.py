@@ -23,6 +23,7 @@ class Permission(StrEnum):
     EDIT = "edit"
     DELETE = "delete"
     REVEAL = "reveal"
+    HISTORY = "history"  # a client's audit trail: who may edit may read it (admins and editors)
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,7 @@ def _denied(permission: Permission) -> str:
         Permission.EDIT: words.forbidden_edit,
         Permission.DELETE: words.forbidden_delete,
         Permission.REVEAL: words.forbidden_reveal,
+        Permission.HISTORY: words.forbidden_history,
     }[permission]
 
 
@@ -68,6 +70,8 @@ class AccessPolicy:
             return True
         if permission is Permission.VIEW:
             return not self.viewers or bool(ids & (self.viewers | self.editors | self.secret_viewers))
+        if permission is Permission.HISTORY:
+            return self.allows(actor, Permission.EDIT)
         if permission is Permission.EDIT:
             if self.editors:
                 return bool(ids & self.editors)

@@ -64,6 +64,13 @@ COMMANDS: tuple[CommandSpec, ...] = (
         "Ver si los canales de Slack y Discord del cliente ya existen y reintentar los que fallaron.",
         "Show whether the client's Slack and Discord channels exist and retry the failed ones.",
     ),
+    CommandSpec(
+        "historial",
+        ("history", "cambios"),
+        "historial <cliente>",
+        "Ver quién cambió qué del cliente y cuándo (más recientes primero).",
+        "Show who changed what on a client, and when (newest first).",
+    ),
     CommandSpec("ayuda", ("help", "?"), "ayuda", "Mostrar esta ayuda.", "Show this help."),
 )
 

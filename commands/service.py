@@ -19,7 +19,7 @@ from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.exc import StaleDataError
 
-from commands import card_views, notices, outbox, resubmission
+from commands import card_views, history, notices, outbox, resubmission
 from commands.access import AccessPolicy, Actor, Permission
 from commands.drafts import Drafts
 from commands.errors import (
@@ -44,7 +44,7 @@ from commands.forms import (
 )
 from commands.texts import texts
 from commands.validation import QUERY_MAX, user_text, validate_section
-from commands.views import ClientCard, ClientPage, ClientSummary, Notice
+from commands.views import ClientCard, ClientPage, ClientSummary, HistoryPage, Notice
 from storage import repository
 from storage.crypto import SecretBox
 from storage.db import Database
@@ -54,6 +54,7 @@ from storage.textfold import fold
 log = logging.getLogger(__name__)
 
 PAGE_SIZE = 10
+HISTORY_PAGE = 5  # changes per page of `historial` (each may list many fields)
 CHOICES_LIMIT = 25
 REDACTED = "[redactado]"
 MESSAGE_MAX = 3000
@@ -767,6 +768,32 @@ class ClientService:
             if len(rows) < batch:
                 return
             after = rows[-1].id
+
+    async def history_page(
+        self, actor: Actor, client_id: int, cursor: str | None = None, page_size: int = HISTORY_PAGE
+    ) -> HistoryPage:
+        """A page of the client's trail, newest first (deleted clients too): who, when in BOT_TIMEZONE,
+        from where, which fields old → new, passwords only as changed. `cursor` as in `list_page`."""
+        self.policy.require(actor, Permission.HISTORY)
+        older_than = newer_than = None
+        if isinstance(cursor, str) and cursor[:2] in ("n:", "p:") and _ID_TEXT.fullmatch(cursor[2:]):
+            older_than, newer_than = (int(cursor[2:]), None) if cursor[0] == "n" else (None, int(cursor[2:]))
+        async with self._tx() as session:
+            client = await self._load(session, client_id, deleted=None)
+            rows, newer, older, newer_count = await repository.audit_page(
+                session, client.id, size=page_size, older_than=older_than, newer_than=newer_than
+            )
+            entries = tuple(history.describe(e) for e in rows)
+            return HistoryPage(
+                client_id=client.id,
+                name=client.name,
+                document=_document(client),
+                entries=entries,
+                page_number=newer_count // page_size + 1,
+                next_cursor=f"n:{rows[-1].id}" if rows and older else None,
+                prev_cursor=f"p:{rows[0].id}" if rows and newer else None,
+                first_index=newer_count,
+            )
 
     async def history(self, actor: Actor, client_id: int, limit: int = 20) -> list[AuditEntry]:
         self.policy.require(actor, Permission.VIEW)

@@ -240,3 +240,9 @@ class HistoryPage:
     page_number: int = 1
     next_cursor: str | None = None
     prev_cursor: str | None = None
+    first_index: int = 0  # how many changes are newer than this page
+
+    @property
+    def shown(self) -> int:
+        """Changes on this page and the newer ones."""
+        return self.first_index + len(self.entries)

@@ -151,3 +151,24 @@ async def audit_of(session: AsyncSession, client_id: int, *, limit: int) -> Sequ
     """A client's audit entries, newest first."""
     stmt = select(AuditEntry).where(AuditEntry.client_id == client_id).order_by(AuditEntry.id.desc()).limit(limit)
     return (await session.execute(stmt)).scalars().all()
+
+
+async def audit_page(
+    session: AsyncSession, client_id: int, *, size: int, older_than: int | None = None, newer_than: int | None = None
+) -> tuple[list[AuditEntry], bool, bool, int]:
+    """One page of a client's trail, newest first (keyset on the id like `page`): the entries, whether
+    newer and older ones exist, and how many are newer than the page."""
+    base = select(AuditEntry).where(AuditEntry.client_id == client_id)
+    if newer_than is not None:
+        stmt = base.where(AuditEntry.id > newer_than).order_by(AuditEntry.id.asc()).limit(size)
+        rows = list(reversed((await session.execute(stmt)).scalars().all()))
+    else:
+        if older_than is not None:
+            base = base.where(AuditEntry.id < older_than)
+        rows = list((await session.execute(base.order_by(AuditEntry.id.desc()).limit(size))).scalars().all())
+    if not rows:
+        return rows, False, False, 0
+    count = select(func.count()).select_from(AuditEntry).where(AuditEntry.client_id == client_id)
+    newer = (await session.execute(count.where(AuditEntry.id > rows[0].id))).scalar_one()
+    older = (await session.execute(count.where(AuditEntry.id < rows[-1].id))).scalar_one()
+    return rows, newer > 0, older > 0, newer

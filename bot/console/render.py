@@ -11,7 +11,7 @@ from bot.console.text import plain
 from commands import presenter, router
 from commands.errors import FieldErrors
 from commands.texts import texts
-from commands.views import ClientCard, ClientPage, ClientSummary
+from commands.views import ClientCard, ClientPage, ClientSummary, HistoryPage
 
 
 def _pairs(title: str, rows: tuple[tuple[str, str], ...]) -> Table:
@@ -48,6 +48,25 @@ def page(result: ClientPage) -> Table:
     for row in result.rows:
         table.add_row(plain(row.ref), *(plain(value) for value in presenter.list_row(row)))
     return table
+
+
+def history(result: HistoryPage) -> Group:
+    """A client's changes, newest first: when, who, from where, what, and each field old → new."""
+    lines: list[RenderableType] = [plain(texts().history_title(result.name), "bold"), plain(result.document, "dim")]
+    if not result.entries:
+        lines.append(plain(texts().no_history(result.name)))
+        return Group(*lines)
+    for change in result.entries:
+        lines.append(plain(f"{change.at} · {change.who} {change.action} ({texts().history_from(change.platform)})"))
+        for field in change.changes:
+            lines.append(plain(f"  • {field.label}: {field.new if field.secret else f'{field.old} → {field.new}'}"))
+    caption = texts().history_caption(result.page_number, result.shown)
+    if result.next_cursor:
+        caption += " · «siguiente» para ver cambios anteriores"
+    if result.prev_cursor:
+        caption += " · «anterior» para volver"
+    lines.append(plain(caption, "dim"))
+    return Group(*lines)
 
 
 def choices(rows: list[ClientSummary]) -> list[str]:

@@ -13,7 +13,7 @@ import discord
 from bot.discord.escape import clip, md
 from commands.presenter import LIST_COLUMNS, CardSection, card_sections, list_row
 from commands.texts import texts
-from commands.views import ClientCard, ClientPage
+from commands.views import ClientCard, ClientPage, HistoryPage
 
 CARD_COLOUR = discord.Colour.blurple()
 EMBED_TOTAL = 6000
@@ -69,4 +69,23 @@ def list_embed(page: ClientPage) -> discord.Embed:
         name = clip(md(f"{number}. {values.pop('Nombre')}"), min(FIELD_NAME, share // 3))
         text = " · ".join(f"**{column}:** {clip(md(value), COLUMN)}" for column, value in values.items())
         embed.add_field(name=name, value=clip(text, min(FIELD_VALUE, share - len(name))), inline=False)
+    return embed
+
+
+def history_embed(page: HistoryPage) -> discord.Embed:
+    """A client's changes, newest first: one field per change (when · who), what and the fields old → new."""
+    embed = discord.Embed(
+        title=clip(md(texts().history_title(page.name)), TITLE), description=md(page.document), colour=CARD_COLOUR
+    )
+    if not page.entries:
+        embed.description = f"{md(page.document)}\n{md(texts().no_history(page.name))}"
+    embed.set_footer(text=texts().history_caption(page.page_number, page.shown))
+    share = (EMBED_TOTAL - len(embed.title or "") - len(embed.description or "") - MARGIN) // max(1, len(page.entries))
+    for change in page.entries:
+        name = clip(md(f"{change.at} · {change.who}"), FIELD_NAME)
+        lines = [f"{md(change.action)} ({md(texts().history_from(change.platform))})"]
+        for item in change.changes:
+            shown = item.new if item.secret else f"{item.old} → {item.new}"
+            lines.append(f"• **{md(item.label)}:** {md(shown)}")
+        embed.add_field(name=name, value=clip("\n".join(lines), min(FIELD_VALUE, share - len(name))), inline=False)
     return embed

@@ -27,6 +27,7 @@ CATALOG_EN: dict[str, str] = {
     "eliminar": "delete",
     "restaurar": "restore",
     "canales": "channels",
+    "historial": "history",
     "ayuda": "help",
     "cliente": "client",
     "texto": "text",

@@ -50,7 +50,17 @@ async def test_run_discord_connects_and_syncs_to_the_guild(db, box, monkeypatch:
     [group] = put.json
     assert group["name"] == "clientes" and group["name_localizations"]["en-US"] == "clients"
     subcommands = {o["name"]: o for o in group["options"]}
-    assert set(subcommands) == {"nuevo", "lista", "ver", "editar", "eliminar", "restaurar", "canales", "ayuda"}
+    assert set(subcommands) == {
+        "nuevo",
+        "lista",
+        "ver",
+        "editar",
+        "eliminar",
+        "restaurar",
+        "canales",
+        "historial",
+        "ayuda",
+    }
     assert subcommands["canales"]["name_localizations"]["en-US"] == "channels"
     assert subcommands["canales"]["options"][0]["autocomplete"]
     assert subcommands["ver"]["name_localizations"]["en-GB"] == "show"

@@ -131,6 +131,7 @@ def card_actions(card: ClientCard, *, may_delete: bool = True) -> Block:
         button(ADDRESS.add_label or "Agregar dirección", ids.CLIENT_ADD_ADDRESS, cid),
         button(SERVER.add_label or "Agregar servidor", ids.CLIENT_ADD_SERVER, cid),
         button("Compartir en el canal", ids.CLIENT_SHARE, cid),
+        button("Historial", ids.CLIENT_HISTORY, cid),
         *channels,
         *([delete] if may_delete else []),
         block_id=f"{ids.CARD_BLOCK}.{card.id}",

@@ -1,0 +1,27 @@
+"""`historial` and `lista eliminados` on the console, through its input stream on a real database."""
+
+from __future__ import annotations
+
+import re
+
+from commands.access import Actor
+from commands.service import ClientService
+from tests.console_adapter.scripted import drive_bytes
+
+ANA = Actor("slack", "U0ANA", "Ana")
+
+
+async def test_historial_pages_with_siguiente_and_redacts(service: ClientService) -> None:
+    card = await service.create(ANA, {"doc_type": "1", "doc_number": "12345678", "name": "Ana Ruiz"})
+    for phone in ("987 654 321", "912 345 678", "913 000 111", "914 000 222", "915 000 333"):
+        await service.edit_section(ANA, card.id, "contact", {"contact_phone": phone}, None)
+    await service.add_server(ANA, card.id, {"host": "erp.ana.pe", "password": "pw-secreto-1"})
+    output = await drive_bytes(service, ["historial 12345678", "siguiente"])
+    assert "Historial de Ana Ruiz" in output
+    assert re.search(r"\d{4}-\d\d-\d\d \d\d:\d\d \(America/Lima\) · Ana agregó un servidor \(desde Slack\)", output)
+    assert "Contraseña: cambió (no se muestra)" in output and "pw-secreto" not in output
+    assert "Teléfono: +51 914 000 222 → +51 915 000 333" in output
+    first, second = output.split("Página 1 ·")  # each page ends with its caption
+    assert "Página 2 ·" in second
+    assert "registró el cliente" not in first and "registró el cliente" in second
+    assert "Teléfono: — → +51 987 654 321" in second
