@@ -26,7 +26,7 @@ def channel_statuses(client: Client, jobs: Sequence[OutboxJob] = ()) -> tuple[Ch
         if job is not None and job.status == "failed":
             statuses.append(ChannelStatus(platform, name, "error", job.last_error))
         elif getattr(client, f"{field}_id") and (job is None or job.status == "done"):
-            statuses.append(ChannelStatus(platform, name, "listo"))
+            statuses.append(ChannelStatus(platform, name, "listo", channel_id=getattr(client, f"{field}_id")))
         else:
             statuses.append(ChannelStatus(platform, name, "pendiente", job.last_error if job else None))
     return tuple(statuses)
@@ -86,4 +86,11 @@ def summary(client: Client, actor: Actor) -> ClientSummary:
         phone=main.phone if main else None,
         email=main.email if main else None,
         deleted=client.deleted_at is not None,
+        channel_id=channel_id_for(client, actor.platform),
     )
+
+
+def channel_id_for(client: Client, platform: str) -> str | None:
+    """The id of the client's channel on `platform` once it exists (the list links it there)."""
+    field = CHANNEL_FIELDS.get(platform)
+    return getattr(client, f"{field}_id") if field and getattr(client, field) else None

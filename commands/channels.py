@@ -17,6 +17,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from commands.texts import texts
 from commands.views import ChangeNotice, ClientCard
 from storage.textfold import fold
 
@@ -41,6 +42,16 @@ def discord_channel_name(text: str) -> str:
     lowered = unicodedata.normalize("NFC", text.lstrip("#")).casefold()
     name = _DISCORD_BAD.sub("-", " ".join(lowered.split()).replace(" ", "-"))
     return _DASHES.sub("-", name).strip("-_")[:DISCORD_MAX].rstrip("-")
+
+
+def channel_topic(card: ClientCard, limit: int) -> str:
+    """The topic of a channel the bot created, pointing back to the card ("/clientes ver #12"), within
+    the platform's `limit`: a long name is cut, never the command."""
+    full = texts().channel_topic(card.name, card.document, card.id)
+    if len(full) <= limit:
+        return full
+    room = max(1, limit - len(texts().channel_topic("", card.document, card.id)) - 1)
+    return texts().channel_topic(card.name[:room] + "…", card.document, card.id)[:limit]
 
 
 # --------------------------------------------------------------------------- provisioning contract

@@ -62,7 +62,7 @@ class Texts:
     platform_names: dict[str, str]
     no_channels: Callable[[str], str]  # name
     no_channel_for: Callable[[str, str], str]  # name, "slack ni de discord"
-    channel_topic: Callable[[str, str], str]  # name, document
+    channel_topic: Callable[[str, str, int], str]  # name, document, client id (points back to the card)
     channel_welcome: Callable[[str, str], str]  # name, document: above the card in the client's channel
     channel_linked: Callable[[str], str]  # name
     client_user: Callable[[str], str]  # the mention of the client's Discord user
@@ -164,7 +164,7 @@ ES = Texts(
     platform_names={"slack": "Slack", "discord": "Discord"},
     no_channels=lambda name: f"«{name}» no tiene canal de Slack ni de Discord (se indican en «Datos Servidor»).",
     no_channel_for=lambda name, platforms: f"El cliente «{name}» no tiene canal de {platforms}.",
-    channel_topic=lambda name, document: f"Cliente: {name} · {document}",
+    channel_topic=lambda name, document, client_id: f"Cliente: {name} · {document} · Ficha: /clientes ver #{client_id}",
     channel_welcome=lambda name, document: f"Canal del cliente {name} ({document}). Esta es su ficha:",
     channel_linked=lambda name: f"Este canal quedó vinculado al cliente {name}.",
     client_user=lambda mention: f"Usuario de Discord del cliente: {mention}.",

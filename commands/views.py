@@ -85,6 +85,8 @@ class ChannelStatus:
     #: What happens next to a channel not ready yet ("en curso ahora", "se intentará en unos segundos",
     #: "próximo intento a las 09:05 (America/Lima) (en 3 min)"); only what will really happen.
     when: str | None = None
+    #: The channel's id once it exists ("listo"): adapters of its platform show a real channel link.
+    channel_id: str | None = None
 
     @property
     def text(self) -> str:
@@ -105,6 +107,8 @@ class ClientSummary:
     phone: str | None
     email: str | None
     deleted: bool = False
+    #: The id of `channel` on the platform asking, once it exists: shown there as a channel link.
+    channel_id: str | None = None
 
     @property
     def ref(self) -> str:

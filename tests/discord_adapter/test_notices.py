@@ -119,3 +119,24 @@ def core_actor() -> Any:
     from commands.access import Actor
 
     return Actor("console", "ana", "Ana")
+
+
+async def test_list_and_card_link_the_channel_once_it_exists(
+    discord_ui: DiscordUI, fake: FakeDiscord, core: Core, worker: OutboxWorker
+) -> None:
+    """Linked channels: `<#id>` in the list and on the card once the channel exists (the name before),
+    and its topic points back to the card command."""
+    await client_naming_channel(discord_ui)
+    _, payload = await discord_ui.command("lista")
+    [embed] = discord_ui.message(payload)["embeds"]
+    assert "#cliente-acme" in embed["fields"][0]["value"].replace("\\", "") and "<#" not in str(embed)
+    await run_due(core, worker)
+    channel = fake.channel_named("cliente-acme")
+    assert channel is not None
+
+    _, payload = await discord_ui.command("lista")
+    [embed] = discord_ui.message(payload)["embeds"]
+    assert f"**Canal:** <#{channel['id']}>" in embed["fields"][0]["value"]
+    [card] = (await card_now(discord_ui))["embeds"]
+    assert f"<#{channel['id']}> (listo)" in str(card["fields"])
+    assert channel["topic"] == "Cliente: ACME S.A.C. · RUC 20100070970 · Ficha: /clientes ver #1"

@@ -10,7 +10,7 @@ import json
 
 from bot.slack import ids
 from bot.slack.blocks.kit import Block, actions, button, context, header, section
-from bot.slack.escape import mrkdwn
+from bot.slack.escape import channel_link, mrkdwn
 from commands.presenter import LIST_COLUMNS, list_row
 from commands.texts import texts
 from commands.views import ClientPage, ClientSummary
@@ -34,10 +34,13 @@ def parse_page_value(value: str | None) -> tuple[str | None, str]:
 
 def row_text(row: ClientSummary) -> str:
     """'*Nombre*' then the other columns as 'Label: value', all escaped."""
-    cells = dict(zip(LIST_COLUMNS, list_row(row), strict=True))
+    cells = {label: mrkdwn(value) for label, value in zip(LIST_COLUMNS, list_row(row), strict=True)}
+    link = channel_link(row.channel_id)
+    if link:
+        cells[LIST_COLUMNS[0]] = link  # the channel exists: a real link, as Slack shows channels
     name_label = LIST_COLUMNS[1]
-    others = " · ".join(f"{mrkdwn(label)}: {mrkdwn(value)}" for label, value in cells.items() if label != name_label)
-    return f"*{mrkdwn(cells[name_label])}*  ({mrkdwn(row.ref)})\n{others}"
+    others = " · ".join(f"{mrkdwn(label)}: {value}" for label, value in cells.items() if label != name_label)
+    return f"*{cells[name_label]}*  ({mrkdwn(row.ref)})\n{others}"
 
 
 def list_blocks(page: ClientPage) -> list[Block]:
