@@ -19,7 +19,7 @@ from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.exc import StaleDataError
 
-from commands import card_views, history, notices, outbox, resubmission
+from commands import card_views, clock, history, notices, outbox, resubmission, router
 from commands.access import AccessPolicy, Actor, Permission
 from commands.drafts import Drafts
 from commands.errors import (
@@ -393,6 +393,8 @@ class ClientService:
             else:
                 newer_than = int(cursor[2:])
         query = " ".join((query or "").split())[:100]
+        if router.is_trash(query):  # `lista eliminados` / `papelera`
+            return await self._trash_page(actor, query, page_size, older_than, newer_than)
         async with self._tx() as session:
             result = await repository.page(session, query, size=page_size, older_than=older_than, newer_than=newer_than)
             rows = tuple(card_views.summary(c, actor) for c in result.rows)
@@ -404,6 +406,36 @@ class ClientService:
             next_cursor=f"n:{rows[-1].id}" if rows and result.has_older else None,
             prev_cursor=f"p:{rows[0].id}" if rows and result.has_newer else None,
             first_index=result.newer_count,
+        )
+
+    async def _trash_page(
+        self, actor: Actor, query: str, page_size: int, older_than: int | None, newer_than: int | None
+    ) -> ClientPage:
+        """The deleted clients, newest first, each with who deleted it and when (BOT_TIMEZONE)."""
+        async with self._tx() as session:
+            result = await repository.page(
+                session, "", size=page_size, older_than=older_than, newer_than=newer_than, deleted=True
+            )
+            deletions = await repository.deletions(session, [c.id for c in result.rows])
+            rows = []
+            for client in result.rows:
+                entry = deletions.get(client.id)
+                rows.append(
+                    dataclasses.replace(
+                        card_views.summary(client, actor),
+                        deleted_by=history.who(entry) if entry else client.updated_by,
+                        deleted_at=clock.stamp(as_utc(client.deleted_at)),
+                    )
+                )
+        return ClientPage(
+            rows=tuple(rows),
+            query=query,
+            total=result.total,
+            page_size=page_size,
+            next_cursor=f"n:{rows[-1].id}" if rows and result.has_older else None,
+            prev_cursor=f"p:{rows[0].id}" if rows and result.has_newer else None,
+            first_index=result.newer_count,
+            trash=True,
         )
 
     # ----------------------------------------------------------------- edit

@@ -109,6 +109,8 @@ class ClientSummary:
     deleted: bool = False
     #: The id of `channel` on the platform asking, once it exists: shown there as a channel link.
     channel_id: str | None = None
+    deleted_by: str | None = None  # in the trash: who deleted it…
+    deleted_at: str | None = None  # …and when (BOT_TIMEZONE)
 
     @property
     def ref(self) -> str:
@@ -176,6 +178,7 @@ class ClientPage:
     next_cursor: str | None = None
     prev_cursor: str | None = None
     first_index: int = 0  # 0-based position of rows[0] in the whole result
+    trash: bool = False  # the deleted clients (`lista eliminados`), each offered Restaurar
 
     @property
     def page_number(self) -> int:

@@ -42,11 +42,19 @@ def page(result: ClientPage) -> Table:
     if result.prev_cursor:
         caption += " · «anterior» para volver"
     title = f"Clientes que coinciden con «{result.query}»" if result.query else "Clientes"
+    if result.trash:
+        title = texts().trash_title + (" · «restaurar #id» para traer uno de vuelta" if result.rows else "")
     table = Table(title=plain(title), caption=plain(caption), title_justify="left")
-    for column in ("#", *presenter.LIST_COLUMNS):
+    columns = ("#", *presenter.LIST_COLUMNS) + (("Eliminado",) if result.trash else ())
+    for column in columns:
         table.add_column(plain(column), overflow="fold")
     for row in result.rows:
-        table.add_row(plain(row.ref), *(plain(value) for value in presenter.list_row(row)))
+        cells = [plain(row.ref), *(plain(value) for value in presenter.list_row(row))]
+        if result.trash:
+            cells.append(plain(texts().trash_row(row.deleted_by or "—", row.deleted_at or "—")))
+        table.add_row(*cells)
+    if result.trash and not result.rows:
+        table.caption = plain(texts().trash_empty)
     return table
 
 

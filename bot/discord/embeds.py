@@ -77,9 +77,10 @@ def section_embed(card: ClientCard, section: CardSection) -> discord.Embed:
 def list_embed(page: ClientPage) -> discord.Embed:
     """The manual's list columns, one field per client (10 per page), each within its share of 6000."""
     title = "Clientes" + (f" — «{clip(md(page.query), 80)}»" if page.query else "")
-    embed = discord.Embed(title=clip(md(title), TITLE), colour=CARD_COLOUR)
+    embed = discord.Embed(title=clip(md(texts().trash_title if page.trash else title), TITLE), colour=CARD_COLOUR)
     if not page.rows:
         embed.description = texts().no_clients_match if page.query else texts().no_clients_yet
+        embed.description = texts().trash_empty if page.trash else embed.description
     embed.set_footer(text=texts().page_caption(page.page_number, page.page_count, page.total))
     share = (EMBED_TOTAL - len(embed.title or "") - len(embed.footer.text or "") - MARGIN) // max(1, len(page.rows))
     for number, row in enumerate(page.rows, start=page.first_index + 1):
@@ -88,6 +89,8 @@ def list_embed(page: ClientPage) -> discord.Embed:
         name = clip(md(f"{number}. {list_row(row)[1]}"), min(FIELD_NAME, share // 3))
         del values["Nombre"]
         text = " · ".join(f"**{column}:** {value}" for column, value in values.items())
+        if row.deleted_at:  # in the trash: who deleted it, and when
+            text = f"{md(texts().trash_row(row.deleted_by or '—', row.deleted_at))}\n{text}"
         embed.add_field(name=name, value=clip(text, min(FIELD_VALUE, share - len(name))), inline=False)
     return embed
 

@@ -25,3 +25,13 @@ async def test_historial_pages_with_siguiente_and_redacts(service: ClientService
     assert "Página 2 ·" in second
     assert "registró el cliente" not in first and "registró el cliente" in second
     assert "Teléfono: — → +51 987 654 321" in second
+
+
+async def test_lista_eliminados_shows_who_and_when_and_restaurar_works(service: ClientService) -> None:
+    card = await service.create(ANA, {"doc_type": "1", "doc_number": "12345678", "name": "Ana Ruiz"})
+    await service.delete(ANA, card.id)
+    output = await drive_bytes(service, ["lista papelera", f"restaurar #{card.id}", "lista eliminados"])
+    assert "Papelera: clientes eliminados" in output and "Ana Ruiz" in output
+    assert re.search(r"Eliminado por Ana el \d{4}-\d\d-\d\d \d\d:\d\d \(America/Lima\)", output), output
+    assert "Cliente «Ana Ruiz» restaurado." in output
+    assert output.rstrip().endswith("No hay clientes eliminados.") or "No hay clientes eliminados." in output
