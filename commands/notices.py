@@ -44,6 +44,9 @@ NOTIFIED = frozenset(
 )
 CLIENT_CHANNEL = "client"
 AUDIT_CHANNEL = "audit"
+#: Changes whose values a client's channel never reads: servers (host, IP, user) stay out of anything
+#: posted where the client may read it, like the card posted there; the team's audit channel has them.
+TEAM_ONLY = frozenset({"add_server", "edit_server", "remove_server"})
 
 
 @dataclass(frozen=True)
@@ -83,9 +86,12 @@ async def enqueue(session: AsyncSession, audit: AuditChannels, client: Client, e
     now = utcnow()
     document = f"{doc_type_short(client.doc_type)} {client.doc_number}"
     for platform, target, channel in targets:
-        if await _merged(session, client.id, platform, target, actor, change):
+        told = change
+        if target == CLIENT_CHANNEL and entry.action in TEAM_ONLY:
+            told = dataclasses.replace(change, changes=())
+        if await _merged(session, client.id, platform, target, actor, told):
             continue
-        notice = ChangeNotice(client.id, client.name, document, (change,))
+        notice = ChangeNotice(client.id, client.name, document, (told,))
         session.add(
             OutboxJob(
                 kind=NOTICE,

@@ -201,3 +201,19 @@ async def test_a_channel_that_cannot_be_created_is_noticed_and_in_the_history(sl
     assert "channels:manage" in texts[1]  # the reason, as the card shows it
     card = await slack.service.find(ALICE, RUC)
     assert [e.action for e in await slack.service.history(ALICE, card.id)] == ["channel_failed", "create"]
+
+
+async def test_server_details_stay_out_of_the_clients_channel(slack: Slack) -> None:
+    """Like the card posted there (no server sections), a notice in the client's channel names the
+    change but not host, IP or user; the team's audit channel gets them."""
+    fake, worker = slack.fake, worker_for(slack)
+    channel = await provisioned(slack, worker)
+    before = len(posts_to(fake, channel))
+    card = await slack.service.find(ALICE, RUC)
+    await slack.service.add_server(ALICE, card.id, {"host": "db.spsa.pe", "ip": "203.0.113.20", "username": "pg"})
+    await run_due(slack, worker)
+    (in_channel,) = posts_to(fake, channel)[before:]
+    assert "agregó un servidor" in in_channel.params["text"]
+    assert "db.spsa.pe" not in in_channel.params["text"] and "203.0.113.20" not in in_channel.params["text"]
+    audit = posts_to(fake, AUDIT)[-1].params["text"]
+    assert "agregó un servidor" in audit and "Host: — → db.spsa.pe" in audit and "IP: — → 203.0.113.20" in audit
