@@ -416,3 +416,24 @@ async def test_a_job_given_up_does_not_say_it_will_be_retried(service: ClientSer
     assert (await service.get(ana, card.id)).channels[0].text == (
         "#acme (error: Slack tuvo un error interno (tras 1 intentos))"
     )
+
+
+def test_times_shown_follow_bot_timezone() -> None:
+    """Every time the bot shows is in BOT_TIMEZONE (America/Lima by default), never bare UTC; `keys
+    check` labels a form in progress in the zone it is handed."""
+    from datetime import UTC, datetime
+    from zoneinfo import ZoneInfo
+
+    from commands import clock
+    from storage.keycheck import draft_label
+
+    noon_utc = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
+    assert clock.stamp(noon_utc) == "2026-11-30 07:00 (America/Lima)"
+    assert clock.stamp(noon_utc.replace(tzinfo=None)) == "2026-11-30 07:00 (America/Lima)"  # SQLite's naive UTC
+    label = draft_label("slack:U0ANA", "create", noon_utc, ZoneInfo("America/Lima"))
+    assert label == "formulario en curso de slack:U0ANA (create, caduca 2026-11-30 07:00 (America/Lima))"
+    try:
+        clock.configure("Europe/Madrid")
+        assert clock.stamp(noon_utc) == "2026-11-30 13:00 (Europe/Madrid)"
+    finally:
+        clock.configure(clock.DEFAULT_ZONE)

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from commands.access import Actor
 from commands.service import ClientService
+from tests.cli_runner import cli_env, run_process
 from tests.console_adapter.scripted import drive_bytes
 
 ANA = Actor("slack", "U0ANA", "Ana")
@@ -35,3 +37,22 @@ async def test_lista_eliminados_shows_who_and_when_and_restaurar_works(service: 
     assert re.search(r"Eliminado por Ana el \d{4}-\d\d-\d\d \d\d:\d\d \(America/Lima\)", output), output
     assert "Cliente «Ana Ruiz» restaurado." in output
     assert output.rstrip().endswith("No hay clientes eliminados.") or "No hay clientes eliminados." in output
+
+
+def test_bot_timezone_reaches_every_time_the_console_shows(tmp_path: Path) -> None:
+    """`clientes-bot run` with BOT_TIMEZONE: the card's «actualizado» and the history's times are in that
+    zone; a zone the IANA database does not know stops the bot with a Spanish message naming it."""
+    result = run_process(
+        ["-m", "bot", "run"],
+        env=cli_env(DATABASE_URL=None, BOT_TIMEZONE="Europe/Madrid"),
+        cwd=tmp_path,
+        input="nuevo\n1\n12345678\nJosé Núñez\n\n\nn\n\n\n\n\n\n\n\nn\nver 12345678\nhistorial 12345678\n",
+    )
+    assert result.code == 0, result.stderr
+    assert re.search(r"actualizado \d{4}-\d\d-\d\d \d\d:\d\d \(Europe/Madrid\)", result.stdout), result.stdout
+    assert re.search(r"\(Europe/Madrid\) · \S+ registró el cliente \(desde la consola\)", result.stdout)
+    assert "UTC" not in result.stdout
+
+    refused = run_process(["-m", "bot", "run"], env=cli_env(DATABASE_URL=None, BOT_TIMEZONE="Lima"), cwd=tmp_path)
+    assert refused.code == 2
+    assert "BOT_TIMEZONE: «Lima» no es una zona horaria conocida" in refused.stderr
