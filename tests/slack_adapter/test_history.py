@@ -12,7 +12,7 @@ from commands.access import Actor
 from tests.fakes.fake_slack import OTHER_USER_ID
 
 from .conftest import Slack
-from .helpers import ALICE, all_text
+from .helpers import ALICE, all_text, make_client
 
 DNI = "12345678"
 LIMA_TIME = re.compile(r"\*\d{4}-\d\d-\d\d \d\d:\d\d \(America/Lima\)\*")
@@ -75,3 +75,14 @@ async def test_historial_follows_the_access_lists(make_slack: Callable[..., Slac
     assert "No tiene permiso para ver el historial de clientes." in str(refused)
     allowed = await slack.command(f"historial {DNI}")
     assert "registró el cliente" in all_text(allowed["blocks"]) and "(desde la consola)" in all_text(allowed["blocks"])
+
+
+async def test_an_ambiguous_historial_offers_the_matches_then_shows_the_history(slack: Slack) -> None:
+    for n in (1, 2):
+        await make_client(slack.service, n)
+    reply = await slack.command("historial Cliente")
+    assert "Varios clientes coinciden" in all_text(reply["blocks"])
+    picks = [b["accessory"]["value"] for b in reply["blocks"] if "accessory" in b]
+    assert all(p.startswith("historial:") for p in picks) and len(picks) == 2
+    shown = await slack.click(reply["blocks"], ids.CLIENT_PICK)
+    assert "Historial de Cliente 0" in all_text(shown["blocks"]) and "registró el cliente" in all_text(shown["blocks"])
