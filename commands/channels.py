@@ -233,8 +233,11 @@ class ChannelMessenger(Protocol):
 
     async def post(self, channel_id: str, text: str, key: str) -> str: ...
 
-    async def post_notice(self, channel_id: str, notice: ChangeNotice, key: str) -> str:
-        """A change notice, rendered in the platform's markup, user text escaped and nothing pinging."""
+    async def post_notice(self, channel_id: str, notice: ChangeNotice, key: str, *, client_channel: bool) -> str:
+        """A change notice, rendered in the platform's markup, user text escaped and nothing pinging.
+
+        `client_channel`: the client's own channel (the audit channel is the team's), where a platform
+        that keeps the card out of a channel shared outside the company keeps the values out too."""
         ...
 
     async def find(self, channel_id: str, key: str) -> str | None: ...

@@ -412,7 +412,8 @@ class OutboxWorker:
         field = CHANNEL_FIELDS.get(job.platform)
         if notice is None or messenger is None or field is None:
             return "cancelled"
-        if job.payload.get("target") == notices.AUDIT_CHANNEL:
+        client_channel = job.payload.get("target") != notices.AUDIT_CHANNEL
+        if not client_channel:
             channel_id = str(job.payload.get("channel") or "")
         else:  # the client's own channel: gone if it was renamed or the client is gone
             channel_id = str(getattr(client, f"{field}_id") or "") if client is not None else ""
@@ -423,7 +424,7 @@ class OutboxWorker:
         async def post() -> None:
             await steps.once(
                 "notice",
-                lambda key: messenger.post_notice(channel_id, notice, key),
+                lambda key: messenger.post_notice(channel_id, notice, key, client_channel=client_channel),
                 lambda key: messenger.find(channel_id, key),
             )
 

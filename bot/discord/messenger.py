@@ -59,7 +59,8 @@ class DiscordMessenger:
         message = await at_step(POST, channel.send(content=text[:2000], allowed_mentions=NO_MENTIONS, nonce=key))
         return str(message.id)
 
-    async def post_notice(self, channel_id: str, notice: ChangeNotice, key: str) -> str:
+    async def post_notice(self, channel_id: str, notice: ChangeNotice, key: str, *, client_channel: bool) -> str:
+        """In the client's channel as in the audit channel: the card (servers aside) is posted there too."""
         channel = self.bot.get_partial_messageable(int(channel_id))
         content = notice_text(notice)
         message = await at_step(POST, channel.send(content=content, allowed_mentions=NO_MENTIONS, nonce=key))

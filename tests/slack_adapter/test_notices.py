@@ -24,7 +24,7 @@ from bot.slack.provisioner import SlackProvisioner
 from commands.notices import NOTICE
 from commands.outbox import OutboxWorker
 from storage.models import OutboxJob, utcnow
-from tests.fakes.fake_slack import FakeSlack
+from tests.fakes.fake_slack import DEFAULT_USER_ID, FakeSlack
 
 from .conftest import Slack
 from .helpers import ALICE, CLIENT_ANSWERS, RUC
@@ -217,3 +217,21 @@ async def test_server_details_stay_out_of_the_clients_channel(slack: Slack) -> N
     assert "db.spsa.pe" not in in_channel.params["text"] and "203.0.113.20" not in in_channel.params["text"]
     audit = posts_to(fake, AUDIT)[-1].params["text"]
     assert "agregó un servidor" in audit and "Host: — → db.spsa.pe" in audit and "IP: — → 203.0.113.20" in audit
+
+
+@pytest.mark.parametrize("flag", ["is_ext_shared", "is_org_shared"])
+async def test_a_client_channel_shared_outside_hears_what_changed_not_the_values(slack: Slack, flag: str) -> None:
+    """Where the card is never posted (a channel shared outside the workspace), a notice says who changed
+    what, without the values; the audit channel has them."""
+    fake, worker = slack.fake, worker_for(slack)
+    existing = fake.add_channel(CHANNEL, members=[DEFAULT_USER_ID], **{flag: True})
+    view = await slack.open_modal("nuevo")
+    await slack.submit(view, ANSWERS)
+    await run_due(slack, worker)
+    before = len(posts_to(fake, existing.id))
+    card = await slack.service.find(ALICE, RUC)
+    await slack.service.edit_section(ALICE, card.id, "contact", {"contact_phone": "912 345 678"}, None)
+    await run_due(slack, worker)
+    (notice,) = posts_to(fake, existing.id)[before:]
+    assert "editó Otros Datos" in notice.params["text"] and "912" not in notice.params["text"]
+    assert "+51 912 345 678" in posts_to(fake, AUDIT)[-1].params["text"]
