@@ -245,6 +245,7 @@ async def _check_keys(settings: Settings) -> bool:
     from sqlalchemy.exc import SQLAlchemyError
 
     from bot.runtime import configured_keys, key_source, local_keys
+    from commands import clock
     from storage import keycheck, migrate
     from storage.crypto import SecretBox
     from storage.db import Database
@@ -258,7 +259,7 @@ async def _check_keys(settings: Settings) -> bool:
             return False
         box = box or SecretBox(await local_keys(db, create=False))
         async with db.session() as session:
-            report = await keycheck.scan(session, box)
+            report = await keycheck.scan(session, box, zone=clock.zone_of(settings.bot_timezone))
     except (SQLAlchemyError, OSError) as exc:
         raise _storage_unavailable(exc) from None
     finally:

@@ -14,6 +14,7 @@ from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_va
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from sqlalchemy.exc import ArgumentError
 
+from commands.clock import DEFAULT_ZONE, zone_of
 from storage.db import DEFAULT_DATABASE_URL, async_url
 
 IdList = Annotated[frozenset[str], NoDecode]
@@ -22,6 +23,7 @@ ShardList = Annotated[tuple[int, ...], NoDecode]
 _DISCORD_ID = re.compile(r"[0-9]{1,20}")
 _SLACK_ID = re.compile(r"[A-Z][A-Z0-9]{2,20}")
 _SLACK_USER_ID = re.compile(r"[UW][A-Z0-9]{2,20}")
+_SLACK_CHANNEL_ID = re.compile(r"[CG][A-Z0-9]{2,20}")
 _PORT = re.compile(r"[0-9]{1,5}")
 _ASYNC_DRIVERS = frozenset({"sqlite+aiosqlite", "postgresql+asyncpg"})
 MAX_SHARDS = 1024
@@ -108,6 +110,41 @@ class Settings(BaseSettings):
     # Only Spanish (the manual's labels) is implemented; Discord users with an English client see the
     # command names and descriptions in English through app-command localisations.
     bot_locale: Literal["es"] = "es"
+
+    # ---- change notices, time zone (issue 8: notices, history)
+    audit_slack_channel: str | None = None  # a channel id (C…/G…): every change to a client is noted there
+    audit_discord_channel_id: str | None = None
+    bot_timezone: str = DEFAULT_ZONE  # every time the bot shows; an IANA name
+
+    @field_validator("audit_slack_channel", mode="before")
+    @classmethod
+    def _slack_channel_id(cls, value: object) -> str | None:
+        raw = str(value).strip() if value is not None else ""
+        if not raw:
+            return None
+        if _SLACK_CHANNEL_ID.fullmatch(raw) is None:
+            raise ValueError(
+                f"«{_shown(raw)}» no es un ID de canal de Slack: se espera el ID (C… o G…, en mayúsculas; en Slack, "
+                "«Ver detalles del canal»), no el nombre."
+            )
+        return raw
+
+    @field_validator("audit_discord_channel_id", mode="before")
+    @classmethod
+    def _audit_discord_id(cls, value: object) -> str | None:
+        raw = str(value).strip() if value is not None else ""
+        if not raw:
+            return None
+        if not _is_discord_id(raw):
+            raise ValueError(f"«{_shown(raw)}» no es un ID de canal de Discord (solo dígitos).")
+        return raw
+
+    @field_validator("bot_timezone", mode="before")
+    @classmethod
+    def _timezone(cls, value: object) -> str:
+        raw = str(value).strip() if value is not None else ""
+        zone_of(_shown(raw) or DEFAULT_ZONE)  # ValueError in Spanish, naming the value
+        return raw or DEFAULT_ZONE
 
     @field_validator("*", mode="before")
     @classmethod

@@ -134,7 +134,7 @@ def exit_after(grace: float) -> threading.Timer:
 
 async def run_adapters(core: Core) -> None:
     settings = core.settings
-    worker = OutboxWorker(core.db, {})
+    worker = OutboxWorker(core.db, {}, audit_channels=core.service.audit_channels)
     core.service.on_outbox = worker.notify
     adapters: dict[str, Adapter] = {}
     if settings.slack_enabled:

@@ -7,8 +7,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.config import Settings
-from commands import texts
+from commands import clock, texts
 from commands.access import AccessPolicy
+from commands.notices import AuditChannels
 from commands.service import ClientService
 from storage import keycheck, migrate
 from storage.crypto import KEYS_VARIABLE, SecretBox, SecretKeyError, create_key_file, parse_keys, read_key_file
@@ -126,6 +127,10 @@ def warn_loose_files(db: Database, settings: Settings) -> None:
             )
 
 
+def audit_channels_from(settings: Settings) -> AuditChannels:
+    return AuditChannels(settings.audit_slack_channel, settings.audit_discord_channel_id)
+
+
 def policy_from(settings: Settings) -> AccessPolicy:
     return AccessPolicy(
         viewers=settings.clientes_viewers,
@@ -140,6 +145,7 @@ async def build_core(settings: Settings, *, upgrade: bool = True, check_keys: bo
     keys = configured_keys(settings)
     box = SecretBox(keys) if keys else None  # a malformed key is refused before the database is touched
     texts.select(settings.bot_locale)  # the catalogue every sentence of every adapter comes from
+    clock.configure(settings.bot_timezone)  # the zone every time shown is in
     db = Database(settings.database_url)
     try:
         if upgrade:
@@ -152,7 +158,7 @@ async def build_core(settings: Settings, *, upgrade: bool = True, check_keys: bo
     except BaseException:
         await db.dispose()
         raise
-    service = ClientService(db, box, policy_from(settings))
+    service = ClientService(db, box, policy_from(settings), audit_channels_from(settings))
     service.configured_platforms = configured_platforms(settings)
     return Core(settings, db, box, service)
 

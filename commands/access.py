@@ -24,6 +24,7 @@ class Permission(StrEnum):
     DELETE = "delete"
     REVEAL = "reveal"
     EXPORT = "export"  # the whole register in one file: admins only, never open by default
+    HISTORY = "history"  # a client's audit trail: who may edit may read it (admins and editors)
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,7 @@ def _denied(permission: Permission) -> str:
         Permission.DELETE: words.forbidden_delete,
         Permission.REVEAL: words.forbidden_reveal,
         Permission.EXPORT: words.forbidden_export,
+        Permission.HISTORY: words.forbidden_history,
     }[permission]
 
 
@@ -70,6 +72,8 @@ class AccessPolicy:
             return True
         if permission is Permission.VIEW:
             return not self.viewers or bool(ids & (self.viewers | self.editors | self.secret_viewers))
+        if permission is Permission.HISTORY:
+            return self.allows(actor, Permission.EDIT)
         if permission is Permission.EDIT:
             if self.editors:
                 return bool(ids & self.editors)

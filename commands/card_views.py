@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from commands import clock
 from commands.access import Actor
 from commands.forms import CHANNEL_FIELDS, doc_type_short
 from commands.views import AddressView, ChannelStatus, ClientCard, ClientSummary, ServerView
@@ -11,8 +12,7 @@ from storage.models import Client, OutboxJob, as_utc
 
 
 def _stamp(value: object) -> str:
-    when = as_utc(value)  # type: ignore[arg-type]
-    return when.strftime("%Y-%m-%d %H:%M UTC") if when else ""
+    return clock.stamp(as_utc(value))  # type: ignore[arg-type]
 
 
 def channel_statuses(client: Client, jobs: Sequence[OutboxJob] = ()) -> tuple[ChannelStatus, ...]:
@@ -26,7 +26,7 @@ def channel_statuses(client: Client, jobs: Sequence[OutboxJob] = ()) -> tuple[Ch
         if job is not None and job.status == "failed":
             statuses.append(ChannelStatus(platform, name, "error", job.last_error))
         elif getattr(client, f"{field}_id") and (job is None or job.status == "done"):
-            statuses.append(ChannelStatus(platform, name, "listo"))
+            statuses.append(ChannelStatus(platform, name, "listo", channel_id=getattr(client, f"{field}_id")))
         else:
             statuses.append(ChannelStatus(platform, name, "pendiente", job.last_error if job else None))
     return tuple(statuses)
@@ -86,4 +86,11 @@ def summary(client: Client, actor: Actor) -> ClientSummary:
         phone=main.phone if main else None,
         email=main.email if main else None,
         deleted=client.deleted_at is not None,
+        channel_id=channel_id_for(client, actor.platform),
     )
+
+
+def channel_id_for(client: Client, platform: str) -> str | None:
+    """The id of the client's channel on `platform` once it exists (the list links it there)."""
+    field = CHANNEL_FIELDS.get(platform)
+    return getattr(client, f"{field}_id") if field and getattr(client, field) else None

@@ -17,7 +17,8 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from commands.views import ClientCard
+from commands.texts import texts
+from commands.views import ChangeNotice, ClientCard
 from storage.textfold import fold
 
 log = logging.getLogger(__name__)
@@ -41,6 +42,16 @@ def discord_channel_name(text: str) -> str:
     lowered = unicodedata.normalize("NFC", text.lstrip("#")).casefold()
     name = _DISCORD_BAD.sub("-", " ".join(lowered.split()).replace(" ", "-"))
     return _DASHES.sub("-", name).strip("-_")[:DISCORD_MAX].rstrip("-")
+
+
+def channel_topic(card: ClientCard, limit: int) -> str:
+    """The topic of a channel the bot created, pointing back to the card ("/clientes ver #12"), within
+    the platform's `limit`: a long name is cut, never the command."""
+    full = texts().channel_topic(card.name, card.document, card.id)
+    if len(full) <= limit:
+        return full
+    room = max(1, limit - len(texts().channel_topic("", card.document, card.id)) - 1)
+    return texts().channel_topic(card.name[:room] + "…", card.document, card.id)[:limit]
 
 
 # --------------------------------------------------------------------------- provisioning contract
@@ -221,5 +232,12 @@ class ChannelMessenger(Protocol):
     platform: str
 
     async def post(self, channel_id: str, text: str, key: str) -> str: ...
+
+    async def post_notice(self, channel_id: str, notice: ChangeNotice, key: str, *, client_channel: bool) -> str:
+        """A change notice, rendered in the platform's markup, user text escaped and nothing pinging.
+
+        `client_channel`: the client's own channel (the audit channel is the team's), where a platform
+        that keeps the card out of a channel shared outside the company keeps the values out too."""
+        ...
 
     async def find(self, channel_id: str, key: str) -> str | None: ...

@@ -30,7 +30,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, or_, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
-from commands import card_views
+from commands import card_views, clock, history, notices
 from commands.channels import (
     ChannelMessenger,
     ChannelProvisioner,
@@ -44,7 +44,7 @@ from commands.channels import (
 from commands.forms import CHANNEL_FIELDS
 from commands.texts import texts
 from storage.db import Database
-from storage.models import Client, OutboxJob, as_utc, utcnow
+from storage.models import AuditEntry, Client, OutboxJob, as_utc, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -116,7 +116,7 @@ def next_step(job: OutboxJob | None, live: Collection[str], now: datetime | None
     if due <= now + timedelta(seconds=SOON):
         return soon
     minutes = max(1, round((due - now).total_seconds() / 60))
-    return f"próximo intento a las {due:%H:%M} UTC (en {minutes} min)"
+    return f"próximo intento a las {clock.hour(due)} (en {minutes} min)"
 
 
 @dataclass(frozen=True)
@@ -148,9 +148,12 @@ class OutboxWorker:
         db: Database,
         provisioners: Mapping[str, ChannelProvisioner],
         settings: OutboxSettings | None = None,
+        audit_channels: notices.AuditChannels | None = None,
     ) -> None:
         self.db = db
         self.provisioners = dict(provisioners)
+        # Where a channel that could not be created is reported (besides the client's other channel).
+        self.audit_channels = audit_channels or notices.AuditChannels()
         self.messengers: dict[str, ChannelMessenger] = {}
         self.settings = settings or OutboxSettings()
         self.worker_id = new_worker_id()
@@ -236,7 +239,7 @@ class OutboxWorker:
         now = utcnow()
         served = or_(
             and_(OutboxJob.kind == PROVISION, OutboxJob.platform.in_(self.provisioners)),
-            and_(OutboxJob.kind == POST_MESSAGE, OutboxJob.platform.in_(self.messengers)),
+            and_(OutboxJob.kind.in_((POST_MESSAGE, notices.NOTICE)), OutboxJob.platform.in_(self.messengers)),
         )
         # Due: pending and its time has come, or running with a lease nobody renewed (its worker is gone).
         claimable: ColumnElement[bool] = and_(
@@ -300,14 +303,18 @@ class OutboxWorker:
             await self._retry(claim, exc.reason, WAIT_FOR_CHANNEL, count=False)
         except RetryLater as exc:
             await self._retry(claim, exc.reason, exc.retry_after)
+            await self._note_failure(claim)
         except ProvisionFailed as exc:
             log.warning("outbox: job %s failed for good: %s", claim.job_id, exc)
             await self._finish(claim, "failed", str(exc))
+            await self._note_failure(claim)
         except TimeoutError:
             await self._retry(claim, "la plataforma no respondió a tiempo", None)
+            await self._note_failure(claim)
         except Exception as exc:  # an unexpected error may be passing: retry, bounded by max_attempts
             log.exception("outbox: job %s raised %s", claim.job_id, type(exc).__name__)
             await self._retry(claim, "error inesperado; se reintentará", None)
+            await self._note_failure(claim)
         else:
             await self._finish(claim, "done", None)
         finally:
@@ -353,6 +360,8 @@ class OutboxWorker:
 
     def _prepare(self, job: OutboxJob, client: Client | None, claim: Claim) -> Callable[[], Awaitable[None]] | str:
         """The platform call to make, or the final status when there is nothing left to do."""
+        if job.kind == notices.NOTICE:  # a deleted client's notice ("eliminó el cliente") is still told
+            return self._notice(job, client, claim)
         if client is None or client.deleted_at is not None:
             return "cancelled"
         field = CHANNEL_FIELDS.get(job.platform)
@@ -395,6 +404,54 @@ class OutboxWorker:
             await self._link(request, result.channel_id)
 
         return provision
+
+    def _notice(self, job: OutboxJob, client: Client | None, claim: Claim) -> Callable[[], Awaitable[None]] | str:
+        """Posts a change notice once (the job's key travels with it, as with any message)."""
+        notice = history.notice_from(job.payload)
+        messenger = self.messengers.get(job.platform)
+        field = CHANNEL_FIELDS.get(job.platform)
+        if notice is None or messenger is None or field is None:
+            return "cancelled"
+        client_channel = job.payload.get("target") != notices.AUDIT_CHANNEL
+        if not client_channel:
+            channel_id = str(job.payload.get("channel") or "")
+        else:  # the client's own channel: gone if it was renamed or the client is gone
+            channel_id = str(getattr(client, f"{field}_id") or "") if client is not None else ""
+        if not channel_id:
+            return "cancelled"
+        steps = self._steps(job, claim, f"{job.platform} {channel_id}")
+
+        async def post() -> None:
+            await steps.once(
+                "notice",
+                lambda key: messenger.post_notice(channel_id, notice, key, client_channel=client_channel),
+                lambda key: messenger.find(channel_id, key),
+            )
+
+        return post
+
+    async def _note_failure(self, claim: Claim) -> None:
+        """A channel that will not be created is a change worth telling: it goes in the client's trail
+        and, as a notice, to the client's other channel and the audit channels."""
+        async with self.db.session() as session, session.begin():
+            job = await session.get(OutboxJob, claim.job_id)
+            if job is None or job.kind != PROVISION or job.status != "failed" or job.attempts != claim.attempts:
+                return
+            client = await session.get(Client, job.client_id) if job.client_id else None
+            if client is None or client.deleted_at is not None:
+                return
+            entry = AuditEntry(
+                platform=job.platform,
+                user_id=history.BOT_USER,
+                user_name=None,
+                action="channel_failed",
+                client_id=client.id,
+                changes={"channel": [None, f"#{job.payload.get('name') or ''}"], "error": [None, job.last_error]},
+            )
+            session.add(entry)
+            await session.flush()
+            await notices.enqueue(session, self.audit_channels, client, entry)
+        self.notify()
 
     def _steps(self, job: OutboxJob, claim: Claim, label: str) -> JobSteps:
         """The job's stored record of its steps, saved back while this worker still owns the job."""

@@ -27,9 +27,9 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec(
         "lista",
         ("list", "listar", "buscar", "search"),
-        "lista [texto]",
-        "Listar clientes; con texto, buscar por nombre, documento, código o canal.",
-        "List clients; with text, search by name, document, code or channel.",
+        "lista [texto | eliminados]",
+        "Listar o buscar clientes (nombre, documento, código, canal); «eliminados»: la papelera.",
+        "List or search clients (name, document, code, channel); «eliminados»: the trash.",
     ),
     CommandSpec(
         "ver",
@@ -67,6 +67,13 @@ COMMANDS: tuple[CommandSpec, ...] = (
         "Show whether the client's Slack and Discord channels exist and retry the failed ones.",
     ),
     CommandSpec(
+        "historial",
+        ("history", "cambios"),
+        "historial <cliente>",
+        "Ver quién cambió qué del cliente y cuándo (más recientes primero).",
+        "Show who changed what on a client, and when (newest first).",
+    ),
+    CommandSpec(
         "exportar",
         ("export",),
         "exportar",
@@ -75,6 +82,14 @@ COMMANDS: tuple[CommandSpec, ...] = (
     ),
     CommandSpec("ayuda", ("help", "?"), "ayuda", "Mostrar esta ayuda.", "Show this help."),
 )
+
+# `lista eliminados` (or `papelera`): the deleted clients instead of a search.
+TRASH_WORDS = frozenset({"eliminados", "eliminado", "papelera", "deleted", "trash"})
+
+
+def is_trash(query: str) -> bool:
+    return " ".join((query or "").split()).casefold() in TRASH_WORDS
+
 
 _BY_WORD = {word: spec for spec in COMMANDS for word in (spec.name, *spec.aliases)}
 

@@ -19,7 +19,7 @@ from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.exc import StaleDataError
 
-from commands import bulk, card_views, outbox, phones, resubmission
+from commands import bulk, card_views, clock, history, notices, outbox, phones, resubmission, router
 from commands.access import AccessPolicy, Actor, Permission
 from commands.drafts import Drafts
 from commands.errors import (
@@ -46,7 +46,7 @@ from commands.forms import (
 from commands.home_view import PROBLEMS_LIMIT, RECENT_LIMIT, ChannelProblem, HomeView
 from commands.texts import texts
 from commands.validation import QUERY_MAX, user_text, validate_section
-from commands.views import ClientCard, ClientPage, ClientSummary, Notice
+from commands.views import ClientCard, ClientPage, ClientSummary, HistoryPage, Notice
 from storage import repository
 from storage.crypto import SecretBox
 from storage.db import Database
@@ -56,6 +56,7 @@ from storage.textfold import fold
 log = logging.getLogger(__name__)
 
 PAGE_SIZE = 10
+HISTORY_PAGE = 5  # changes per page of `historial` (each may list many fields)
 CHOICES_LIMIT = 25
 REDACTED = "[redactado]"
 MESSAGE_MAX = 3000
@@ -95,10 +96,18 @@ def _client_ref(text: object) -> str:
 
 
 class ClientService:
-    def __init__(self, db: Database, box: SecretBox, policy: AccessPolicy | None = None) -> None:
+    def __init__(
+        self,
+        db: Database,
+        box: SecretBox,
+        policy: AccessPolicy | None = None,
+        audit_channels: notices.AuditChannels | None = None,
+    ) -> None:
         self.db = db
         self.box = box
         self.policy = policy or AccessPolicy()
+        # Where every change is noted besides the client's own channels (AUDIT_SLACK_CHANNEL, …).
+        self.audit_channels = audit_channels or notices.AuditChannels()
         # Called after a commit that queued platform work (the outbox worker's `notify`).
         self.on_outbox: Callable[[], None] | None = None
         # The platforms this process has credentials for (set at start-up from the settings); a pending
@@ -184,24 +193,28 @@ class ClientService:
         if expected is not None and client.version != expected:
             raise Conflict(card_views.card(client))
 
-    @staticmethod
-    def _audit(
+    async def _audit(
+        self,
         session: AsyncSession,
         actor: Actor,
         action: str,
-        client_id: int | None,
+        client: Client | None,
         changes: Mapping[str, Any] | None = None,
     ) -> None:
-        session.add(
-            AuditEntry(
-                platform=actor.platform,
-                user_id=actor.user_id,
-                user_name=actor.name,
-                action=action,
-                client_id=client_id,
-                changes=dict(changes or {}),
-            )
+        """Records the change in the trail and queues its notice (same transaction: both or neither).
+        A register-wide action (an export) has no client and no notice."""
+        entry = AuditEntry(
+            platform=actor.platform,
+            user_id=actor.user_id,
+            user_name=actor.name,
+            action=action,
+            client_id=client.id if client is not None else None,
+            changes=dict(changes or {}),
         )
+        session.add(entry)
+        if client is not None and action in notices.NOTIFIED:
+            await session.flush()
+            await notices.enqueue(session, self.audit_channels, client, entry)
 
     @staticmethod
     def _touch(client: Client, actor: Actor) -> None:
@@ -291,7 +304,7 @@ class ClientService:
                 self._enqueue_channels(session, row, values)
                 created = {k: [None, v] for k, v in values.items() if v is not None}
                 counts = {"addresses": len(address_values), "servers": len(server_values)}
-                self._audit(session, actor, "create", row.id, {**created, **counts})
+                await self._audit(session, actor, "create", row, {**created, **counts})
                 await session.refresh(row, ["addresses", "servers"])
                 return await self._card(session, row)
         except IntegrityError:
@@ -437,6 +450,8 @@ class ClientService:
             else:
                 newer_than = int(cursor[2:])
         query = " ".join((query or "").split())[:100]
+        if router.is_trash(query):  # `lista eliminados` / `papelera`
+            return await self._trash_page(actor, query, page_size, older_than, newer_than)
         async with self._tx() as session:
             result = await repository.page(session, query, size=page_size, older_than=older_than, newer_than=newer_than)
             rows = tuple(card_views.summary(c, actor) for c in result.rows)
@@ -448,6 +463,36 @@ class ClientService:
             next_cursor=f"n:{rows[-1].id}" if rows and result.has_older else None,
             prev_cursor=f"p:{rows[0].id}" if rows and result.has_newer else None,
             first_index=result.newer_count,
+        )
+
+    async def _trash_page(
+        self, actor: Actor, query: str, page_size: int, older_than: int | None, newer_than: int | None
+    ) -> ClientPage:
+        """The deleted clients, newest first, each with who deleted it and when (BOT_TIMEZONE)."""
+        async with self._tx() as session:
+            result = await repository.page(
+                session, "", size=page_size, older_than=older_than, newer_than=newer_than, deleted=True
+            )
+            deletions = await repository.deletions(session, [c.id for c in result.rows])
+            rows = []
+            for client in result.rows:
+                entry = deletions.get(client.id)
+                rows.append(
+                    dataclasses.replace(
+                        card_views.summary(client, actor),
+                        deleted_by=history.who(entry) if entry else client.updated_by,
+                        deleted_at=clock.stamp(as_utc(client.deleted_at)),
+                    )
+                )
+        return ClientPage(
+            rows=tuple(rows),
+            query=query,
+            total=result.total,
+            page_size=page_size,
+            next_cursor=f"n:{rows[-1].id}" if rows and result.has_older else None,
+            prev_cursor=f"p:{rows[0].id}" if rows and result.has_newer else None,
+            first_index=result.newer_count,
+            trash=True,
         )
 
     # ----------------------------------------------------------------- edit
@@ -476,7 +521,7 @@ class ClientService:
         `stamp` (see `resubmission`) is recorded with the change so a re-sent form is recognised."""
         self._touch(client, actor)
         await self._flush(session, client)
-        self._audit(session, actor, action, client.id, {**changes, resubmission.STAMP: stamp} if stamp else changes)
+        await self._audit(session, actor, action, client, {**changes, resubmission.STAMP: stamp} if stamp else changes)
         return await self._card(session, client)
 
     async def save(
@@ -724,7 +769,7 @@ class ClientService:
                     await session.refresh(latest)
             if queued:
                 self._enqueue_channels(session, client, queued)
-                self._audit(session, actor, "retry_channels", client.id, {k: [None, v] for k, v in queued.items()})
+                await self._audit(session, actor, "retry_channels", client, {k: [None, v] for k, v in queued.items()})
                 await session.flush()
             return await self._card(session, client)
 
@@ -774,7 +819,7 @@ class ClientService:
             # Decrypt first: a password the keys cannot open is a SecretUnreadable (Spanish, on every
             # adapter) and the transaction rolls back, so no reveal is audited that revealed nothing.
             password = open_secret(self.box, server.password_token)
-            self._audit(session, actor, "reveal_password", client.id, {"server_id": server_id})
+            await self._audit(session, actor, "reveal_password", client, {"server_id": server_id})
             return password
 
     # ----------------------------------------------------------------- delete / restore
@@ -796,7 +841,7 @@ class ClientService:
             client.deleted_at = None
             self._touch(client, actor)
             await self._flush(session, client)
-            self._audit(session, actor, "restore", client.id)
+            await self._audit(session, actor, "restore", client)
             return await self._card(session, client)
 
     # ----------------------------------------------------------------- home
@@ -831,6 +876,32 @@ class ClientService:
             if len(rows) < batch:
                 return
             after = rows[-1].id
+
+    async def history_page(
+        self, actor: Actor, client_id: int, cursor: str | None = None, page_size: int = HISTORY_PAGE
+    ) -> HistoryPage:
+        """A page of the client's trail, newest first (deleted clients too): who, when in BOT_TIMEZONE,
+        from where, which fields old → new, passwords only as changed. `cursor` as in `list_page`."""
+        self.policy.require(actor, Permission.HISTORY)
+        older_than = newer_than = None
+        if isinstance(cursor, str) and cursor[:2] in ("n:", "p:") and _ID_TEXT.fullmatch(cursor[2:]):
+            older_than, newer_than = (int(cursor[2:]), None) if cursor[0] == "n" else (None, int(cursor[2:]))
+        async with self._tx() as session:
+            client = await self._load(session, client_id, deleted=None)
+            rows, newer, older, newer_count = await repository.audit_page(
+                session, client.id, size=page_size, older_than=older_than, newer_than=newer_than
+            )
+            entries = tuple(history.describe(e) for e in rows)
+            return HistoryPage(
+                client_id=client.id,
+                name=client.name,
+                document=_document(client),
+                entries=entries,
+                page_number=newer_count // page_size + 1,
+                next_cursor=f"n:{rows[-1].id}" if rows and older else None,
+                prev_cursor=f"p:{rows[0].id}" if rows and newer else None,
+                first_index=newer_count,
+            )
 
     async def history(self, actor: Actor, client_id: int, limit: int = 20) -> list[AuditEntry]:
         self.policy.require(actor, Permission.VIEW)

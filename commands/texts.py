@@ -62,7 +62,7 @@ class Texts:
     platform_names: dict[str, str]
     no_channels: Callable[[str], str]  # name
     no_channel_for: Callable[[str, str], str]  # name, "slack ni de discord"
-    channel_topic: Callable[[str, str], str]  # name, document
+    channel_topic: Callable[[str, str, int], str]  # name, document, client id (points back to the card)
     channel_welcome: Callable[[str, str], str]  # name, document: above the card in the client's channel
     channel_linked: Callable[[str], str]  # name
     client_user: Callable[[str], str]  # the mention of the client's Discord user
@@ -99,6 +99,8 @@ class Texts:
     console_list_title_query: Callable[[str], str]  # what was searched
     console_list_next: str
     console_list_prev: str
+    console_trash_hint: str  # after the trash title on the console
+    console_trash_column: str  # the console trash's extra column: who deleted it, and when
     console_new_client: Callable[[str], str]  # the cancel hint
     console_created: Callable[[int], str]  # client id
     console_deleted: Callable[[str, int], str]  # the core's notice, client id
@@ -164,6 +166,21 @@ class Texts:
     export_sent_dm: Callable[[int], str]  # clients in the file: the ephemeral note in the channel
     export_saved: Callable[[int, str], str]  # clients, file path: the console's `exportar`
     export_not_saved: Callable[[str, str], str]  # file path, reason
+    # ---- change notices, history, trash (issue 8)
+    audit_actions: dict[str, str]  # audit action -> what the person did ("editó Otros Datos")
+    audit_action_other: str  # an action recorded by a newer version
+    bot_name: str  # who did what the bot did by itself (a channel it could not create)
+    secret_changed: str  # instead of a password's values, in notices and history
+    notice_headline: Callable[[str, str, str, str], str]  # who, what, client name, document
+    forbidden_history: str
+    no_history: Callable[[str], str]  # client name
+    history_title: Callable[[str], str]  # client name
+    history_caption: Callable[[int, int], str]  # page number, entries on the pages so far
+    history_from: Callable[[str], str]  # platform name: "desde Slack"
+    trash_title: str
+    trash_empty: str
+    trash_row: Callable[[str, str], str]  # who deleted, when
+    card_command: Callable[[int], str]  # client id: the command that shows its card
 
     def platform(self, platform: str) -> str:
         return self.platform_names.get(platform, platform)
@@ -245,7 +262,7 @@ ES = Texts(
     platform_names={"slack": "Slack", "discord": "Discord"},
     no_channels=lambda name: f"«{name}» no tiene canal de Slack ni de Discord (se indican en «Datos Servidor»).",
     no_channel_for=lambda name, platforms: f"El cliente «{name}» no tiene canal de {platforms}.",
-    channel_topic=lambda name, document: f"Cliente: {name} · {document}",
+    channel_topic=lambda name, document, client_id: f"Cliente: {name} · {document} · Ficha: /clientes ver #{client_id}",
     channel_welcome=lambda name, document: f"Canal del cliente {name} ({document}). Esta es su ficha:",
     channel_linked=lambda name: f"Este canal quedó vinculado al cliente {name}.",
     client_user=lambda mention: f"Usuario de Discord del cliente: {mention}.",
@@ -296,6 +313,8 @@ ES = Texts(
     console_nothing_to_cancel="No hay ningún formulario abierto que cancelar.",
     console_unknown_command=lambda typed: f"No conozco «{typed}».",
     console_no_more_pages="No hay más páginas en esa dirección.",
+    console_trash_hint="«restaurar #id» para traer uno de vuelta",
+    console_trash_column="Eliminado",
     console_list_title="Clientes",
     console_list_title_query=lambda query: f"Clientes que coinciden con «{query}»",
     console_list_next="«siguiente» para avanzar",
@@ -383,6 +402,38 @@ ES = Texts(
     export_sent_dm=lambda count: f"Le envié por mensaje directo la hoja con {count} cliente(s) (sin contraseñas).",
     export_saved=lambda count, path: f"Registro exportado: {count} cliente(s) en «{path}» (sin contraseñas).",
     export_not_saved=lambda path, reason: f"No se pudo escribir «{path}»: {reason}.",
+    # ---- change notices, history, trash (issue 8)
+    audit_actions={
+        "create": "registró el cliente",
+        "edit_client": "editó Datos del cliente",
+        "edit_contact": "editó Otros Datos",
+        "edit_integrations": "editó Datos Servidor",
+        "add_address": "agregó una dirección",
+        "edit_address": "editó una dirección",
+        "set_main_address": "marcó otra dirección como principal",
+        "remove_address": "eliminó una dirección",
+        "add_server": "agregó un servidor",
+        "edit_server": "editó un servidor",
+        "remove_server": "eliminó un servidor",
+        "delete": "eliminó el cliente",
+        "restore": "restauró el cliente",
+        "reveal_password": "vio la contraseña de un servidor",
+        "retry_channels": "volvió a pedir los canales",
+        "channel_failed": "no pudo crear el canal",
+    },
+    audit_action_other="hizo un cambio",
+    bot_name="El bot",
+    secret_changed="cambió (no se muestra)",
+    notice_headline=lambda who, what, name, document: f"{who} {what} · {name} ({document})",
+    forbidden_history="No tiene permiso para ver el historial de clientes.",
+    no_history=lambda name: f"«{name}» aún no tiene cambios registrados.",
+    history_title=lambda name: f"Historial de {name}",
+    history_caption=lambda number, shown: f"Página {number} · más recientes primero · {shown} cambio(s) hasta aquí",
+    history_from=lambda platform: f"desde {platform}",
+    trash_title="Papelera: clientes eliminados",
+    trash_empty="No hay clientes eliminados.",
+    trash_row=lambda who, when: f"Eliminado por {who} el {when}",
+    card_command=lambda client_id: f"/clientes ver #{client_id}",
 )
 
 CATALOGUES: dict[str, Texts] = {"es": ES}

@@ -114,7 +114,7 @@ async def export_file(service: ClientService, actor: Actor, chosen: str = "xlsx"
     records = [record async for record in export_records(service, actor)]
     data = export_bytes(records, chosen)
     async with service._tx() as session:
-        service._audit(session, actor, "export", None, {"format": chosen, "clients": len(records)})
+        await service._audit(session, actor, "export", None, {"format": chosen, "clients": len(records)})
     return ExportFile(f"clientes-{utcnow():%Y-%m-%d}.{chosen}", data, len(records))
 
 

@@ -84,10 +84,12 @@ class ChannelStatus:
     state: str
     detail: str | None = None
     #: What happens next to a channel not ready yet ("en curso ahora", "se intentará en unos segundos",
-    #: "próximo intento a las 14:05 UTC (en 3 min)"); only what will really happen.
+    #: "próximo intento a las 09:05 (America/Lima) (en 3 min)"); only what will really happen.
     when: str | None = None
     #: False when this process has no credentials for the platform: nothing here will ever create it.
     configured: bool = True
+    #: The channel's id once it exists ("listo"): adapters of its platform show a real channel link.
+    channel_id: str | None = None
 
     @property
     def text(self) -> str:
@@ -110,6 +112,10 @@ class ClientSummary:
     phone: str | None
     email: str | None
     deleted: bool = False
+    #: The id of `channel` on the platform asking, once it exists: shown there as a channel link.
+    channel_id: str | None = None
+    deleted_by: str | None = None  # in the trash: who deleted it…
+    deleted_at: str | None = None  # …and when (BOT_TIMEZONE)
 
     @property
     def ref(self) -> str:
@@ -180,6 +186,7 @@ class ClientPage:
     next_cursor: str | None = None
     prev_cursor: str | None = None
     first_index: int = 0  # 0-based position of rows[0] in the whole result
+    trash: bool = False  # the deleted clients (`lista eliminados`), each offered Restaurar
 
     @property
     def page_number(self) -> int:
@@ -198,3 +205,59 @@ class Notice:
     client_id: int | None = None
     undo: str | None = None  # the command that reverts it ("restaurar")
     details: tuple[str, ...] = field(default_factory=tuple)
+
+
+# ---- change notices, history, trash (issue 8)
+@dataclass(frozen=True)
+class FieldChange:
+    """One field of a change, old → new as shown ("—" for empty); a secret says only that it changed."""
+
+    label: str
+    old: str
+    new: str
+    secret: bool = False
+
+
+@dataclass(frozen=True)
+class ChangeView:
+    """One audit entry, readable: when (in BOT_TIMEZONE), who, from where, what, which fields."""
+
+    id: int
+    at: str
+    who: str
+    platform: str  # the platform's display name ("Slack", "Discord", "consola")
+    action: str  # what was done, in Spanish ("editó Otros Datos")
+    changes: tuple[FieldChange, ...] = ()
+
+
+@dataclass(frozen=True)
+class ChangeNotice:
+    """What a change notice says in a channel: the client, and one or more changes (merged) by one person."""
+
+    client_id: int
+    name: str
+    document: str
+    changes: tuple[ChangeView, ...]
+
+    @property
+    def who(self) -> str:
+        return self.changes[0].who if self.changes else ""
+
+
+@dataclass(frozen=True)
+class HistoryPage:
+    """A page of a client's audit trail, newest first; cursors as in `ClientPage`."""
+
+    client_id: int
+    name: str
+    document: str
+    entries: tuple[ChangeView, ...]
+    page_number: int = 1
+    next_cursor: str | None = None
+    prev_cursor: str | None = None
+    first_index: int = 0  # how many changes are newer than this page
+
+    @property
+    def shown(self) -> int:
+        """Changes on this page and the newer ones."""
+        return self.first_index + len(self.entries)

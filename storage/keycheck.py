@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime, tzinfo
 from typing import Any
 
 from sqlalchemy import Row, func, select
@@ -53,8 +53,10 @@ def server_label(name: str, number: int, host: str | None, ip: str | None, delet
     return f"«{name}»{' (eliminado)' if deleted else ''}: servidor {number} ({where})"
 
 
-def draft_label(owner: str, kind: str, expires: datetime) -> str:
-    return f"formulario en curso de {owner} ({kind}, caduca {as_utc(expires):%Y-%m-%d %H:%M} UTC)"
+def draft_label(owner: str, kind: str, expires: datetime, zone: tzinfo = UTC) -> str:
+    """`zone`: the team's (BOT_TIMEZONE), handed down by the command that prints the label."""
+    when = as_utc(expires).astimezone(zone)  # type: ignore[union-attr]
+    return f"formulario en curso de {owner} ({kind}, caduca {when:%Y-%m-%d %H:%M} ({getattr(zone, 'key', 'UTC')}))"
 
 
 def _numbered_servers() -> Any:
@@ -97,14 +99,14 @@ async def live_drafts(session: AsyncSession, sample: int | None = None) -> list[
     return list((await session.execute(query)).scalars().all())
 
 
-async def stored_secrets(session: AsyncSession, sample: int | None = None) -> list[StoredSecret]:
+async def stored_secrets(session: AsyncSession, sample: int | None = None, zone: tzinfo = UTC) -> list[StoredSecret]:
     """Every stored password token (or a sample of them), each with a label an operator can act on."""
     secrets = [
         StoredSecret(server_label(r.name, r.number, r.host, r.ip, r.deleted_at is not None), r.password_token)
         for r in await _server_rows(session, sample)
     ]
     for draft in await live_drafts(session, sample):
-        label = draft_label(draft.owner, draft.kind, draft.expires_at)
+        label = draft_label(draft.owner, draft.kind, draft.expires_at, zone)
         secrets.extend(StoredSecret(label, token) for token in draft_tokens(draft.data))
     return secrets
 
@@ -121,8 +123,8 @@ def check_tokens(box: SecretBox, secrets: Iterable[StoredSecret]) -> KeyReport:
     return report
 
 
-async def scan(session: AsyncSession, box: SecretBox, sample: int | None = None) -> KeyReport:
-    return check_tokens(box, await stored_secrets(session, sample))
+async def scan(session: AsyncSession, box: SecretBox, sample: int | None = None, zone: tzinfo = UTC) -> KeyReport:
+    return check_tokens(box, await stored_secrets(session, sample, zone))
 
 
 async def has_stored_secrets(session: AsyncSession) -> bool:

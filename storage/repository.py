@@ -91,10 +91,17 @@ class PageResult:
 
 
 async def page(
-    session: AsyncSession, query: str, *, size: int, older_than: int | None = None, newer_than: int | None = None
+    session: AsyncSession,
+    query: str,
+    *,
+    size: int,
+    older_than: int | None = None,
+    newer_than: int | None = None,
+    deleted: bool = False,
 ) -> PageResult:
-    """One page, newest first, starting after `older_than` (Siguiente) or before `newer_than` (Anterior)."""
-    base = _filtered(query)
+    """One page, newest first, starting after `older_than` (Siguiente) or before `newer_than` (Anterior);
+    `deleted`: among the deleted clients (the trash)."""
+    base = _filtered(query, deleted=deleted)
     total = (await session.execute(select(func.count()).select_from(base.subquery()))).scalar_one()
     if newer_than is not None:
         stmt = base.where(Client.id > newer_than).order_by(Client.id.asc()).limit(size + 1)
@@ -206,3 +213,36 @@ async def insert_rows(session: AsyncSession, model: type[Base], rows: Sequence[d
     """Inserts child rows (addresses, servers, audit entries, outbox jobs) as one executemany."""
     if rows:
         await session.execute(insert(model.__table__), list(rows))  # type: ignore[arg-type]
+
+
+async def audit_page(
+    session: AsyncSession, client_id: int, *, size: int, older_than: int | None = None, newer_than: int | None = None
+) -> tuple[list[AuditEntry], bool, bool, int]:
+    """One page of a client's trail, newest first (keyset on the id like `page`): the entries, whether
+    newer and older ones exist, and how many are newer than the page."""
+    base = select(AuditEntry).where(AuditEntry.client_id == client_id)
+    if newer_than is not None:
+        stmt = base.where(AuditEntry.id > newer_than).order_by(AuditEntry.id.asc()).limit(size)
+        rows = list(reversed((await session.execute(stmt)).scalars().all()))
+    else:
+        if older_than is not None:
+            base = base.where(AuditEntry.id < older_than)
+        rows = list((await session.execute(base.order_by(AuditEntry.id.desc()).limit(size))).scalars().all())
+    if not rows:
+        return rows, False, False, 0
+    count = select(func.count()).select_from(AuditEntry).where(AuditEntry.client_id == client_id)
+    newer = (await session.execute(count.where(AuditEntry.id > rows[0].id))).scalar_one()
+    older = (await session.execute(count.where(AuditEntry.id < rows[-1].id))).scalar_one()
+    return rows, newer > 0, older > 0, newer
+
+
+async def deletions(session: AsyncSession, client_ids: Sequence[int]) -> dict[int, AuditEntry]:
+    """The latest "delete" entry of each of these clients: who deleted it, and when."""
+    if not client_ids:
+        return {}
+    stmt = (
+        select(AuditEntry)
+        .where(AuditEntry.client_id.in_(client_ids), AuditEntry.action == "delete")
+        .order_by(AuditEntry.id)
+    )
+    return {entry.client_id: entry for entry in (await session.execute(stmt)).scalars().all() if entry.client_id}

@@ -29,7 +29,7 @@ from bot import logs
 from bot.__main__ import app
 
 #: Variables the product reads (bot/config.py, bot/logs.py). A test starts from none of them.
-PRODUCT_PREFIXES = ("SLACK_", "DISCORD_", "CLIENTES_", "ONBOARDING_", "API_", "BOT_")
+PRODUCT_PREFIXES = ("SLACK_", "DISCORD_", "CLIENTES_", "ONBOARDING_", "API_", "BOT_", "AUDIT_")
 PRODUCT_NAMES = ("LOG_LEVEL",)
 REPO = Path(__file__).resolve().parents[1]
 

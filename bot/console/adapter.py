@@ -33,7 +33,7 @@ from commands.forms import ADDRESS, CLIENT, CONTACT, INTEGRATIONS, SERVER
 from commands.service import ClientService
 from commands.texts import texts
 from commands.transfer import export_file
-from commands.views import ClientCard, ClientPage
+from commands.views import ClientCard, ClientPage, HistoryPage
 
 EXIT_WORDS = {"salir", "exit", "quit", "q"}
 log = logging.getLogger(__name__)
@@ -55,7 +55,7 @@ class ConsoleAdapter:
         self.forms = FormAsker(self.console, self.prompt)
         name = user or getpass.getuser()
         self.actor = Actor("console", name, name)
-        self.last_page: ClientPage | None = None
+        self.last_page: ClientPage | HistoryPage | None = None  # what «siguiente»/«anterior» turn
 
     def say(self, message: object, style: str = "") -> None:
         self.console.print(plain(message, style))
@@ -128,8 +128,19 @@ class ConsoleAdapter:
         if page is None or cursor is None:
             self.say(texts().console_no_more_pages, "yellow")
             return
+        if isinstance(page, HistoryPage):
+            self.last_page = await self.service.history_page(self.actor, page.client_id, cursor)
+            self.console.print(render.history(self.last_page))
+            return
         self.last_page = await self.service.list_page(self.actor, page.query, cursor)
         self.console.print(render.page(self.last_page))
+
+    async def _cmd_historial(self, argument: str) -> None:
+        client = await self._resolve(argument)
+        if client is None:
+            return
+        self.last_page = await self.service.history_page(self.actor, client.id)
+        self.console.print(render.history(self.last_page))
 
     async def _cmd_ver(self, argument: str) -> None:
         client = await self._resolve(argument)

@@ -14,7 +14,7 @@ from rich.text import Text
 from bot.console.text import plain
 from commands import presenter, router
 from commands.texts import texts
-from commands.views import ClientCard, ClientPage, ClientSummary
+from commands.views import ClientCard, ClientPage, ClientSummary, HistoryPage
 
 # List columns that hold one value which must be read whole (a document or phone number): never
 # wrapped, and the table is only used when they fit; the others wrap at spaces or end in "…".
@@ -49,6 +49,8 @@ def page(result: ClientPage) -> RenderableType:
     """The list: a table when the terminal is wide enough to show every number whole, otherwise one
     block per client; an empty list says so in the chats' words."""
     t = texts()
+    if result.trash and not result.rows:
+        return Group(plain(t.trash_title, "bold"), plain(t.trash_empty, "yellow"))
     if not result.rows and not result.query:
         return plain(t.no_clients_yet, "yellow")
     if not result.rows:
@@ -59,6 +61,13 @@ def page(result: ClientPage) -> RenderableType:
     if result.prev_cursor:
         caption += f" · {t.console_list_prev}"
     title = t.console_list_title_query(result.query) if result.query else t.console_list_title
+    if result.trash:
+        title = f"{t.trash_title} · {t.console_trash_hint}"
+        rows = [
+            (row.ref, *presenter.list_row(row), t.trash_row(row.deleted_by or "—", row.deleted_at or "—"))
+            for row in result.rows
+        ]
+        return ClientList(title, caption, rows, extra=(t.console_trash_column,))
     return ClientList(title, caption, [(row.ref, *presenter.list_row(row)) for row in result.rows])
 
 
@@ -66,11 +75,11 @@ class ClientList:
     """Chooses its layout at the width it is given (rich asks at print time), so the same page reads
     well in an 80-column terminal, a narrow pane and a wide screen: no number or word is cut in two."""
 
-    def __init__(self, title: str, caption: str, rows: list[tuple[str, ...]]) -> None:
+    def __init__(self, title: str, caption: str, rows: list[tuple[str, ...]], *, extra: tuple[str, ...] = ()) -> None:
         self.title = title
         self.caption = caption
         self.rows = rows
-        self.columns = ("#", *presenter.LIST_COLUMNS)
+        self.columns = ("#", *presenter.LIST_COLUMNS, *extra)
 
     def table(self) -> Table:
         table = Table(title=plain(self.title), caption=plain(self.caption), title_justify="left")
@@ -87,7 +96,7 @@ class ClientList:
         """One block per client: "#12 Nombre", then one labelled line per column that has a value."""
         parts: list[RenderableType] = [plain(self.title, "bold")]
         for ref, *values in self.rows:
-            fields = dict(zip(presenter.LIST_COLUMNS, values, strict=True))
+            fields = dict(zip(self.columns[1:], values, strict=True))
             name = fields.pop(_NAME)
             parts.append(Text.assemble(plain(ref, "bold"), " ", plain(name, "bold"), overflow="ellipsis"))
             grid = Table.grid(padding=(0, 1))
@@ -120,6 +129,25 @@ class ClientList:
 
     def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
         return Measurement(1, options.max_width)
+
+
+def history(result: HistoryPage) -> Group:
+    """A client's changes, newest first: when, who, from where, what, and each field old → new."""
+    lines: list[RenderableType] = [plain(texts().history_title(result.name), "bold"), plain(result.document, "dim")]
+    if not result.entries:
+        lines.append(plain(texts().no_history(result.name)))
+        return Group(*lines)
+    for change in result.entries:
+        lines.append(plain(f"{change.at} · {change.who} {change.action} ({texts().history_from(change.platform)})"))
+        for field in change.changes:
+            lines.append(plain(f"  • {field.label}: {field.new if field.secret else f'{field.old} → {field.new}'}"))
+    caption = texts().history_caption(result.page_number, result.shown)
+    if result.next_cursor:
+        caption += " · «siguiente» para ver cambios anteriores"
+    if result.prev_cursor:
+        caption += " · «anterior» para volver"
+    lines.append(plain(caption, "dim"))
+    return Group(*lines)
 
 
 def choices(rows: list[ClientSummary]) -> list[str]:

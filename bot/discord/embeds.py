@@ -11,9 +11,10 @@ from __future__ import annotations
 import discord
 
 from bot.discord.escape import clip, md
+from commands.forms import INTEGRATIONS
 from commands.presenter import LIST_COLUMNS, CardSection, card_sections, list_row
 from commands.texts import texts
-from commands.views import ClientCard, ClientPage
+from commands.views import ClientCard, ClientPage, HistoryPage
 
 CARD_COLOUR = discord.Colour.blurple()
 EMBED_TOTAL = 6000
@@ -25,10 +26,26 @@ MARGIN = 200  # footer and the "…" note, counted before they are added
 COLUMN = 120  # one list column's value at most, so a long e-mail cannot hide the others
 
 
-def section_value(section: CardSection) -> str:
-    """A card section as "**Label:** value" lines (one embed field value or description)."""
-    lines = [f"**{md(label)}:** {md(value)}" for label, value in section.rows]
+def section_value(section: CardSection, links: dict[str, str] | None = None) -> str:
+    """A card section as "**Label:** value" lines (one embed field value or description); ``links``:
+    rows (by label) shown as a channel link instead."""
+    shown = links or {}
+    lines = [f"**{md(label)}:** {shown.get(label) or md(value)}" for label, value in section.rows]
     return clip("\n".join(lines), FIELD_VALUE)
+
+
+def channel_link(channel_id: str | None) -> str | None:
+    """``<#123>``: Discord shows a channel link (a channel mention never pings); None for a non-id."""
+    return f"<#{channel_id}>" if channel_id and channel_id.isascii() and channel_id.isdigit() else None
+
+
+def channel_links(card: ClientCard) -> dict[str, str]:
+    """The Discord channel row as a real link once the channel exists; Slack's keeps its name."""
+    status = card.channel("discord")
+    link = channel_link(status.channel_id) if status is not None else None
+    if status is None or link is None:
+        return {}
+    return {INTEGRATIONS.field("discord_channel").label: f"{link} ({md(status.state)})"}
 
 
 def card_embed(card: ClientCard, *, shared: bool = False) -> discord.Embed:
@@ -37,7 +54,8 @@ def card_embed(card: ClientCard, *, shared: bool = False) -> discord.Embed:
     used = len(embed.title or "") + len(embed.description or "") + MARGIN
     sections = [s for s in card_sections(card) if not (shared and s.kind == "server")]
     for shown, section in enumerate(sections):
-        name, value = clip(md(section.title), FIELD_NAME), section_value(section)
+        links = channel_links(card) if section.kind == "integrations" else None
+        name, value = clip(md(section.title), FIELD_NAME), section_value(section, links)
         if shown == MAX_FIELDS - 1 or used + len(name) + len(value) > EMBED_TOTAL:
             embed.add_field(name="…", value=f"{len(sections) - shown} sección(es) más no caben aquí.", inline=False)
             break
@@ -59,14 +77,38 @@ def section_embed(card: ClientCard, section: CardSection) -> discord.Embed:
 def list_embed(page: ClientPage) -> discord.Embed:
     """The manual's list columns, one field per client (10 per page), each within its share of 6000."""
     title = "Clientes" + (f" — «{clip(md(page.query), 80)}»" if page.query else "")
-    embed = discord.Embed(title=clip(md(title), TITLE), colour=CARD_COLOUR)
+    embed = discord.Embed(title=clip(md(texts().trash_title if page.trash else title), TITLE), colour=CARD_COLOUR)
     if not page.rows:
         embed.description = texts().no_clients_match if page.query else texts().no_clients_yet
+        embed.description = texts().trash_empty if page.trash else embed.description
     embed.set_footer(text=texts().page_caption(page.page_number, page.page_count, page.total))
     share = (EMBED_TOTAL - len(embed.title or "") - len(embed.footer.text or "") - MARGIN) // max(1, len(page.rows))
     for number, row in enumerate(page.rows, start=page.first_index + 1):
-        values = dict(zip(LIST_COLUMNS, list_row(row), strict=True))
-        name = clip(md(f"{number}. {values.pop('Nombre')}"), min(FIELD_NAME, share // 3))
-        text = " · ".join(f"**{column}:** {clip(md(value), COLUMN)}" for column, value in values.items())
+        values = {column: clip(md(value), COLUMN) for column, value in zip(LIST_COLUMNS, list_row(row), strict=True)}
+        values[LIST_COLUMNS[0]] = channel_link(row.channel_id) or values[LIST_COLUMNS[0]]  # a real link once made
+        name = clip(md(f"{number}. {list_row(row)[1]}"), min(FIELD_NAME, share // 3))
+        del values["Nombre"]
+        text = " · ".join(f"**{column}:** {value}" for column, value in values.items())
+        if row.deleted_at:  # in the trash: who deleted it, and when
+            text = f"{md(texts().trash_row(row.deleted_by or '—', row.deleted_at))}\n{text}"
         embed.add_field(name=name, value=clip(text, min(FIELD_VALUE, share - len(name))), inline=False)
+    return embed
+
+
+def history_embed(page: HistoryPage) -> discord.Embed:
+    """A client's changes, newest first: one field per change (when · who), what and the fields old → new."""
+    embed = discord.Embed(
+        title=clip(md(texts().history_title(page.name)), TITLE), description=md(page.document), colour=CARD_COLOUR
+    )
+    if not page.entries:
+        embed.description = f"{md(page.document)}\n{md(texts().no_history(page.name))}"
+    embed.set_footer(text=texts().history_caption(page.page_number, page.shown))
+    share = (EMBED_TOTAL - len(embed.title or "") - len(embed.description or "") - MARGIN) // max(1, len(page.entries))
+    for change in page.entries:
+        name = clip(md(f"{change.at} · {change.who}"), FIELD_NAME)
+        lines = [f"{md(change.action)} ({md(texts().history_from(change.platform))})"]
+        for item in change.changes:
+            shown = item.new if item.secret else f"{item.old} → {item.new}"
+            lines.append(f"• **{md(item.label)}:** {md(shown)}")
+        embed.add_field(name=name, value=clip("\n".join(lines), min(FIELD_VALUE, share - len(name))), inline=False)
     return embed

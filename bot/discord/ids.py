@@ -15,6 +15,7 @@ query overflow. Option values (what a Select sends back) are parsed here too, fo
     cb:ls:<n|p>:<cursor id>:<q:text|d:draft> the list's Anterior / Siguiente
     cb:pw:<client>                          which server's password; option: server id
     cb:ed:<client>                          "Editar"'s section Select; options `SECTION_OPTION`
+    cb:hi:<client>:<n|p>:<cursor id>        a client's history, Anterior / Siguiente
     cb:form:<32 hex>                        a section modal (its form id)
     cb:ub:<step>:<client>:<version>:<address or 0>:…   the address picker
 """
@@ -29,7 +30,7 @@ parse_id = record_id.parse
 CUSTOM_ID_MAX = 100
 
 # ------------------------------------------------------------------ the card
-CARD_ACTIONS = ("addr", "contact", "integ", "srv", "edit", "pw", "share", "del", "chan")
+CARD_ACTIONS = ("addr", "contact", "integ", "srv", "edit", "pw", "share", "del", "chan", "hist")
 CARD_BUTTON = rf"cb:c:(?P<action>{'|'.join(CARD_ACTIONS)}):(?P<cid>{ID}):(?P<ver>{ID})"
 
 
@@ -38,7 +39,7 @@ def card_button(action: str, client_id: int, version: int) -> str:
 
 
 # ------------------------------------------------------------------ picking a client
-PICK_ACTIONS = ("ver", "editar", "eliminar", "restaurar", "canales")
+PICK_ACTIONS = ("ver", "editar", "eliminar", "restaurar", "canales", "historial")
 PICK_CLIENT = rf"cb:pick:(?P<action>{'|'.join(PICK_ACTIONS)})"
 
 
@@ -137,6 +138,14 @@ def query_ref(query: str, draft_id: str | None = None) -> str:
 def query_fits(query: str) -> bool:
     """Whether a search travels in the button itself (else it is kept in a FormDraft)."""
     return len(f"cb:ls:n:{10**12}:q:{query}") <= CUSTOM_ID_MAX
+
+
+# ------------------------------------------------------------------ a client's history
+HISTORY_PAGE = rf"cb:hi:(?P<cid>{ID}):(?P<dir>[np]):(?P<id>{ID})"
+
+
+def history_page(client_id: int, direction: str, cursor_id: int | None) -> str:
+    return f"cb:hi:{client_id}:{direction}:{cursor_id or 0}"
 
 
 # ------------------------------------------------------------------ password, edit menu

@@ -11,8 +11,35 @@ from __future__ import annotations
 
 import discord
 
-from bot.discord.escape import NO_MENTIONS
+from bot.discord.escape import NO_MENTIONS, clip, md
 from bot.discord.provisioner import Step, at_step
+from commands.texts import texts
+from commands.views import ChangeNotice, FieldChange
+
+CONTENT_MAX = 2000
+
+
+def _change_line(change: FieldChange) -> str:
+    if change.secret:
+        return f"• {md(change.label)}: {md(change.new)}"
+    return f"• {md(change.label)}: {md(change.old)} → {md(change.new)}"
+
+
+def notice_text(notice: ChangeNotice) -> str:
+    """Markdown: names in bold, every user value escaped; sent with no mentions allowed."""
+    lines: list[str] = []
+    for index, change in enumerate(notice.changes):
+        if index == 0:
+            lines.append(
+                texts().notice_headline(
+                    f"**{md(change.who)}**", md(change.action), f"**{md(notice.name)}**", md(notice.document)
+                )
+            )
+        else:
+            lines.append(f"{md(change.who)} {md(change.action)}")
+        lines.extend(_change_line(field) for field in change.changes)
+    return clip("\n".join(lines), CONTENT_MAX)
+
 
 POST = Step(
     forbidden="el bot no puede escribir en el canal del cliente (permisos Ver canal y Enviar mensajes)",
@@ -30,6 +57,13 @@ class DiscordMessenger:
         """Plain text, no mentions: a flow's message can never ping @everyone or a role."""
         channel = self.bot.get_partial_messageable(int(channel_id))
         message = await at_step(POST, channel.send(content=text[:2000], allowed_mentions=NO_MENTIONS, nonce=key))
+        return str(message.id)
+
+    async def post_notice(self, channel_id: str, notice: ChangeNotice, key: str, *, client_channel: bool) -> str:
+        """In the client's channel as in the audit channel: the card (servers aside) is posted there too."""
+        channel = self.bot.get_partial_messageable(int(channel_id))
+        content = notice_text(notice)
+        message = await at_step(POST, channel.send(content=content, allowed_mentions=NO_MENTIONS, nonce=key))
         return str(message.id)
 
     async def find(self, channel_id: str, key: str) -> str | None:

@@ -28,8 +28,14 @@ import discord
 from bot.config import Settings
 from bot.discord.members import find_member
 from bot.discord.onboarding import ClientUser, announcement_text, find_posted, post_card, ready_card, welcome_text
-from commands.channels import ProvisionFailed, ProvisionRequest, ProvisionResult, RetryLater, discord_channel_name
-from commands.texts import texts
+from commands.channels import (
+    ProvisionFailed,
+    ProvisionRequest,
+    ProvisionResult,
+    RetryLater,
+    channel_topic,
+    discord_channel_name,
+)
 from commands.views import ClientCard
 
 log = logging.getLogger(__name__)
@@ -278,6 +284,5 @@ def _linkable(
 
 
 def card_topic(card: ClientCard) -> str:
-    """'Cliente: ACME S.A.C. · RUC 20100070970', within Discord's 1024 characters."""
-    text = texts().channel_topic(card.name, card.document)
-    return text if len(text) <= TOPIC_MAX else text[: TOPIC_MAX - 1] + "…"
+    """'Cliente: ACME S.A.C. · RUC 20100070970 · Ficha: /clientes ver #12', within Discord's 1024 characters."""
+    return channel_topic(card, TOPIC_MAX)

@@ -28,6 +28,7 @@ CATALOG_EN: dict[str, str] = {
     "restaurar": "restore",
     "canales": "channels",
     "exportar": "export",
+    "historial": "history",
     "ayuda": "help",
     "cliente": "client",
     "texto": "text",

@@ -7,12 +7,22 @@ Plain ``@here`` is only a mention when a message sets ``link_names``; we never d
 
 from __future__ import annotations
 
+import re
+
 _TABLE = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
 
 
 def mrkdwn(text: object) -> str:
     """``text`` safe to embed in a mrkdwn text object (formatting characters kept, no links or pings)."""
     return str(text).translate(_TABLE)
+
+
+_CHANNEL_ID = re.compile(r"[CG][A-Z0-9]{2,30}")
+
+
+def channel_link(channel_id: str | None) -> str | None:
+    """``<#C123>``: Slack shows a channel link (never a ping); None for anything that is not a channel id."""
+    return f"<#{channel_id}>" if channel_id and _CHANNEL_ID.fullmatch(channel_id) else None
 
 
 _ENTITY_MAX = len("&amp;")

@@ -118,3 +118,18 @@ def test_env_example_copied_as_is_opens_the_console(tmp_path: Path) -> None:
     result = run_process(["-m", "bot", "run"], env=cli_env(DATABASE_URL=None), cwd=tmp_path, input="lista\n")
     assert result.code == 0, result.stderr
     assert "Sin credenciales de Slack ni Discord: se abre la consola." in result.stderr
+
+
+def test_audit_channels_and_time_zone_are_validated_in_spanish() -> None:
+    from bot.config import SettingsError, load_settings
+
+    with pytest.raises(SettingsError) as refused:
+        load_settings(
+            _env_file=None, audit_slack_channel="#auditoria", audit_discord_channel_id="abc", bot_timezone="Lima/Peru"
+        )
+    message = str(refused.value)
+    assert "AUDIT_SLACK_CHANNEL: «#auditoria» no es un ID de canal de Slack" in message
+    assert "AUDIT_DISCORD_CHANNEL_ID: «abc» no es un ID de canal de Discord" in message
+    assert "BOT_TIMEZONE: «Lima/Peru» no es una zona horaria conocida" in message
+    fine = load_settings(_env_file=None, audit_slack_channel="C0AUDIT", audit_discord_channel_id="123")
+    assert fine.bot_timezone == "America/Lima" and fine.audit_slack_channel == "C0AUDIT"

@@ -402,7 +402,10 @@ async def test_canales_hands_back_a_gone_workers_job_and_says_when_truthfully(
     async with service.db.session() as session, session.begin():  # backing off after a rate limit
         await session.execute(update(OutboxJob).values(next_attempt_at=utcnow() + timedelta(minutes=10)))
     when = (await service.get(ana, card.id)).channels[0].when or ""
-    assert re.fullmatch(r"próximo intento a las \d\d:\d\d UTC \(en 10 min\)", when), when
+    # In the team's zone (BOT_TIMEZONE, America/Lima by default: UTC-5 all year), never bare UTC.
+    lima = (utcnow() + timedelta(minutes=10) - timedelta(hours=5)).strftime("%H:%M")
+    assert re.fullmatch(r"próximo intento a las \d\d:\d\d \(America/Lima\) \(en 10 min\)", when), when
+    assert when.split()[4] in (lima, (utcnow() + timedelta(minutes=9) - timedelta(hours=5)).strftime("%H:%M"))
 
 
 async def test_a_job_given_up_does_not_say_it_will_be_retried(service: ClientService, ana: Actor) -> None:
@@ -413,3 +416,24 @@ async def test_a_job_given_up_does_not_say_it_will_be_retried(service: ClientSer
     assert (await service.get(ana, card.id)).channels[0].text == (
         "#acme (error: Slack tuvo un error interno (tras 1 intentos))"
     )
+
+
+def test_times_shown_follow_bot_timezone() -> None:
+    """Every time the bot shows is in BOT_TIMEZONE (America/Lima by default), never bare UTC; `keys
+    check` labels a form in progress in the zone it is handed."""
+    from datetime import UTC, datetime
+    from zoneinfo import ZoneInfo
+
+    from commands import clock
+    from storage.keycheck import draft_label
+
+    noon_utc = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
+    assert clock.stamp(noon_utc) == "2026-11-30 07:00 (America/Lima)"
+    assert clock.stamp(noon_utc.replace(tzinfo=None)) == "2026-11-30 07:00 (America/Lima)"  # SQLite's naive UTC
+    label = draft_label("slack:U0ANA", "create", noon_utc, ZoneInfo("America/Lima"))
+    assert label == "formulario en curso de slack:U0ANA (create, caduca 2026-11-30 07:00 (America/Lima))"
+    try:
+        clock.configure("Europe/Madrid")
+        assert clock.stamp(noon_utc) == "2026-11-30 13:00 (Europe/Madrid)"
+    finally:
+        clock.configure(clock.DEFAULT_ZONE)

@@ -16,7 +16,7 @@ import pytest
 
 from bot.config import Settings
 from bot.discord.client import ClientesBot
-from bot.runtime import Core, policy_from
+from bot.runtime import Core, audit_channels_from, policy_from
 from commands.service import ClientService
 from storage.crypto import SecretBox
 from storage.db import Database
@@ -45,7 +45,7 @@ def settings() -> Settings:
 
 @pytest.fixture
 def core(db: Database, box: SecretBox, settings: Settings) -> Core:
-    return Core(settings, db, box, ClientService(db, box, policy_from(settings)))
+    return Core(settings, db, box, ClientService(db, box, policy_from(settings), audit_channels_from(settings)))
 
 
 @pytest.fixture

@@ -112,7 +112,7 @@ async def test_channel_is_created_private_and_announced(
     body = create.json
     assert body["name"] == "cliente-acme" and body["type"] == 0
     assert int(body["parent_id"]) == CLIENTS_CATEGORY_ID
-    assert body["topic"] == "Cliente: ACME S.A.C. · RUC 20100070970"
+    assert body["topic"] == "Cliente: ACME S.A.C. · RUC 20100070970 · Ficha: /clientes ver #1"  # back to the card
     channel = fake.channel_named("cliente-acme")
     assert channel is not None and channel["parent_id"] == str(CLIENTS_CATEGORY_ID)
     rules = overwrites(channel)
@@ -136,7 +136,7 @@ async def test_channel_is_created_private_and_announced(
     assert job.status == "done"
     assert (await core.service.get(CONSOLE, 1)).discord_channel_id == channel["id"]
     card = await card_now(discord_ui)
-    assert "#cliente-acme (listo)" in fields_of(card)[INTEGRATIONS.title]
+    assert f"<#{channel['id']}> (listo)" in fields_of(card)[INTEGRATIONS.title]
     with pytest.raises(AssertionError):
         find(card, label="Canales")  # nothing left to retry
 
@@ -171,7 +171,7 @@ async def test_existing_channel_of_that_name_is_linked_not_duplicated(
     [grant] = fake.requests_to("PUT", rf"^/channels/{existing['id']}/permissions/{OTHER_USER_ID}$", ok_only=True)
     assert grant.json["type"] == 1 and int(grant.json["allow"]) & VIEW  # the client's user is let in
     assert len(posts_to(fake, existing["id"])) == 1
-    assert "#cliente-acme (listo)" in fields_of(await card_now(discord_ui))[INTEGRATIONS.title]
+    assert f"<#{existing['id']}> (listo)" in fields_of(await card_now(discord_ui))[INTEGRATIONS.title]
 
 
 async def test_unknown_discord_user_still_creates_the_channel(
@@ -223,7 +223,10 @@ async def test_missing_permission_is_shown_and_canales_command_retries(
 
     assert await worker.run_once() == 1
     assert fake.channel_named("cliente-acme") is not None
-    assert "#cliente-acme (listo)" in fields_of(await card_now(discord_ui))[INTEGRATIONS.title]
+    assert (
+        f"<#{fake.channel_named('cliente-acme')['id']}> (listo)"
+        in fields_of(await card_now(discord_ui))[INTEGRATIONS.title]
+    )
 
 
 async def test_canales_button_on_the_card_retries(
@@ -438,7 +441,10 @@ async def test_without_category_only_the_bots_own_channel_is_linked(
     [job] = await jobs(core)
     assert job.status == "failed" and "ya existe un canal #cliente-acme que el bot no creó" in job.last_error
 
-    fake.channels[int(staff["id"])]["topic"] = "Cliente: ACME S.A.C. · RUC 20100070970"  # the bot's own
+    fake.channels[int(staff["id"])]["topic"] = (
+        "Cliente: ACME S.A.C. · RUC 20100070970 · Ficha: /clientes ver #1"  # the bot's own topic
+    )
+
     await discord_ui.command("canales", {"cliente": "20100070970"})
     await worker.run_once()
     assert (await core.service.get(CONSOLE, 1)).discord_channel_id == staff["id"]

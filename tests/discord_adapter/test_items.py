@@ -57,7 +57,7 @@ async def test_card_offers_mark_main_and_remove_per_item(discord_ui: DiscordUI, 
         "Eliminar Dirección 2 — Av. Número 2",
         "Eliminar Datos del servidor 1 — erp1.acme.pe",
     ]
-    assert len(card["components"]) == 3  # buttons, buttons, the select: within Discord's 5 rows
+    assert len(card["components"]) == 4  # buttons, buttons, the select, Historial: within Discord's 5 rows
 
 
 async def test_card_without_addresses_or_servers_has_no_item_select(discord_ui: DiscordUI, core: Core) -> None:

@@ -58,6 +58,7 @@ async def test_run_discord_connects_and_syncs_to_the_guild(db, box, monkeypatch:
         "eliminar",
         "restaurar",
         "canales",
+        "historial",
         "exportar",
         "ayuda",
     }

@@ -14,7 +14,7 @@ from pydantic import SecretStr
 from slack_bolt.async_app import AsyncApp
 
 from bot.config import Settings
-from bot.runtime import Core, policy_from
+from bot.runtime import Core, audit_channels_from, policy_from
 from bot.slack import ids
 from bot.slack.app import build_app, build_client
 from commands.access import AccessPolicy
@@ -166,7 +166,8 @@ async def fake() -> AsyncIterator[FakeSlack]:
 def make_slack(fake: FakeSlack, db: Database, box: SecretBox) -> Callable[..., Slack]:
     def make(policy: AccessPolicy | None = None, **settings: Any) -> Slack:
         configured = settings_for(fake, **settings)
-        core = Core(configured, db, box, ClientService(db, box, policy or policy_from(configured)))
+        service = ClientService(db, box, policy or policy_from(configured), audit_channels_from(configured))
+        core = Core(configured, db, box, service)
         return Slack(fake, build_app(core, build_client(core.settings)), core)
 
     return make

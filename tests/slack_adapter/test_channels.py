@@ -107,7 +107,7 @@ async def test_a_new_client_gets_its_channel_topic_team_card_and_announcement(sl
 
     channel = fake.channel_named(CHANNEL)
     assert channel is not None and not channel.is_private
-    assert channel.topic == "Cliente: Supermercados Peruanos S.A. · RUC 20100070970"
+    assert channel.topic == f"Cliente: Supermercados Peruanos S.A. · RUC 20100070970 · Ficha: /clientes ver #{card.id}"
     assert {BOT_USER_ID, OTHER_USER_ID, CAROL} <= channel.members
     (invite,) = fake.calls_to("conversations.invite")
     assert invite.params["channel"] == channel.id
@@ -123,7 +123,7 @@ async def test_a_new_client_gets_its_channel_topic_team_card_and_announcement(sl
     assert after.slack_channel_id == channel.id and slack_channel_text(after) == f"#{CHANNEL} (listo)"
     assert [j.status for j in await jobs(slack)] == ["done"]
     reply = await slack.command(f"ver {RUC}")
-    assert f"#{CHANNEL} (listo)" in all_text(reply["blocks"])
+    assert f"<#{channel.id}> (listo)" in all_text(reply["blocks"])  # a real link on Slack once it exists
     assert "Reintentar canales" not in all_text(reply["blocks"])
 
 

@@ -73,7 +73,14 @@ async def test_card_shows_every_section_and_masks_the_password(slack: Slack) -> 
         assert label in text
     assert "Miraflores" in text and MASK in text and "clave-secreta" not in text
     buttons = [e["text"]["text"] for b in card["blocks"] if b["type"] == "actions" for e in b["elements"]]
-    assert buttons == ["Editar", "Agregar dirección", "Agregar Servidor", "Compartir en el canal", "Eliminar"]
+    assert buttons == [
+        "Editar",
+        "Agregar dirección",
+        "Agregar Servidor",
+        "Compartir en el canal",
+        "Historial",
+        "Eliminar",
+    ]
     delete = next(
         e for b in card["blocks"] if b["type"] == "actions" for e in b["elements"] if e["text"]["text"] == "Eliminar"
     )

@@ -20,6 +20,7 @@ from bot.discord.ui.base import view_of
 from bot.discord.ui.card_view import CardButton
 from bot.discord.ui.client_picker import PickClient
 from bot.discord.ui.delete_buttons import ConfirmDelete, UndoDelete
+from bot.discord.ui.history_pager import HistoryButton
 from bot.discord.ui.password_select import PasswordSelect
 from bot.discord.ui.ubigeo_picker import picker_reply, start_state
 from commands.access import Permission
@@ -46,6 +47,8 @@ async def card_button(interaction: discord.Interaction, button: CardButton) -> N
         await answer(interaction, shared(), ephemeral=False)
     elif action == "chan":
         await answer(interaction, ops.channels(interaction, client_id))
+    elif action == "hist":
+        await answer(interaction, ops.history(interaction, client_id))
     else:
 
         async def work() -> Reply:
@@ -58,6 +61,12 @@ async def card_button(interaction: discord.Interaction, button: CardButton) -> N
             return await ops.password_choice(interaction, card)
 
         await answer(interaction, work())
+
+
+async def history_turned(interaction: discord.Interaction, button: HistoryButton) -> None:
+    """Anterior / Siguiente under a client's history: the page in place of the one shown."""
+    reply = ops.history(interaction, button.client_id, button.cursor, replace=True)
+    await answer(interaction, reply, replace=True)
 
 
 async def client_picked(interaction: discord.Interaction, select: PickClient) -> None:

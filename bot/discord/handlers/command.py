@@ -1,4 +1,5 @@
-"""The /clientes group: nuevo, lista [texto], ver|editar|eliminar|restaurar|canales <cliente>, exportar, ayuda.
+"""The /clientes group: nuevo, lista [texto], ver|editar|eliminar|restaurar|canales|historial <cliente>, exportar,
+ayuda.
 
 `<cliente>` is free text with autocomplete (`handlers.options`); whatever is typed without picking is
 resolved by the core (document, #id, then name), and several matches become a Select of clients.
@@ -95,6 +96,12 @@ class ClientesGroup(app_commands.Group, name="clientes", description=GROUP_DESCR
     @app_commands.autocomplete(cliente=live_clients)
     async def canales(self, interaction: discord.Interaction, cliente: str) -> None:
         await command(interaction, "canales", cliente)
+
+    @app_commands.command(name="historial", description=DESCRIPTIONS["historial"])
+    @app_commands.describe(cliente=CLIENT_OPTION)
+    @app_commands.autocomplete(cliente=live_clients)
+    async def historial(self, interaction: discord.Interaction, cliente: str) -> None:
+        await command(interaction, "historial", cliente)
 
     @app_commands.command(name="exportar", description=DESCRIPTIONS["exportar"])
     async def exportar(self, interaction: discord.Interaction) -> None:

@@ -12,6 +12,7 @@ from bot.discord.handlers.context import service_of
 from bot.discord.replies import Reply, answer
 from bot.discord.ui.base import view_of
 from bot.discord.ui.client_picker import PickClient
+from bot.discord.ui.delete_buttons import UndoDelete
 from bot.discord.ui.list_pager import PageButton
 
 
@@ -25,7 +26,10 @@ async def _list_reply(interaction: discord.Interaction, ref: str, cursor: str | 
         ref = ids.query_ref(page.query, await service.save_draft(actor, "discord:list", {"q": page.query}))
     elif ref.startswith("q:"):
         ref = ids.query_ref(page.query)
-    view = view_of(PickClient("ver", page.rows)) if page.rows else view_of()
+    if page.trash:  # each deleted client with its Restaurar, five to a row under the pages
+        view = view_of(*(UndoDelete(r.id, f"Restaurar {r.ref}", row=2 + n // 5) for n, r in enumerate(page.rows)))
+    else:
+        view = view_of(PickClient("ver", page.rows)) if page.rows else view_of()
     prev_id = int(page.prev_cursor[2:]) if page.prev_cursor else None
     next_id = int(page.next_cursor[2:]) if page.next_cursor else None
     if prev_id or next_id:

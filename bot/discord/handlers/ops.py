@@ -7,13 +7,14 @@ from __future__ import annotations
 import discord
 
 from bot.discord.actor import actor_of
-from bot.discord.embeds import card_embed
+from bot.discord.embeds import card_embed, history_embed
 from bot.discord.escape import md
 from bot.discord.handlers.context import require, service_of
 from bot.discord.replies import Reply, saved_unsent
 from bot.discord.ui.base import view_of
 from bot.discord.ui.card_view import card_view
 from bot.discord.ui.delete_buttons import ConfirmDelete
+from bot.discord.ui.history_pager import HistoryButton
 from bot.discord.ui.password_select import PasswordSelect
 from bot.discord.ui.section_select import SectionSelect
 from commands.access import Permission
@@ -53,7 +54,23 @@ async def for_action(interaction: discord.Interaction, action: str, card: Client
         return await restore(interaction, card.id)
     if action == "canales":
         return await channels(interaction, card.id)
+    if action == "historial":
+        return await history(interaction, card.id)
     return card_reply(card)
+
+
+async def history(
+    interaction: discord.Interaction, client_id: int, cursor: str | None = None, *, replace: bool = False
+) -> Reply:
+    """A page of the client's history, with Anterior / Siguiente while there are more."""
+    page = await service_of(interaction).history_page(actor_of(interaction), client_id, cursor)
+    view = view_of()
+    prev_id = int(page.prev_cursor[2:]) if page.prev_cursor else None
+    next_id = int(page.next_cursor[2:]) if page.next_cursor else None
+    if prev_id or next_id:
+        view.add_item(HistoryButton(client_id, "p", prev_id))
+        view.add_item(HistoryButton(client_id, "n", next_id))
+    return Reply(embeds=[history_embed(page)], view=view, replace=replace)
 
 
 async def channels(interaction: discord.Interaction, client_id: int) -> Reply:

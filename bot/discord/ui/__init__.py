@@ -9,6 +9,7 @@ from bot.discord.ui.card_view import CardButton
 from bot.discord.ui.client_picker import PickClient
 from bot.discord.ui.delete_buttons import ConfirmDelete, UndoDelete
 from bot.discord.ui.fix_button import FixButton
+from bot.discord.ui.history_pager import HistoryButton
 from bot.discord.ui.item_select import ItemSelect
 from bot.discord.ui.list_pager import PageButton
 from bot.discord.ui.password_select import PasswordSelect
@@ -32,6 +33,7 @@ __all__ = [
     "DepartamentoSelect",
     "DistritoSelect",
     "FixButton",
+    "HistoryButton",
     "ItemSelect",
     "KeepCard",
     "MoreButton",
@@ -54,6 +56,7 @@ DYNAMIC_ITEMS = (
     ConfirmRemove,
     KeepCard,
     PageButton,
+    HistoryButton,
     PasswordSelect,
     SectionSelect,
     DepartamentoSelect,

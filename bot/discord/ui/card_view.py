@@ -7,8 +7,8 @@ overwriting newer values.
 Component budget (a message holds ≤ 5 action rows; a row ≤ 5 buttons or one select):
 row 0 — the sections to complete (4 buttons); row 1 — Editar, Ver contraseña, Compartir, Eliminar and,
 while a named Slack/Discord channel is not ready ("pendiente" or "error"), Canales (retries it);
-row 2 — "Direcciones y servidores…" (`ItemSelect`), only when there is an address or a server.
-Rows 3–4 stay free.
+row 2 — "Direcciones y servidores…" (`ItemSelect`), only when there is an address or a server;
+row 3 — Historial. Row 4 stays free.
 """
 
 from __future__ import annotations
@@ -37,6 +37,7 @@ ACTIONS: dict[str, tuple[str, discord.ButtonStyle, int]] = {
     "share": ("Compartir", discord.ButtonStyle.secondary, 1),
     "del": ("Eliminar", discord.ButtonStyle.danger, 1),
     "chan": ("Canales", discord.ButtonStyle.secondary, 1),
+    "hist": ("Historial", discord.ButtonStyle.secondary, 3),
 }
 
 

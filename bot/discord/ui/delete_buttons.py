@@ -33,9 +33,11 @@ class ConfirmDelete(Routed, ui.DynamicItem[ui.Button[Any]], template=ids.CONFIRM
 
 
 class UndoDelete(Routed, ui.DynamicItem[ui.Button[Any]], template=ids.UNDO_DELETE):
-    def __init__(self, client_id: int) -> None:
+    """ "Deshacer" after a delete; in the trash, "Restaurar #12" on the row (`label`, `row`)."""
+
+    def __init__(self, client_id: int, label: str = "Deshacer", row: int | None = None) -> None:
         super().__init__(
-            ui.Button(label="Deshacer", style=discord.ButtonStyle.secondary, custom_id=ids.undo_delete(client_id))
+            ui.Button(label=label, style=discord.ButtonStyle.secondary, custom_id=ids.undo_delete(client_id), row=row)
         )
         self.client_id = client_id
 

@@ -24,9 +24,9 @@ from bot.slack.blocks.kit import (
     md,
     option,
 )
-from bot.slack.escape import mrkdwn
+from bot.slack.escape import channel_link, mrkdwn
 from bot.slack.item_action import ItemAction
-from commands.forms import ADDRESS, SERVER
+from commands.forms import ADDRESS, INTEGRATIONS, SERVER
 from commands.presenter import CardSection, card_sections
 from commands.texts import texts
 from commands.views import ClientCard
@@ -47,7 +47,8 @@ def fallback_text(card: ClientCard) -> str:
 
 
 def _section_block(card: ClientCard, part: CardSection, *, with_buttons: bool) -> Block:
-    block: Block = {"type": "section", "text": md(f"*{mrkdwn(part.title)}*"), "fields": section_fields(part)}
+    links = channel_links(card) if part.kind == "integrations" else {}
+    block: Block = {"type": "section", "text": md(f"*{mrkdwn(part.title)}*"), "fields": section_fields(part, links)}
     if with_buttons and part.kind in ("address", "server") and part.item_id is not None:
         block["block_id"] = f"{ids.CARD_BLOCK}.{card.id}.{part.kind}.{part.item_id}"
         block["accessory"] = item_menu(card, part.kind, part.item_id)
@@ -70,11 +71,23 @@ def item_menu(card: ClientCard, kind: str, item_id: int) -> dict:
     return {"type": "overflow", "action_id": ids.CARD_ITEM, "options": choices[:OVERFLOW_OPTIONS_MAX]}
 
 
-def section_fields(part: CardSection) -> list[dict]:
+def section_fields(part: CardSection, links: dict[str, str] | None = None) -> list[dict]:
     """A card section's (label, value) rows as escaped mrkdwn fields (Slack shows them in two columns;
-    each field text is limited to 2000 characters, not the 3000 of a section's text)."""
+    each field text is limited to 2000 characters, not the 3000 of a section's text). ``links``: rows
+    (by label) shown as a channel link instead."""
     rows = part.rows[:SECTION_FIELDS_MAX]
-    return [md(f"*{mrkdwn(label)}*\n{mrkdwn(value)}", SECTION_FIELD_MAX) for label, value in rows]
+    shown = links or {}
+    return [md(f"*{mrkdwn(label)}*\n{shown.get(label) or mrkdwn(value)}", SECTION_FIELD_MAX) for label, value in rows]
+
+
+def channel_links(card: ClientCard) -> dict[str, str]:
+    """The Slack channel row as a real link once the channel exists ("<#C123> (listo)"); Discord's
+    channel keeps its name: it is not a Slack channel."""
+    status = card.channel("slack")
+    link = channel_link(status.channel_id) if status is not None else None
+    if status is None or link is None:
+        return {}
+    return {INTEGRATIONS.field("slack_channel").label: f"{link} ({mrkdwn(status.state)})"}
 
 
 def card_blocks(
@@ -131,6 +144,7 @@ def card_actions(card: ClientCard, *, may_delete: bool = True) -> Block:
         button(ADDRESS.add_label or "Agregar dirección", ids.CLIENT_ADD_ADDRESS, cid),
         button(SERVER.add_label or "Agregar servidor", ids.CLIENT_ADD_SERVER, cid),
         button("Compartir en el canal", ids.CLIENT_SHARE, cid),
+        button("Historial", ids.CLIENT_HISTORY, cid),
         *channels,
         *([delete] if may_delete else []),
         block_id=f"{ids.CARD_BLOCK}.{card.id}",

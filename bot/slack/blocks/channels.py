@@ -9,6 +9,7 @@ from bot.slack import ids
 from bot.slack.blocks.card import card_blocks, fallback_text
 from bot.slack.blocks.kit import Block, context, section
 from bot.slack.escape import mrkdwn
+from commands.channels import channel_topic
 from commands.texts import texts
 from commands.views import ClientCard
 
@@ -16,9 +17,9 @@ TOPIC_MAX = 250  # Slack's limit for conversations.setTopic
 
 
 def topic(card: ClientCard) -> str:
-    """The topic of a channel the bot created: "Cliente: Supermercados Peruanos S.A. · RUC 20100070970"."""
-    text = texts().channel_topic(card.name, card.document)
-    return text if len(text) <= TOPIC_MAX else text[: TOPIC_MAX - 1] + "…"
+    """The topic of a channel the bot created: "Cliente: Supermercados Peruanos S.A. · RUC 20100070970 ·
+    Ficha: /clientes ver #12" (the command that shows the card)."""
+    return channel_topic(card, TOPIC_MAX)
 
 
 def as_ready(card: ClientCard, channel_id: str) -> ClientCard:

@@ -9,6 +9,7 @@ from slack_bolt.async_app import AsyncApp
 from bot import record_id
 from bot.slack import ids
 from bot.slack.blocks.card import card_blocks, fallback_text
+from bot.slack.blocks.history import history_blocks, history_text
 from bot.slack.handlers import ops
 from bot.slack.handlers.actors import Actors
 from bot.slack.handlers.clicks import Click, number, on_click
@@ -90,6 +91,9 @@ def register(app: AsyncApp, service: ClientService, actors: Actors) -> None:
             await ops.ask_delete(click.reply, card, service=service, actor=click.actor)
         elif command == "canales":
             await ops.retry_channels(click.reply, service, click.actor, card.id, replace=True)
+        elif command == "historial":
+            changes = await service.history_page(click.actor, card.id)
+            await click.reply.send(history_text(changes), history_blocks(changes), replace=True)
         else:
             await ops.show_card(click.reply, card, may_delete=ops.may_delete(service, click.actor))
 

@@ -10,6 +10,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.slack import ids
 from bot.slack.blocks.help import help_blocks, help_text
+from bot.slack.blocks.history import history_blocks, history_text
 from bot.slack.blocks.listing import list_blocks, list_text
 from bot.slack.handlers import ops
 from bot.slack.handlers.actors import Actors
@@ -46,6 +47,10 @@ def register(app: AsyncApp, service: ClientService, actors: Actors) -> None:
             elif name == "restaurar":
                 card = await service.find(actor, argument, deleted=True)
                 await ops.restore(reply, service, actor, card.id, replace=False)
+            elif name == "historial":
+                card = await service.find(actor, argument)
+                changes = await service.history_page(actor, card.id)
+                await reply.send(history_text(changes), history_blocks(changes))
             elif name == "canales":
                 await ops.retry_channels(reply, service, actor, (await service.find(actor, argument)).id)
             elif name == "exportar":
