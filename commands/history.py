@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import asdict
 from typing import Any
 
-from commands import clock, countries, ubigeo
+from commands import clock, countries, phones, ubigeo
 from commands.forms import DOC_TYPE_BY_VALUE, SECTIONS, Kind
 from commands.resubmission import STAMP
 from commands.texts import texts
@@ -22,6 +22,7 @@ EMPTY = "—"
 BOT_USER = "clientes-bot"  # the user id of entries the bot writes by itself (a channel it could not create)
 _LABELS: dict[str, str] = {f.key: f.label for section in SECTIONS for f in section.fields}
 _LABELS.update({"is_main": "Dirección principal", "channel": "Canal", "error": "Motivo"})
+_PHONES = frozenset(f.key for section in SECTIONS for f in section.fields if f.kind == Kind.PHONE)
 _SECRETS = frozenset(f.key for section in SECTIONS for f in section.fields if f.kind == Kind.PASSWORD)
 _CONTEXT = frozenset({"address_id", "server_id", STAMP})  # which item, and the resubmission stamp: not fields
 _PLATFORM_NAMES = {"console": "la consola", "api": "la API", "cli": "la línea de comandos"}
@@ -41,6 +42,8 @@ def _shown(key: str, value: object) -> str:
     if key == "ubigeo":
         district = ubigeo.get(text)
         return district.label if district else text
+    if key in _PHONES:  # stored in E.164, shown the way people in Peru write them
+        return phones.display(text) or text
     return text
 
 

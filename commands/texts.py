@@ -99,6 +99,7 @@ class Texts:
     console_list_title_query: Callable[[str], str]  # what was searched
     console_list_next: str
     console_list_prev: str
+    console_history_next: str  # under a console history page with older changes
     console_trash_hint: str  # after the trash title on the console
     console_trash_column: str  # the console trash's extra column: who deleted it, and when
     console_new_client: Callable[[str], str]  # the cancel hint
@@ -313,6 +314,7 @@ ES = Texts(
     console_nothing_to_cancel="No hay ningún formulario abierto que cancelar.",
     console_unknown_command=lambda typed: f"No conozco «{typed}».",
     console_no_more_pages="No hay más páginas en esa dirección.",
+    console_history_next="«siguiente» para ver cambios anteriores",
     console_trash_hint="«restaurar #id» para traer uno de vuelta",
     console_trash_column="Eliminado",
     console_list_title="Clientes",

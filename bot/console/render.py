@@ -143,9 +143,9 @@ def history(result: HistoryPage) -> Group:
             lines.append(plain(f"  • {field.label}: {field.new if field.secret else f'{field.old} → {field.new}'}"))
     caption = texts().history_caption(result.page_number, result.shown)
     if result.next_cursor:
-        caption += " · «siguiente» para ver cambios anteriores"
+        caption += f" · {texts().console_history_next}"
     if result.prev_cursor:
-        caption += " · «anterior» para volver"
+        caption += f" · {texts().console_list_prev}"
     lines.append(plain(caption, "dim"))
     return Group(*lines)
 

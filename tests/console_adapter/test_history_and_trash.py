@@ -22,11 +22,11 @@ async def test_historial_pages_with_siguiente_and_redacts(service: ClientService
     assert "Historial de Ana Ruiz" in output
     assert re.search(r"\d{4}-\d\d-\d\d \d\d:\d\d \(America/Lima\) · Ana agregó un servidor \(desde Slack\)", output)
     assert "Contraseña: cambió (no se muestra)" in output and "pw-secreto" not in output
-    assert "Teléfono: +51 914 000 222 → +51 915 000 333" in output
+    assert "Teléfono: 914 000 222 → 915 000 333" in output
     first, second = output.split("Página 1 ·")  # each page ends with its caption
     assert "Página 2 ·" in second
     assert "registró el cliente" not in first and "registró el cliente" in second
-    assert "Teléfono: — → +51 987 654 321" in second
+    assert "Teléfono: — → 987 654 321" in second
 
 
 async def test_lista_eliminados_shows_who_and_when_and_restaurar_works(service: ClientService) -> None:

@@ -35,7 +35,7 @@ async def test_historial_pages_and_redacts(discord_ui: DiscordUI, fake: FakeDisc
     assert len(shown) == 5
     assert all(re.match(r"\d{4}-\d\d-\d\d \d\d:\d\d \(America/Lima\) · Ops$", name) for name, _ in shown), shown
     assert "agregó un servidor" in shown[0][1] and "Contraseña:** cambió (no se muestra)" in shown[0][1]
-    assert "Teléfono:** +51 913 000 111 → +51 914 000 222" in shown[1][1]
+    assert "Teléfono:** 913 000 111 → 914 000 222" in shown[1][1]
     assert "(desde la consola)" in shown[0][1]
     assert "pw-secreto" not in str(first)
 

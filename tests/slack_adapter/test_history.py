@@ -42,7 +42,7 @@ async def test_historial_pages_newest_first_and_redacts(slack: Slack) -> None:
     assert "editó Datos Servidor" in sections[0] and ": — → ana.ruiz" in sections[0]
     assert "editó un servidor" in sections[1] and "Contraseña: cambió (no se muestra)" in sections[1]
     assert "agregó un servidor" in sections[2]
-    assert "Teléfono: +51 912 345 678 → +51 913 000 111" in sections[3]
+    assert "Teléfono: 912 345 678 → 913 000 111" in sections[3]
     assert all(LIMA_TIME.search(s) for s in sections), sections
     assert all("(desde Slack)" in s and "*alice*" in s for s in sections)
     assert "pw-uno" not in str(reply) and "pw-dos" not in str(reply)
@@ -51,7 +51,7 @@ async def test_historial_pages_newest_first_and_redacts(slack: Slack) -> None:
     older = await slack.click(reply["blocks"], ids.HISTORY_NEXT)
     older_sections = [b["text"]["text"] for b in older["blocks"] if b["type"] == "section"]
     assert len(older_sections) == 2
-    assert "Teléfono: — → +51 987 654 321" in older_sections[0]
+    assert "Teléfono: — → 987 654 321" in older_sections[0]
     assert "registró el cliente" in older_sections[1] and "Nombre: — → Ana Ruiz" in older_sections[1]
     assert "Página 2" in all_text(older["blocks"]) and "7 cambio(s)" in all_text(older["blocks"])
 
