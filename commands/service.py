@@ -19,7 +19,7 @@ from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.exc import StaleDataError
 
-from commands import card_views, outbox, resubmission
+from commands import card_views, listquery, outbox, resubmission
 from commands.access import AccessPolicy, Actor, Permission
 from commands.drafts import Drafts
 from commands.errors import (
@@ -176,7 +176,7 @@ class ClientService:
         """Marks the row changed so its version bumps even when only a child row changed."""
         client.updated_at = utcnow()
         client.updated_by = actor.ref
-        client.search_text = repository.search_text_of(client)
+        repository.index(client)
 
     async def _flush(self, session: AsyncSession, client: Client) -> None:
         """Flushes; a concurrent writer's bump of `version` surfaces as a Conflict with their values."""
@@ -247,9 +247,9 @@ class ClientService:
                 if same is not None:
                     raise _document_error(texts().document_taken(_document(values), same.name, same.id))
                 row = Client(**values, created_by=actor.ref, updated_by=actor.ref, origin_key=origin_key)
-                row.search_text = repository.search_text_of(row)
                 for index, address in enumerate(address_values):
                     row.addresses.append(Address(**address, is_main=index == 0))
+                repository.index(row)
                 for server in server_values:
                     password = server.pop("password")
                     token = self.box.encrypt(password) if password else None
@@ -382,12 +382,16 @@ class ClientService:
                 newer_than = int(cursor[2:])
         query = " ".join((query or "").split())[:100]
         async with self._tx() as session:
-            result = await repository.page(session, query, size=page_size, older_than=older_than, newer_than=newer_than)
+            search = listquery.parse(query)
+            result = await repository.page(
+                session, search, size=page_size, older_than=older_than, newer_than=newer_than
+            )
             rows = tuple(card_views.summary(c, actor) for c in result.rows)
         return ClientPage(
             rows=rows,
             query=query,
-            total=result.total,
+            total=repository.COUNT_CAP if result.total_capped else result.total,
+            total_capped=result.total_capped,
             page_size=page_size,
             next_cursor=f"n:{rows[-1].id}" if rows and result.has_older else None,
             prev_cursor=f"p:{rows[0].id}" if rows and result.has_newer else None,

@@ -68,6 +68,8 @@ class Texts:
     client_user: Callable[[str], str]  # the mention of the client's Discord user
     client_user_missing: Callable[[str], str]  # the Discord user as typed
     channel_announced: Callable[[str, str, bool, str], str]  # name, document, created, channel mention
+    # ---- list search and paging (search fields, orden:nombre, capped count)
+    page_caption_more: Callable[[int, int], str]  # page number, the count cap: "more than N clients"
 
     def platform(self, platform: str) -> str:
         return self.platform_names.get(platform, platform)
@@ -159,6 +161,8 @@ ES = Texts(
     channel_announced=lambda name, document, created, channel: (
         f"Nuevo cliente: {name} ({document}) · {'canal nuevo' if created else 'canal vinculado'} {channel}"
     ),
+    # ---- list search and paging (search fields, orden:nombre, capped count)
+    page_caption_more=lambda number, cap: f"Página {number} · más de {cap} clientes",
 )
 
 CATALOGUES: dict[str, Texts] = {"es": ES}

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from commands import countries, ubigeo
 from commands.forms import doc_type_short
+from commands.texts import texts
 from commands.ubigeo import District
 
 MASK = "••••••••"
@@ -172,6 +173,15 @@ class ClientPage:
     next_cursor: str | None = None
     prev_cursor: str | None = None
     first_index: int = 0  # 0-based position of rows[0] in the whole result
+    #: The total was counted only up to a cap (a search matching thousands): there are more than `total`.
+    total_capped: bool = False
+
+    @property
+    def caption(self) -> str:
+        """ "Página 2 de 3 · 23 cliente(s)", or "Página 2 · más de 1000 clientes" past the count cap."""
+        if self.total_capped:
+            return texts().page_caption_more(self.page_number, self.total)
+        return texts().page_caption(self.page_number, self.page_count, self.total)
 
     @property
     def page_number(self) -> int:

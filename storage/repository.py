@@ -1,7 +1,9 @@
 """Queries of the register, written once for SQLite and PostgreSQL.
 
-Search matches every typed word against `clients.search_text` (folded at write time), and paging is
-keyset on the id (newest first), so page 500 costs the same as page 1.
+Search matches every typed word against `clients.search_text` (folded at write time, see
+`storage.searchtext`): through the FTS5 trigram index `clients_fts` on SQLite (words of three
+characters or more) and the pg_trgm GIN index on PostgreSQL. Paging is keyset, newest first or by name,
+so page 500 costs the same as page 1; the total is counted only up to `COUNT_CAP` ("más de 1000").
 """
 
 from __future__ import annotations
@@ -9,27 +11,42 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Select, func, select, update
+from sqlalchemy import ColumnElement, Select, column, func, or_, select, table, text, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage import searchtext
 from storage.models import AuditEntry, Client, OutboxJob
 from storage.textfold import fold
 
 _LIKE_ESCAPE = "\\"
+COUNT_CAP = 1000
+_TRIGRAM = 3  # the FTS5 trigram index serves words of at least this many characters
 
 
-def search_text_of(client: Client) -> str:
-    parts = (
-        client.name,
-        client.trade_name,
-        client.doc_number,
-        client.internal_code,
-        client.discord_channel,
-        client.slack_channel,
-        client.contact_name,
-    )
-    return fold(" ".join(part for part in parts if part))
+@dataclass(frozen=True)
+class Search:
+    """What to look for: the typed text, channel ids named by a pasted mention, and the order."""
+
+    text: str = ""
+    #: (channel id, name or "") of each pasted channel mention (`<#C0ACME|acme>`, `<#1234>`): matched by
+    #: the id the bot recorded, or by the name while the channel is not linked yet.
+    channels: tuple[tuple[str, str], ...] = ()
+    by_name: bool = False
+
+
+def search_text_of(client: Client) -> tuple[str, str]:
+    fields = {name: getattr(client, name) for name in (*searchtext.CLIENT_FIELDS, *searchtext.CHANNEL_FIELDS)}
+    fields["contact_phone"] = client.contact_phone
+    addresses = [{"phone": a.phone, "email": a.email, "ubigeo": a.ubigeo} for a in client.addresses]
+    return searchtext.document(fields, addresses)
+
+
+def index(client: Client) -> None:
+    """Refreshes the columns derived for search and order; called on every write of a client."""
+    client.search_text, client.phone_text = search_text_of(client)
+    client.sort_name = fold(client.name)[:255]
 
 
 def _like_pattern(word: str) -> str:
@@ -37,11 +54,55 @@ def _like_pattern(word: str) -> str:
     return f"%{escaped}%"
 
 
-def _filtered(query: str, *, deleted: bool = False) -> Select[Client]:
-    stmt = select(Client).where(Client.deleted_at.is_not(None) if deleted else Client.deleted_at.is_(None))
-    for word in fold(query).split():
-        stmt = stmt.where(Client.search_text.like(_like_pattern(word), escape=_LIKE_ESCAPE))
-    return stmt
+def _fts_term(word: str) -> str:
+    """An FTS5 query term: the word as a quoted phrase, in search_text, or in either column for a phone."""
+    phrase = '"' + word.replace('"', '""') + '"'
+    return phrase if searchtext.is_phone_term(word) else f"search_text : {phrase}"
+
+
+def _live(deleted: bool) -> ColumnElement[bool]:
+    return Client.deleted_at.is_not(None) if deleted else Client.deleted_at.is_(None)
+
+
+@dataclass(frozen=True)
+class _Query:
+    """A filtered select of clients and the id column to order and page it by: the FTS table's rowid
+    when it drives the query (SQLite walks its index newest first and stops after a page), else the
+    client's id."""
+
+    stmt: Select[Any]
+    id: ColumnElement[int]
+
+
+_FTS = table("clients_fts", column("rowid"))
+
+
+def _filtered(session: AsyncSession, query: str | Search, *, deleted: bool = False) -> _Query:
+    search = query if isinstance(query, Search) else Search(query)
+    stmt = select(Client).where(_live(deleted))
+    ident: ColumnElement[int] = Client.id
+    words = searchtext.terms(search.text)
+    indexed = [w for w in words if len(w) >= _TRIGRAM] if _dialect(session) == "sqlite" else []
+    if indexed:
+        match = " AND ".join(_fts_term(w) for w in indexed)
+        stmt = stmt.join(_FTS, _FTS.c.rowid == Client.id).where(text("clients_fts MATCH :fts").bindparams(fts=match))
+        ident = _FTS.c.rowid
+    for word in words:
+        if word not in indexed:
+            pattern = _like_pattern(word)
+            like = Client.search_text.like(pattern, escape=_LIKE_ESCAPE)
+            if searchtext.is_phone_term(word):
+                like = or_(like, Client.phone_text.like(pattern, escape=_LIKE_ESCAPE))
+            stmt = stmt.where(like)
+    for channel_id, name in search.channels:
+        named = [Client.search_text.like(_like_pattern(f"#{fold(name)}"), escape=_LIKE_ESCAPE)] if name else []
+        stmt = stmt.where(or_(Client.slack_channel_id == channel_id, Client.discord_channel_id == channel_id, *named))
+    return _Query(stmt, ident)
+
+
+def _dialect(session: AsyncSession) -> str:
+    bind = session.bind
+    return bind.dialect.name if bind is not None else ""
 
 
 async def get_client(session: AsyncSession, client_id: int, *, deleted: bool | None = False) -> Client | None:
@@ -76,46 +137,87 @@ async def by_origin(session: AsyncSession, origin_key: str) -> Client | None:
     return (await session.execute(select(Client).where(Client.origin_key == origin_key))).scalar_one_or_none()
 
 
-async def search(session: AsyncSession, query: str, *, limit: int, deleted: bool = False) -> Sequence[Client]:
-    stmt = _filtered(query, deleted=deleted).order_by(Client.id.desc()).limit(limit)
-    return (await session.execute(stmt)).scalars().all()
+async def search(session: AsyncSession, query: str | Search, *, limit: int, deleted: bool = False) -> Sequence[Client]:
+    """Matches newest first (type-ahead and name look-ups)."""
+    found = _filtered(session, query, deleted=deleted)
+    return (await session.execute(found.stmt.order_by(found.id.desc()).limit(limit))).scalars().all()
 
 
 @dataclass(frozen=True)
 class PageResult:
     rows: Sequence[Client]
-    total: int
+    total: int  # exact up to COUNT_CAP; COUNT_CAP + 1 means "more than COUNT_CAP"
     has_newer: bool
     has_older: bool
     newer_count: int
 
+    @property
+    def total_capped(self) -> bool:
+        return self.total > COUNT_CAP
+
 
 async def page(
-    session: AsyncSession, query: str, *, size: int, older_than: int | None = None, newer_than: int | None = None
+    session: AsyncSession,
+    query: str | Search,
+    *,
+    size: int,
+    older_than: int | None = None,
+    newer_than: int | None = None,
+    deleted: bool = False,
 ) -> PageResult:
-    """One page, newest first, starting after `older_than` (Siguiente) or before `newer_than` (Anterior)."""
-    base = _filtered(query)
-    total = (await session.execute(select(func.count()).select_from(base.subquery()))).scalar_one()
-    if newer_than is not None:
-        stmt = base.where(Client.id > newer_than).order_by(Client.id.asc()).limit(size + 1)
+    """One page in the list's order (newest first, or by name), starting after the row `older_than`
+    (Siguiente) or ending before the row `newer_than` (Anterior); both are client ids."""
+    search = query if isinstance(query, Search) else Search(query)
+    found = _filtered(session, search, deleted=deleted)
+    keys: tuple[ColumnElement[Any], ...] = (Client.sort_name, found.id) if search.by_name else (found.id,)
+
+    async def key_of(client_id: int) -> tuple[Any, ...] | None:
+        if not search.by_name:
+            return (client_id,)
+        name = (await session.execute(select(Client.sort_name).where(Client.id == client_id))).scalar_one_or_none()
+        return None if name is None else (name, client_id)
+
+    def beyond(key: tuple[Any, ...], *, forward: bool) -> ColumnElement[bool]:
+        """Rows after `key` in the list's order (forward) or before it."""
+        later = tuple_(*keys) > tuple_(*key) if search.by_name else keys[0] < key[0]
+        earlier = tuple_(*keys) < tuple_(*key) if search.by_name else keys[0] > key[0]
+        return later if forward else earlier
+
+    ascending = [k.asc() for k in keys]
+    descending = [k.desc() for k in keys]
+    forward_order = ascending if search.by_name else descending
+    backward_order = descending if search.by_name else ascending
+
+    anchor = await key_of(newer_than if newer_than is not None else older_than) if (newer_than or older_than) else None
+    has_newer = has_older = False
+    if newer_than is not None and anchor is not None:
+        stmt = found.stmt.where(beyond(anchor, forward=False)).order_by(*backward_order).limit(size + 1)
         rows = list((await session.execute(stmt)).scalars().all())
         has_newer = len(rows) > size
         rows = list(reversed(rows[:size]))
+        if rows:
+            last = (rows[-1].sort_name, rows[-1].id) if search.by_name else (rows[-1].id,)
+            later = found.stmt.with_only_columns(Client.id).where(beyond(last, forward=True)).limit(1)
+            has_older = (await session.execute(later)).first() is not None
     else:
-        stmt = base
-        if older_than is not None:
-            stmt = stmt.where(Client.id < older_than)
-        rows = list((await session.execute(stmt.order_by(Client.id.desc()).limit(size + 1))).scalars().all())
+        stmt = found.stmt
+        if older_than is not None and anchor is not None:
+            stmt = stmt.where(beyond(anchor, forward=True))
+            has_newer = True
+        rows = list((await session.execute(stmt.order_by(*forward_order).limit(size + 1))).scalars().all())
+        has_older = len(rows) > size
         rows = rows[:size]
-        has_newer = False
+    capped = found.stmt.with_only_columns(Client.id).limit(COUNT_CAP + 1).subquery()
+    total = (await session.execute(select(func.count()).select_from(capped))).scalar_one()
     newer_count = 0
-    has_older = False
-    if rows:
-        newer_stmt = select(func.count()).select_from(base.where(Client.id > rows[0].id).subquery())
-        newer_count = (await session.execute(newer_stmt)).scalar_one()
+    if rows and has_newer:
+        first = (rows[0].sort_name, rows[0].id) if search.by_name else (rows[0].id,)
+        before = found.stmt.with_only_columns(Client.id).where(beyond(first, forward=False)).subquery()
+        newer_count = (await session.execute(select(func.count()).select_from(before))).scalar_one()
         has_newer = newer_count > 0
-        has_older = newer_count + len(rows) < total
-    return PageResult(rows, total, has_newer, has_older, newer_count)
+    elif not rows:
+        has_newer = has_older = False
+    return PageResult(rows, max(total, newer_count + len(rows)), has_newer, has_older, newer_count)
 
 
 async def live_after(session: AsyncSession, after_id: int, *, limit: int) -> Sequence[Client]:

@@ -10,7 +10,6 @@ from bot.console.prompt import CANCEL_HINT
 from bot.console.text import plain
 from commands import presenter, router
 from commands.errors import FieldErrors
-from commands.texts import texts
 from commands.views import ClientCard, ClientPage, ClientSummary
 
 
@@ -36,7 +35,7 @@ def card(client: ClientCard) -> Panel:
 
 
 def page(result: ClientPage) -> Table:
-    caption = texts().page_caption(result.page_number, result.page_count, result.total)
+    caption = result.caption
     if result.next_cursor:
         caption += " · «siguiente» para avanzar"
     if result.prev_cursor:

@@ -62,7 +62,7 @@ def list_embed(page: ClientPage) -> discord.Embed:
     embed = discord.Embed(title=clip(md(title), TITLE), colour=CARD_COLOUR)
     if not page.rows:
         embed.description = texts().no_clients_match if page.query else texts().no_clients_yet
-    embed.set_footer(text=texts().page_caption(page.page_number, page.page_count, page.total))
+    embed.set_footer(text=page.caption)
     share = (EMBED_TOTAL - len(embed.title or "") - len(embed.footer.text or "") - MARGIN) // max(1, len(page.rows))
     for number, row in enumerate(page.rows, start=page.first_index + 1):
         values = dict(zip(LIST_COLUMNS, list_row(row), strict=True))

@@ -46,7 +46,7 @@ def list_blocks(page: ClientPage) -> list[Block]:
     if not page.rows:
         blocks.append(section(mrkdwn(texts().no_clients_match if page.query else texts().no_clients_yet)))
         return blocks
-    blocks.append(context(mrkdwn(texts().page_caption(page.page_number, page.page_count, page.total))))
+    blocks.append(context(mrkdwn(page.caption)))
     for row in page.rows:
         blocks.append(section(row_text(row), block_id=f"fila.{row.id}"))
         blocks.append(
@@ -67,4 +67,4 @@ def list_blocks(page: ClientPage) -> list[Block]:
 
 
 def list_text(page: ClientPage) -> str:
-    return mrkdwn(f"{TITLE} · {texts().page_caption(page.page_number, page.page_count, page.total)}")
+    return mrkdwn(f"{TITLE} · {page.caption}")
