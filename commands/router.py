@@ -25,9 +25,9 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec(
         "lista",
         ("list", "listar", "buscar", "search"),
-        "lista [texto]",
-        "Listar clientes; con texto, buscar por nombre, documento, código o canal.",
-        "List clients; with text, search by name, document, code or channel.",
+        "lista [texto] [orden:nombre]",
+        "Listar o buscar (nombre, documento, #canal, contacto, teléfono, correo, distrito…); orden:nombre.",
+        "List or search (name, document, #channel, contact, phone, e-mail, district…); orden:nombre.",
     ),
     CommandSpec(
         "ver",

@@ -178,7 +178,7 @@ class ClientPage:
 
     @property
     def caption(self) -> str:
-        """ "Página 2 de 3 · 23 cliente(s)", or "Página 2 · más de 1000 clientes" past the count cap."""
+        """The page caption; past the count cap it says "more than" instead of a page count."""
         if self.total_capped:
             return texts().page_caption_more(self.page_number, self.total)
         return texts().page_caption(self.page_number, self.page_count, self.total)

@@ -80,7 +80,7 @@ _FTS = table("clients_fts", column("rowid"))
 def _filtered(session: AsyncSession, query: str | Search, *, deleted: bool = False) -> _Query:
     search = query if isinstance(query, Search) else Search(query)
     stmt = select(Client).where(_live(deleted))
-    ident: ColumnElement[int] = Client.id
+    ident: ColumnElement[int] = Client.__table__.c.id
     words = searchtext.terms(search.text)
     indexed = [w for w in words if len(w) >= _TRIGRAM] if _dialect(session) == "sqlite" else []
     if indexed:
@@ -90,7 +90,7 @@ def _filtered(session: AsyncSession, query: str | Search, *, deleted: bool = Fal
     for word in words:
         if word not in indexed:
             pattern = _like_pattern(word)
-            like = Client.search_text.like(pattern, escape=_LIKE_ESCAPE)
+            like: ColumnElement[bool] = Client.search_text.like(pattern, escape=_LIKE_ESCAPE)
             if searchtext.is_phone_term(word):
                 like = or_(like, Client.phone_text.like(pattern, escape=_LIKE_ESCAPE))
             stmt = stmt.where(like)
@@ -169,7 +169,8 @@ async def page(
     (Siguiente) or ending before the row `newer_than` (Anterior); both are client ids."""
     search = query if isinstance(query, Search) else Search(query)
     found = _filtered(session, search, deleted=deleted)
-    keys: tuple[ColumnElement[Any], ...] = (Client.sort_name, found.id) if search.by_name else (found.id,)
+    name_key: ColumnElement[Any] = Client.__table__.c.sort_name
+    keys: tuple[ColumnElement[Any], ...] = (name_key, found.id) if search.by_name else (found.id,)
 
     async def key_of(client_id: int) -> tuple[Any, ...] | None:
         if not search.by_name:
@@ -188,7 +189,8 @@ async def page(
     forward_order = ascending if search.by_name else descending
     backward_order = descending if search.by_name else ascending
 
-    anchor = await key_of(newer_than if newer_than is not None else older_than) if (newer_than or older_than) else None
+    anchor_id = newer_than if newer_than is not None else older_than
+    anchor = await key_of(anchor_id) if anchor_id is not None else None
     has_newer = has_older = False
     if newer_than is not None and anchor is not None:
         stmt = found.stmt.where(beyond(anchor, forward=False)).order_by(*backward_order).limit(size + 1)
