@@ -53,6 +53,7 @@ ACTOR = Actor("console", "bench")
 def rows(count: int, start: int = 0) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """`count` clients with a main address each, as the core would store them (search columns included)."""
     clients, addresses = [], []
+    districts = sorted(searchtext._places())  # spread over Peru's 1,893 districts, as a real register is
     for i in range(start, start + count):
         client = {
             "id": i + 1,
@@ -68,7 +69,7 @@ def rows(count: int, start: int = 0) -> tuple[list[dict[str, Any]], list[dict[st
             "updated_by": "bench",
             "version": 1,
         }
-        address = {"client_id": i + 1, "is_main": True, "country": "PE", "ubigeo": "150122"}
+        address = {"client_id": i + 1, "is_main": True, "country": "PE", "ubigeo": districts[i % len(districts)]}
         address |= {"line": "Av. Larco 345", "phone": "+51 1 4445566", "email": f"c{i}@e.pe"}
         client["search_text"], client["phone_text"] = searchtext.document(client, [address])
         client["sort_name"] = fold(client["name"])

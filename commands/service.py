@@ -392,6 +392,7 @@ class ClientService:
             query=query,
             total=repository.COUNT_CAP if result.total_capped else result.total,
             total_capped=result.total_capped,
+            position_known=result.position_known,
             page_size=page_size,
             next_cursor=f"n:{rows[-1].id}" if rows and result.has_older else None,
             prev_cursor=f"p:{rows[0].id}" if rows and result.has_newer else None,

@@ -69,7 +69,7 @@ class Texts:
     client_user_missing: Callable[[str], str]  # the Discord user as typed
     channel_announced: Callable[[str, str, bool, str], str]  # name, document, created, channel mention
     # ---- list search and paging (search fields, orden:nombre, capped count)
-    page_caption_more: Callable[[int, int], str]  # page number, the count cap: "more than N clients"
+    page_caption_more: Callable[[int | None, int], str]  # page number (None: unknown), the cap: "more than N"
 
     def platform(self, platform: str) -> str:
         return self.platform_names.get(platform, platform)
@@ -162,7 +162,7 @@ ES = Texts(
         f"Nuevo cliente: {name} ({document}) · {'canal nuevo' if created else 'canal vinculado'} {channel}"
     ),
     # ---- list search and paging (search fields, orden:nombre, capped count)
-    page_caption_more=lambda number, cap: f"Página {number} · más de {cap} clientes",
+    page_caption_more=lambda number, cap: (f"Página {number} · m" if number else "M") + f"ás de {cap} clientes",
 )
 
 CATALOGUES: dict[str, Texts] = {"es": ES}

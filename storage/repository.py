@@ -182,11 +182,15 @@ class PageResult:
     total: int  # exact up to COUNT_CAP; COUNT_CAP + 1 means "more than COUNT_CAP"
     has_newer: bool
     has_older: bool
-    newer_count: int
+    newer_count: int  # rows before this page, exact up to COUNT_CAP (beyond it, the position is unknown)
 
     @property
     def total_capped(self) -> bool:
         return self.total > COUNT_CAP
+
+    @property
+    def position_known(self) -> bool:
+        return self.newer_count <= COUNT_CAP
 
 
 async def page(
@@ -223,7 +227,7 @@ async def page(
     backward_order = descending if search.by_name else ascending
 
     # The capped total rides along with the rows (an uncorrelated subquery, computed once): one round trip.
-    capped = found.stmt.with_only_columns(Client.id).limit(COUNT_CAP + 1).subquery()
+    capped = found.stmt.with_only_columns(Client.id).order_by(*forward_order).limit(COUNT_CAP + 1).subquery()
     counted = select(func.count()).select_from(capped)
     listed = _listed(found.stmt).add_columns(counted.scalar_subquery().label("total_count"))
 
@@ -256,8 +260,16 @@ async def page(
     rows = [Listed(row) for row in raw]
     newer_count = 0
     if rows and has_newer:
+        # How many rows come before this page, counted up to the cap walking back from it in order (the
+        # index stops there; an uncapped count re-read every match of a big search on every page).
         first = (rows[0].sort_name, rows[0].id) if search.by_name else (rows[0].id,)
-        before = found.stmt.with_only_columns(Client.id).where(beyond(first, forward=False)).subquery()
+        before = (
+            found.stmt.with_only_columns(Client.id)
+            .where(beyond(first, forward=False))
+            .order_by(*backward_order)
+            .limit(COUNT_CAP + 1)
+            .subquery()
+        )
         newer_count = (await session.execute(select(func.count()).select_from(before))).scalar_one()
         has_newer = newer_count > 0
     elif not rows:

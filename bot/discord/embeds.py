@@ -66,7 +66,8 @@ def list_embed(page: ClientPage) -> discord.Embed:
     share = (EMBED_TOTAL - len(embed.title or "") - len(embed.footer.text or "") - MARGIN) // max(1, len(page.rows))
     for number, row in enumerate(page.rows, start=page.first_index + 1):
         values = dict(zip(LIST_COLUMNS, list_row(row), strict=True))
-        name = clip(md(f"{number}. {values.pop('Nombre')}"), min(FIELD_NAME, share // 3))
+        numbered = f"{number}. " if page.position_known else ""  # past the count cap the position is unknown
+        name = clip(md(f"{numbered}{values.pop('Nombre')}"), min(FIELD_NAME, share // 3))
         text = " · ".join(f"**{column}:** {clip(md(value), COLUMN)}" for column, value in values.items())
         embed.add_field(name=name, value=clip(text, min(FIELD_VALUE, share - len(name))), inline=False)
     return embed

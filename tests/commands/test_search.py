@@ -106,6 +106,18 @@ async def test_a_count_past_the_cap_says_more_than(
     second = await service.list_page(ana, "nandu", page.next_cursor, 3)
     last = await service.list_page(ana, "nandu", second.next_cursor, 3)
     assert [r.name for r in last.rows] == ["Ñandú 1", "Ñandú 0"] and last.next_cursor is None
+    pages = [await service.list_page(ana, page_size=2)]
+    while pages[-1].next_cursor:
+        pages.append(await service.list_page(ana, cursor=pages[-1].next_cursor, page_size=2))
+    assert [p.caption for p in pages] == [
+        "Página 1 · más de 5 clientes",
+        "Página 2 · más de 5 clientes",
+        "Página 3 · más de 5 clientes",
+        "Más de 5 clientes",  # six rows before it: past the cap its position is not counted
+    ]
+    assert [r.name for r in pages[-1].rows] == ["Ñandú 1", "Ñandú 0"] and not pages[-1].position_known
+    back = await service.list_page(ana, cursor=pages[-1].prev_cursor, page_size=2)
+    assert [r.name for r in back.rows] == ["Ñandú 3", "Ñandú 2"] and back.caption == "Página 3 · más de 5 clientes"
     exact = await service.list_page(ana, "nandu 7")
     assert not exact.total_capped and exact.caption == "Página 1 de 1 · 1 cliente(s)"
 
