@@ -103,6 +103,9 @@ class Client(Base):
         Index("ix_clients_deleted_id", "deleted_at", "id"),
         Index("ix_clients_doc_number", "doc_number"),
         Index("ix_clients_deleted_sort_name", "deleted_at", "sort_name", "id"),
+        Index("ix_clients_live_sort_name", "sort_name", "id", postgresql_where=text("deleted_at IS NULL")).ddl_if(
+            dialect="postgresql"
+        ),
     )
     # Every UPDATE of the row checks and bumps `version`: a concurrent writer gets StaleDataError
     # instead of silently overwriting. Address/server changes touch the row, so they bump it too.

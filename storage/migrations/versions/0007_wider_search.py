@@ -92,7 +92,16 @@ def upgrade() -> None:
     with op.batch_alter_table("clients") as batch_op:
         batch_op.add_column(sa.Column("phone_text", sa.Text(), nullable=False, server_default=""))
         batch_op.add_column(sa.Column("sort_name", sa.String(length=255), nullable=False, server_default=""))
+    # SQLite reads `deleted_at IS NULL` as an equality and walks (deleted_at, sort_name, id) in name order;
+    # PostgreSQL does not (it sorted every row): it gets a partial index on the live rows too.
     op.create_index("ix_clients_deleted_sort_name", "clients", ["deleted_at", "sort_name", "id"])
+    if bind.dialect.name == "postgresql":
+        op.create_index(
+            "ix_clients_live_sort_name",
+            "clients",
+            ["sort_name", "id"],
+            postgresql_where=sa.text("deleted_at IS NULL"),
+        )
     _backfill(bind)
     if bind.dialect.name == "sqlite":
         for statement in _FTS_DDL:
@@ -117,6 +126,7 @@ def downgrade() -> None:
         op.execute("DROP TABLE IF EXISTS clients_fts")
     else:
         op.execute("DROP INDEX IF EXISTS ix_clients_phone_trgm")
+        op.drop_index("ix_clients_live_sort_name", table_name="clients")
     op.drop_index("ix_clients_deleted_sort_name", table_name="clients")
     with op.batch_alter_table("clients") as batch_op:
         batch_op.drop_column("sort_name")
