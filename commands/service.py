@@ -246,21 +246,29 @@ class ClientService:
                     return await self._card(session, same)
                 if same is not None:
                     raise _document_error(texts().document_taken(_document(values), same.name, same.id))
-                row = Client(**values, created_by=actor.ref, updated_by=actor.ref, origin_key=origin_key)
-                for index, address in enumerate(address_values):
-                    row.addresses.append(Address(**address, is_main=index == 0))
-                repository.index(row)
+                addresses_rows = [Address(**a, is_main=i == 0) for i, a in enumerate(address_values)]
+                server_rows = []
                 for server in server_values:
                     password = server.pop("password")
                     token = self.box.encrypt(password) if password else None
-                    row.servers.append(Server(**server, password_token=token))
+                    server_rows.append(Server(**server, password_token=token))
+                # Both collections given at construction are loaded once flushed: the card reads them
+                # without another query (a refresh here cost two SELECTs on every create).
+                row = Client(
+                    **values,
+                    created_by=actor.ref,
+                    updated_by=actor.ref,
+                    origin_key=origin_key,
+                    addresses=addresses_rows,
+                    servers=server_rows,
+                )
+                repository.index(row)
                 session.add(row)
                 await session.flush()
                 self._enqueue_channels(session, row, values)
                 created = {k: [None, v] for k, v in values.items() if v is not None}
                 counts = {"addresses": len(address_values), "servers": len(server_values)}
                 self._audit(session, actor, "create", row.id, {**created, **counts})
-                await session.refresh(row, ["addresses", "servers"])
                 return await self._card(session, row)
         except IntegrityError:
             # Lost a race: the same submission (origin_key) or the same document was saved meanwhile.
