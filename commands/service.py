@@ -339,7 +339,8 @@ class ClientService:
                 row = await repository.get_client(session, int(id_text), deleted=deleted)
                 if row is not None:
                     return await self._card(session, row)
-            found = await repository.search(session, typed, limit=CHOICES_LIMIT + 1, deleted=deleted)
+            wanted = listquery.parse(typed)  # a pasted channel mention names its client too
+            found = await repository.search(session, wanted, limit=CHOICES_LIMIT + 1, deleted=deleted)
             exact = [c for c in found if fold(c.name) == fold(typed)]
             if len(found) == 1 or len(exact) == 1:
                 return await self._card(session, (exact or list(found))[0])
@@ -369,7 +370,7 @@ class ClientService:
         except FieldErrors:
             return []
         async with self._tx() as session:
-            rows = list(await repository.search(session, typed, limit=limit, deleted=deleted))
+            rows = list(await repository.search(session, listquery.parse(typed), limit=limit, deleted=deleted))
             if _ID_TEXT.fullmatch(typed) and not any(r.id == int(typed) for r in rows):
                 by_id = await repository.get_client(session, int(typed), deleted=deleted)
                 if by_id is not None:

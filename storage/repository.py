@@ -54,10 +54,10 @@ def _like_pattern(word: str) -> str:
     return f"%{escaped}%"
 
 
-def _fts_term(word: str) -> str:
-    """An FTS5 query term: the word as a quoted phrase, in search_text, or in either column for a phone."""
-    phrase = '"' + word.replace('"', '""') + '"'
-    return phrase if searchtext.is_phone_term(word) else f"search_text : {phrase}"
+def _fts_term(term: searchtext.Term) -> str:
+    """An FTS5 query term: the text as a quoted phrase in search_text, or its digits in phone_text."""
+    text_match = 'search_text : "' + term.text.replace('"', '""') + '"'
+    return f'({text_match} OR phone_text : "{term.digits}")' if term.digits else text_match
 
 
 def _live(deleted: bool) -> ColumnElement[bool]:
@@ -81,18 +81,17 @@ def _filtered(session: AsyncSession, query: str | Search, *, deleted: bool = Fal
     search = query if isinstance(query, Search) else Search(query)
     stmt = select(Client).where(_live(deleted))
     ident: ColumnElement[int] = Client.__table__.c.id
-    words = searchtext.terms(search.text)
-    indexed = [w for w in words if len(w) >= _TRIGRAM] if _dialect(session) == "sqlite" else []
+    terms = searchtext.terms(search.text)
+    indexed = [t for t in terms if len(t.text) >= _TRIGRAM] if _dialect(session) == "sqlite" else []
     if indexed:
-        match = " AND ".join(_fts_term(w) for w in indexed)
+        match = " AND ".join(_fts_term(t) for t in indexed)
         stmt = stmt.join(_FTS, _FTS.c.rowid == Client.id).where(text("clients_fts MATCH :fts").bindparams(fts=match))
         ident = _FTS.c.rowid
-    for word in words:
-        if word not in indexed:
-            pattern = _like_pattern(word)
-            like: ColumnElement[bool] = Client.search_text.like(pattern, escape=_LIKE_ESCAPE)
-            if searchtext.is_phone_term(word):
-                like = or_(like, Client.phone_text.like(pattern, escape=_LIKE_ESCAPE))
+    for term in terms:
+        if term not in indexed:
+            like: ColumnElement[bool] = Client.search_text.like(_like_pattern(term.text), escape=_LIKE_ESCAPE)
+            if term.digits:
+                like = or_(like, Client.phone_text.like(_like_pattern(term.digits), escape=_LIKE_ESCAPE))
             stmt = stmt.where(like)
     for channel_id, name in search.channels:
         named = [Client.search_text.like(_like_pattern(f"#{fold(name)}"), escape=_LIKE_ESCAPE)] if name else []

@@ -14,6 +14,7 @@ from __future__ import annotations
 import csv
 import re
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
@@ -79,30 +80,33 @@ def document(client: Mapping[str, str | None], addresses: Iterable[Mapping[str, 
     return fold(" ".join(part for part in parts if part)), " ".join(dict.fromkeys(phones))
 
 
-def is_phone_term(term: str) -> bool:
-    """Whether a typed term is also looked for among phones."""
-    return term.isascii() and term.isdigit() and len(term) >= MIN_PHONE_DIGITS
+@dataclass(frozen=True)
+class Term:
+    """One thing to look for: `text` in the folded search text or, for a number of at least
+    `MIN_PHONE_DIGITS` digits, `digits` among the phones ("987-654-321": that text, or 987654321)."""
+
+    text: str
+    digits: str | None = None
 
 
-def terms(typed: str) -> list[str]:
-    """What a user typed as the words to look for: folded, and a phone however written as its digits.
+def _term(text: str) -> Term:
+    digits = _NON_DIGIT.sub("", text)
+    return Term(text, digits if len(digits) >= MIN_PHONE_DIGITS else None)
 
-    A run of number groups ("987 654 321", "+51 (01) 444-5566") is one phone when it has at least six
-    digits; a lone group keeps its separators removed only when it looks like a phone ("987-654-321").
+
+def terms(typed: str) -> list[Term]:
+    """What a user typed as the terms to look for, each of which must match.
+
+    A run of number groups ("987 654 321", "+51 (01) 444-5566") is one term: the run as typed (a name
+    or code with those numbers) or, with at least six digits, the phone with those digits.
     """
     words = fold(typed).split()
-    result: list[str] = []
+    result: list[Term] = []
     run: list[str] = []
 
     def close_run() -> None:
-        digits = "".join(_NON_DIGIT.sub("", word) for word in run)
-        if len(run) > 1 and len(digits) >= MIN_PHONE_DIGITS:
-            result.append(digits)
-        else:
-            for word in run:
-                cleaned = _NON_DIGIT.sub("", word)
-                phone_like = word != cleaned and len(cleaned) >= MIN_PHONE_DIGITS
-                result.append(cleaned if phone_like else word)
+        if run:
+            result.append(_term(" ".join(run)))
         run.clear()
 
     for word in words:
@@ -110,6 +114,6 @@ def terms(typed: str) -> list[str]:
             run.append(word)
             continue
         close_run()
-        result.append(word)
+        result.append(Term(word))
     close_run()
     return result

@@ -11,7 +11,7 @@ from sqlalchemy import text
 from commands.access import Actor
 from commands.service import ClientService
 from storage import migrations, repository
-from storage.searchtext import phone_keys, terms
+from storage.searchtext import Term, phone_keys, terms
 from tests.search_data import DISCORD_CHANNEL_ID, FINDS, SLACK_CHANNEL_ID, link_channels, seed
 
 
@@ -92,6 +92,8 @@ async def test_edits_and_addresses_keep_the_search_current(service: ClientServic
 async def test_find_and_type_ahead_use_the_same_fields(service: ClientService, ana: Actor) -> None:
     cards = await seed(service)
     assert (await service.find(ana, "#soporte-nandu")).id == cards["nandu"].id
+    await link_channels(service, cards["nandu"].id)
+    assert (await service.find(ana, f"<#{DISCORD_CHANNEL_ID}>")).id == cards["nandu"].id
     assert [s.id for s in await service.suggest(ana, "987 654 321")] == [cards["nandu"].id]
 
 
@@ -142,6 +144,17 @@ def test_phone_keys_and_typed_terms() -> None:
     assert phone_keys("987654321") == ["987654321", "51987654321"]
     assert phone_keys("+51 1 4445566") == ["5114445566", "14445566", "014445566"]
     assert phone_keys("014445566") == ["014445566", "5114445566"]
-    assert terms("Cliente 2") == ["cliente", "2"]
-    assert terms("+51 (1) 444-5566 lima") == ["5114445566", "lima"]
-    assert terms("987-654-321") == ["987654321"]
+    assert terms("Cliente 2") == [Term("cliente"), Term("2")]
+    assert terms("+51 (1) 444-5566 lima") == [Term("+51 (1) 444-5566", "5114445566"), Term("lima")]
+    assert terms("987-654-321") == [Term("987-654-321", "987654321")]
+    assert terms("Ñandú 2020 1") == [Term("nandu"), Term("2020 1")]  # five digits: not a phone
+
+
+async def test_numbers_typed_with_separators_still_find_codes_and_names(service: ClientService, ana: Actor) -> None:
+    """A run of numbers is a phone or the same text in a name or code: "2020-001" still finds INV-2020-001."""
+    card = await service.create(
+        ana,
+        {"doc_type": "1", "doc_number": "30000001", "name": "Obras 2020 12 S.A.C.", "internal_code": "INV-2020-001"},
+    )
+    for typed in ("2020-001", "2020 12", "obras 2020"):
+        assert [r.id for r in (await service.list_page(ana, typed)).rows] == [card.id], typed
