@@ -10,7 +10,9 @@ from sqlalchemy import text
 
 from commands.access import Actor
 from commands.service import ClientService
-from storage import migrations, repository
+from storage import migrate, migrations, repository
+from storage.crypto import SecretBox, generate_key
+from storage.db import Database
 from storage.searchtext import Term, phone_keys, terms
 from tests.search_data import DISCORD_CHANNEL_ID, FINDS, SLACK_CHANNEL_ID, link_channels, seed
 
@@ -158,3 +160,34 @@ async def test_numbers_typed_with_separators_still_find_codes_and_names(service:
     )
     for typed in ("2020-001", "2020 12", "obras 2020"):
         assert [r.id for r in (await service.list_page(ana, typed)).rows] == [card.id], typed
+
+
+async def test_upgrading_a_register_from_0005_indexes_its_clients(tmp_path: Path) -> None:
+    """Rows written before 0007 (old search_text, no phone_text or sort_name) are found once migrated."""
+    db = Database(f"sqlite+aiosqlite:///{tmp_path / 'old.db'}")
+    try:
+        await migrate.upgrade(db, "0005")
+        async with db.engine.begin() as conn:
+            await conn.execute(
+                text(
+                    "INSERT INTO clients (id, doc_type, doc_number, name, contact_phone, search_text, created_at,"
+                    " created_by, updated_at, updated_by, version) VALUES (1, '6', '20100070970', 'Ñandú S.A.C.',"
+                    " '+51 987 654 321', 'nandu s.a.c. 20100070970', CURRENT_TIMESTAMP, 'x', CURRENT_TIMESTAMP, 'x', 1)"
+                )
+            )
+            await conn.execute(
+                text(
+                    "INSERT INTO addresses (client_id, is_main, country, ubigeo, email)"
+                    " VALUES (1, 1, 'PE', '040101', 'pagos@nandu.pe')"
+                )
+            )
+        await migrate.upgrade(db)
+        service = ClientService(db, SecretBox([generate_key()]))
+        actor = Actor("console", "x")
+        for typed in ("987 654 321", "arequipa", "pagos@nandu", "nandu orden:nombre"):
+            assert [r.id for r in (await service.list_page(actor, typed)).rows] == [1], typed
+        await service.edit_section(actor, 1, "contact", {"contact_phone": "912345678"}, None)
+        assert (await service.list_page(actor, "987654321")).rows == ()  # the index follows edits
+        assert [r.id for r in (await service.list_page(actor, "912 345 678")).rows] == [1]
+    finally:
+        await db.dispose()
