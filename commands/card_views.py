@@ -9,6 +9,7 @@ from commands.access import Actor
 from commands.forms import CHANNEL_FIELDS, doc_type_short
 from commands.views import AddressView, ChannelStatus, ClientCard, ClientSummary, ServerView
 from storage.models import Client, OutboxJob, as_utc
+from storage.repository import Listed
 
 
 def _stamp(value: object) -> str:
@@ -64,7 +65,7 @@ def card(client: Client, jobs: Sequence[OutboxJob] = ()) -> ClientCard:
     )
 
 
-def channel_for(client: Client, platform: str) -> str | None:
+def channel_for(client: Client | Listed, platform: str) -> str | None:
     """The manual's "Canal" column: the client's channel on the platform asking."""
     if platform == "discord":
         name = client.discord_channel
@@ -75,7 +76,7 @@ def channel_for(client: Client, platform: str) -> str | None:
     return f"#{name}" if name else None
 
 
-def summary(client: Client, actor: Actor) -> ClientSummary:
+def summary(client: Client | Listed, actor: Actor) -> ClientSummary:
     main = next((a for a in client.addresses if a.is_main), None)
     return ClientSummary(
         id=client.id,
@@ -90,7 +91,7 @@ def summary(client: Client, actor: Actor) -> ClientSummary:
     )
 
 
-def channel_id_for(client: Client, platform: str) -> str | None:
+def channel_id_for(client: Client | Listed, platform: str) -> str | None:
     """The id of the client's channel on `platform` once it exists (the list links it there)."""
     field = CHANNEL_FIELDS.get(platform)
     return getattr(client, f"{field}_id") if field and getattr(client, field) else None

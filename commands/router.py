@@ -27,9 +27,9 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec(
         "lista",
         ("list", "listar", "buscar", "search"),
-        "lista [texto | eliminados]",
-        "Listar o buscar clientes (nombre, documento, código, canal); «eliminados»: la papelera.",
-        "List or search clients (name, document, code, channel); «eliminados»: the trash.",
+        "lista [texto | eliminados] [orden:nombre]",
+        "Listar o buscar (nombre, documento, #canal, contacto, teléfono, correo, distrito…); eliminados.",
+        "List or search (name, document, #channel, contact, phone, e-mail, district…); eliminados: trash.",
     ),
     CommandSpec(
         "ver",

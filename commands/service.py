@@ -19,7 +19,7 @@ from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.exc import StaleDataError
 
-from commands import bulk, card_views, clock, history, notices, outbox, phones, resubmission, router
+from commands import bulk, card_views, clock, history, listquery, notices, outbox, phones, resubmission, router
 from commands.access import AccessPolicy, Actor, Permission
 from commands.drafts import Drafts
 from commands.errors import (
@@ -221,7 +221,7 @@ class ClientService:
         """Marks the row changed so its version bumps even when only a child row changed."""
         client.updated_at = utcnow()
         client.updated_by = actor.ref
-        client.search_text = repository.search_text_of(client)
+        repository.index(client)
 
     async def _flush(self, session: AsyncSession, client: Client) -> None:
         """Flushes; a concurrent writer's bump of `version` surfaces as a Conflict with their values."""
@@ -291,21 +291,29 @@ class ClientService:
                     return await self._card(session, same)
                 if same is not None:
                     raise _document_error(texts().document_taken(_document(values), same.name, same.id))
-                row = Client(**values, created_by=actor.ref, updated_by=actor.ref, origin_key=origin_key)
-                row.search_text = repository.search_text_of(row)
-                for index, address in enumerate(address_values):
-                    row.addresses.append(Address(**address, is_main=index == 0))
+                addresses_rows = [Address(**a, is_main=i == 0) for i, a in enumerate(address_values)]
+                server_rows = []
                 for server in server_values:
                     password = server.pop("password")
                     token = self.box.encrypt(password) if password else None
-                    row.servers.append(Server(**server, password_token=token))
+                    server_rows.append(Server(**server, password_token=token))
+                # Both collections given at construction are loaded once flushed: the card reads them
+                # without another query (a refresh here cost two SELECTs on every create).
+                row = Client(
+                    **values,
+                    created_by=actor.ref,
+                    updated_by=actor.ref,
+                    origin_key=origin_key,
+                    addresses=addresses_rows,
+                    servers=server_rows,
+                )
+                repository.index(row)
                 session.add(row)
                 await session.flush()
                 self._enqueue_channels(session, row, values)
                 created = {k: [None, v] for k, v in values.items() if v is not None}
                 counts = {"addresses": len(address_values), "servers": len(server_values)}
                 await self._audit(session, actor, "create", row, {**created, **counts})
-                await session.refresh(row, ["addresses", "servers"])
                 return await self._card(session, row)
         except IntegrityError:
             # Lost a race: the same submission (origin_key) or the same document was saved meanwhile.
@@ -382,7 +390,8 @@ class ClientService:
                 row = await repository.get_client(session, int(id_text), deleted=deleted)
                 if row is not None:
                     return await self._card(session, row)
-            found = await repository.search(session, typed, limit=CHOICES_LIMIT + 1, deleted=deleted)
+            wanted = listquery.parse(typed)  # a pasted channel mention names its client too
+            found = await repository.search(session, wanted, limit=CHOICES_LIMIT + 1, deleted=deleted)
             exact = [c for c in found if fold(c.name) == fold(typed)]
             if len(found) == 1 or len(exact) == 1:
                 return await self._card(session, (exact or list(found))[0])
@@ -430,7 +439,7 @@ class ClientService:
         except FieldErrors:
             return []
         async with self._tx() as session:
-            rows = list(await repository.search(session, typed, limit=limit, deleted=deleted))
+            rows = list(await repository.search(session, listquery.parse(typed), limit=limit, deleted=deleted))
             if _ID_TEXT.fullmatch(typed) and not any(r.id == int(typed) for r in rows):
                 by_id = await repository.get_client(session, int(typed), deleted=deleted)
                 if by_id is not None:
@@ -453,12 +462,17 @@ class ClientService:
         if router.is_trash(query):  # `lista eliminados` / `papelera`
             return await self._trash_page(actor, query, page_size, older_than, newer_than)
         async with self._tx() as session:
-            result = await repository.page(session, query, size=page_size, older_than=older_than, newer_than=newer_than)
+            search = listquery.parse(query)
+            result = await repository.page(
+                session, search, size=page_size, older_than=older_than, newer_than=newer_than
+            )
             rows = tuple(card_views.summary(c, actor) for c in result.rows)
         return ClientPage(
             rows=rows,
             query=query,
-            total=result.total,
+            total=repository.COUNT_CAP if result.total_capped else result.total,
+            total_capped=result.total_capped,
+            position_known=result.position_known,
             page_size=page_size,
             next_cursor=f"n:{rows[-1].id}" if rows and result.has_older else None,
             prev_cursor=f"p:{rows[0].id}" if rows and result.has_newer else None,

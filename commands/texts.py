@@ -182,6 +182,8 @@ class Texts:
     trash_empty: str
     trash_row: Callable[[str, str], str]  # who deleted, when
     card_command: Callable[[int], str]  # client id: the command that shows its card
+    # ---- list search and paging (search fields, orden:nombre, capped count)
+    page_caption_more: Callable[[int | None, int], str]  # page number (None: unknown), the cap: "more than N"
 
     def platform(self, platform: str) -> str:
         return self.platform_names.get(platform, platform)
@@ -436,6 +438,8 @@ ES = Texts(
     trash_empty="No hay clientes eliminados.",
     trash_row=lambda who, when: f"Eliminado por {who} el {when}",
     card_command=lambda client_id: f"/clientes ver #{client_id}",
+    # ---- list search and paging (search fields, orden:nombre, capped count)
+    page_caption_more=lambda number, cap: (f"Página {number} · m" if number else "M") + f"ás de {cap} clientes",
 )
 
 CATALOGUES: dict[str, Texts] = {"es": ES}

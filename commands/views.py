@@ -187,6 +187,17 @@ class ClientPage:
     prev_cursor: str | None = None
     first_index: int = 0  # 0-based position of rows[0] in the whole result
     trash: bool = False  # the deleted clients (`lista eliminados`), each offered Restaurar
+    #: The total was counted only up to a cap (a search matching thousands): there are more than `total`.
+    total_capped: bool = False
+    #: False past the count cap from the start (page 101 on): `first_index` and the page number are unknown.
+    position_known: bool = True
+
+    @property
+    def caption(self) -> str:
+        """The page caption; past the count cap it says "more than" instead of a page count."""
+        if self.total_capped:
+            return texts().page_caption_more(self.page_number if self.position_known else None, self.total)
+        return texts().page_caption(self.page_number, self.page_count, self.total)
 
     @property
     def page_number(self) -> int:

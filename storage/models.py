@@ -70,6 +70,10 @@ class Client(Base):
     discord_channel_id: Mapped[str | None] = mapped_column(String(32))
     # Accent- and case-folded copy of every searchable column, kept by the repository.
     search_text: Mapped[str] = mapped_column(Text, default="")
+    # The digits of its phones (national and E.164), searched only by numbers of 6+ digits.
+    phone_text: Mapped[str] = mapped_column(Text, default="")
+    # The folded name, for `orden:nombre` (accents and case ignored, as the original sorted).
+    sort_name: Mapped[str] = mapped_column(String(255), default="")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     created_by: Mapped[str] = mapped_column(String(100))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
@@ -98,6 +102,10 @@ class Client(Base):
         ),
         Index("ix_clients_deleted_id", "deleted_at", "id"),
         Index("ix_clients_doc_number", "doc_number"),
+        Index("ix_clients_deleted_sort_name", "deleted_at", "sort_name", "id"),
+        Index("ix_clients_live_sort_name", "sort_name", "id", postgresql_where=text("deleted_at IS NULL")).ddl_if(
+            dialect="postgresql"
+        ),
     )
     # Every UPDATE of the row checks and bumps `version`: a concurrent writer gets StaleDataError
     # instead of silently overwriting. Address/server changes touch the row, so they bump it too.

@@ -1,7 +1,9 @@
 """Queries of the register, written once for SQLite and PostgreSQL.
 
-Search matches every typed word against `clients.search_text` (folded at write time), and paging is
-keyset on the id (newest first), so page 500 costs the same as page 1.
+Search matches every typed word against `clients.search_text` (folded at write time, see
+`storage.searchtext`): through the FTS5 trigram index `clients_fts` on SQLite (words of three
+characters or more) and the pg_trgm GIN index on PostgreSQL. Paging is keyset, newest first or by name,
+so page 500 costs the same as page 1; the total is counted only up to `COUNT_CAP` ("más de 1000").
 """
 
 from __future__ import annotations
@@ -9,27 +11,42 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Select, and_, func, insert, or_, select, update
+from sqlalchemy import ColumnElement, Select, and_, column, func, insert, or_, select, table, text, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import AuditEntry, Base, Client, OutboxJob
+from storage import searchtext
+from storage.models import Address, AuditEntry, Base, Client, OutboxJob
 from storage.textfold import fold
 
 _LIKE_ESCAPE = "\\"
+COUNT_CAP = 1000
+_TRIGRAM = 3  # the FTS5 trigram index serves words of at least this many characters
 
 
-def search_text_of(client: Client) -> str:
-    parts = (
-        client.name,
-        client.trade_name,
-        client.doc_number,
-        client.internal_code,
-        client.discord_channel,
-        client.slack_channel,
-        client.contact_name,
-    )
-    return fold(" ".join(part for part in parts if part))
+@dataclass(frozen=True)
+class Search:
+    """What to look for: the typed text, channel ids named by a pasted mention, and the order."""
+
+    text: str = ""
+    #: (channel id, name or "") of each pasted channel mention (`<#C0ACME|acme>`, `<#1234>`): matched by
+    #: the id the bot recorded, or by the name while the channel is not linked yet.
+    channels: tuple[tuple[str, str], ...] = ()
+    by_name: bool = False
+
+
+def search_text_of(client: Client) -> tuple[str, str]:
+    fields = {name: getattr(client, name) for name in (*searchtext.CLIENT_FIELDS, *searchtext.CHANNEL_FIELDS)}
+    fields["contact_phone"] = client.contact_phone
+    addresses = [{"phone": a.phone, "email": a.email, "ubigeo": a.ubigeo} for a in client.addresses]
+    return searchtext.document(fields, addresses)
+
+
+def index(client: Client) -> None:
+    """Refreshes the columns derived for search and order; called on every write of a client."""
+    client.search_text, client.phone_text = search_text_of(client)
+    client.sort_name = fold(client.name)[:255]
 
 
 def _like_pattern(word: str) -> str:
@@ -37,11 +54,54 @@ def _like_pattern(word: str) -> str:
     return f"%{escaped}%"
 
 
-def _filtered(query: str, *, deleted: bool = False) -> Select[Client]:
-    stmt = select(Client).where(Client.deleted_at.is_not(None) if deleted else Client.deleted_at.is_(None))
-    for word in fold(query).split():
-        stmt = stmt.where(Client.search_text.like(_like_pattern(word), escape=_LIKE_ESCAPE))
-    return stmt
+def _fts_term(term: searchtext.Term) -> str:
+    """An FTS5 query term: the text as a quoted phrase in search_text, or its digits in phone_text."""
+    text_match = 'search_text : "' + term.text.replace('"', '""') + '"'
+    return f'({text_match} OR phone_text : "{term.digits}")' if term.digits else text_match
+
+
+def _live(deleted: bool) -> ColumnElement[bool]:
+    return Client.deleted_at.is_not(None) if deleted else Client.deleted_at.is_(None)
+
+
+@dataclass(frozen=True)
+class _Query:
+    """A filtered select of clients and the id column to order and page it by: the FTS table's rowid
+    when it drives the query (SQLite walks its index newest first and stops after a page), else the
+    client's id."""
+
+    stmt: Select[Any]
+    id: ColumnElement[int]
+
+
+_FTS = table("clients_fts", column("rowid"))
+
+
+def _filtered(session: AsyncSession, query: str | Search, *, deleted: bool = False) -> _Query:
+    search = query if isinstance(query, Search) else Search(query)
+    stmt = select(Client).where(_live(deleted))
+    ident: ColumnElement[int] = Client.__table__.c.id
+    terms = searchtext.terms(search.text)
+    indexed = [t for t in terms if len(t.text) >= _TRIGRAM] if _dialect(session) == "sqlite" else []
+    if indexed:
+        match = " AND ".join(_fts_term(t) for t in indexed)
+        stmt = stmt.join(_FTS, _FTS.c.rowid == Client.id).where(text("clients_fts MATCH :fts").bindparams(fts=match))
+        ident = _FTS.c.rowid
+    for term in terms:
+        if term not in indexed:
+            like: ColumnElement[bool] = Client.search_text.like(_like_pattern(term.text), escape=_LIKE_ESCAPE)
+            if term.digits:
+                like = or_(like, Client.phone_text.like(_like_pattern(term.digits), escape=_LIKE_ESCAPE))
+            stmt = stmt.where(like)
+    for channel_id, name in search.channels:
+        named = [Client.search_text.like(_like_pattern(f"#{fold(name)}"), escape=_LIKE_ESCAPE)] if name else []
+        stmt = stmt.where(or_(Client.slack_channel_id == channel_id, Client.discord_channel_id == channel_id, *named))
+    return _Query(stmt, ident)
+
+
+def _dialect(session: AsyncSession) -> str:
+    bind = session.bind
+    return bind.dialect.name if bind is not None else ""
 
 
 async def get_client(session: AsyncSession, client_id: int, *, deleted: bool | None = False) -> Client | None:
@@ -76,53 +136,144 @@ async def by_origin(session: AsyncSession, origin_key: str) -> Client | None:
     return (await session.execute(select(Client).where(Client.origin_key == origin_key))).scalar_one_or_none()
 
 
-async def search(session: AsyncSession, query: str, *, limit: int, deleted: bool = False) -> Sequence[Client]:
-    stmt = _filtered(query, deleted=deleted).order_by(Client.id.desc()).limit(limit)
-    return (await session.execute(stmt)).scalars().all()
+async def search(session: AsyncSession, query: str | Search, *, limit: int, deleted: bool = False) -> Sequence[Client]:
+    """Matches newest first (type-ahead and name look-ups)."""
+    found = _filtered(session, query, deleted=deleted)
+    return (await session.execute(found.stmt.order_by(found.id.desc()).limit(limit))).scalars().all()
+
+
+@dataclass(frozen=True, slots=True)
+class ListedAddress:
+    is_main: bool
+    phone: str | None
+    email: str | None
+
+
+class Listed:
+    """A client as the list reads it: its own columns and its main address, from one query without the
+    ORM (loading entities with their addresses and servers cost most of a list page's CPU). Attributes
+    are named as on `Client`."""
+
+    __slots__ = ("_row", "addresses")
+
+    def __init__(self, row: Any) -> None:
+        self._row = row
+        self.addresses = (ListedAddress(True, row.main_phone, row.main_email),) if row.main_id is not None else ()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._row, name)
+
+
+# Every column of the client row but the search columns (long, and never shown).
+_LISTED = tuple(c for c in Client.__table__.c if c.name not in ("search_text", "phone_text"))
+
+
+def _listed(stmt: Select[Any]) -> Select[Any]:
+    main = Address.__table__
+    return stmt.with_only_columns(
+        *_LISTED, main.c.id.label("main_id"), main.c.phone.label("main_phone"), main.c.email.label("main_email")
+    ).outerjoin(main, and_(main.c.client_id == Client.__table__.c.id, main.c.is_main))
 
 
 @dataclass(frozen=True)
 class PageResult:
-    rows: Sequence[Client]
-    total: int
+    rows: Sequence[Listed]
+    total: int  # exact up to COUNT_CAP; COUNT_CAP + 1 means "more than COUNT_CAP"
     has_newer: bool
     has_older: bool
-    newer_count: int
+    newer_count: int  # rows before this page, exact up to COUNT_CAP (beyond it, the position is unknown)
+
+    @property
+    def total_capped(self) -> bool:
+        return self.total > COUNT_CAP
+
+    @property
+    def position_known(self) -> bool:
+        return self.newer_count <= COUNT_CAP
 
 
 async def page(
     session: AsyncSession,
-    query: str,
+    query: str | Search,
     *,
     size: int,
     older_than: int | None = None,
     newer_than: int | None = None,
     deleted: bool = False,
 ) -> PageResult:
-    """One page, newest first, starting after `older_than` (Siguiente) or before `newer_than` (Anterior);
-    `deleted`: among the deleted clients (the trash)."""
-    base = _filtered(query, deleted=deleted)
-    total = (await session.execute(select(func.count()).select_from(base.subquery()))).scalar_one()
-    if newer_than is not None:
-        stmt = base.where(Client.id > newer_than).order_by(Client.id.asc()).limit(size + 1)
-        rows = list((await session.execute(stmt)).scalars().all())
-        has_newer = len(rows) > size
-        rows = list(reversed(rows[:size]))
+    """One page in the list's order (newest first, or by name), starting after the row `older_than`
+    (Siguiente) or ending before the row `newer_than` (Anterior); both are client ids."""
+    search = query if isinstance(query, Search) else Search(query)
+    found = _filtered(session, search, deleted=deleted)
+    name_key: ColumnElement[Any] = Client.__table__.c.sort_name
+    keys: tuple[ColumnElement[Any], ...] = (name_key, found.id) if search.by_name else (found.id,)
+
+    async def key_of(client_id: int) -> tuple[Any, ...] | None:
+        if not search.by_name:
+            return (client_id,)
+        name = (await session.execute(select(Client.sort_name).where(Client.id == client_id))).scalar_one_or_none()
+        return None if name is None else (name, client_id)
+
+    def beyond(key: tuple[Any, ...], *, forward: bool) -> ColumnElement[bool]:
+        """Rows after `key` in the list's order (forward) or before it."""
+        later = tuple_(*keys) > tuple_(*key) if search.by_name else keys[0] < key[0]
+        earlier = tuple_(*keys) < tuple_(*key) if search.by_name else keys[0] > key[0]
+        return later if forward else earlier
+
+    ascending = [k.asc() for k in keys]
+    descending = [k.desc() for k in keys]
+    forward_order = ascending if search.by_name else descending
+    backward_order = descending if search.by_name else ascending
+
+    # The capped total rides along with the rows (an uncorrelated subquery, computed once): one round trip.
+    capped = found.stmt.with_only_columns(Client.id).order_by(*forward_order).limit(COUNT_CAP + 1).subquery()
+    counted = select(func.count()).select_from(capped)
+    listed = _listed(found.stmt).add_columns(counted.scalar_subquery().label("total_count"))
+
+    anchor_id = newer_than if newer_than is not None else older_than
+    anchor = await key_of(anchor_id) if anchor_id is not None else None
+    has_newer = has_older = False
+    if newer_than is not None and anchor is not None:
+        stmt = listed.where(beyond(anchor, forward=False)).order_by(*backward_order).limit(size + 1)
+        raw = list(await session.execute(stmt))
+        has_newer = len(raw) > size
+        raw = list(reversed(raw[:size]))
+        if raw:
+            last = (raw[-1].sort_name, raw[-1].id) if search.by_name else (raw[-1].id,)
+            later = found.stmt.with_only_columns(Client.id).where(beyond(last, forward=True)).limit(1)
+            has_older = (await session.execute(later)).first() is not None
     else:
-        stmt = base
-        if older_than is not None:
-            stmt = stmt.where(Client.id < older_than)
-        rows = list((await session.execute(stmt.order_by(Client.id.desc()).limit(size + 1))).scalars().all())
-        rows = rows[:size]
-        has_newer = False
+        stmt = listed
+        if older_than is not None and anchor is not None:
+            stmt = stmt.where(beyond(anchor, forward=True))
+            has_newer = True
+        raw = list(await session.execute(stmt.order_by(*forward_order).limit(size + 1)))
+        has_older = len(raw) > size
+        raw = raw[:size]
+    if raw:
+        total = int(raw[0].total_count)
+    elif anchor is None:
+        total = 0
+    else:  # past either end of a list that changed meanwhile: nothing here, but the total still counts
+        total = (await session.execute(counted)).scalar_one()
+    rows = [Listed(row) for row in raw]
     newer_count = 0
-    has_older = False
-    if rows:
-        newer_stmt = select(func.count()).select_from(base.where(Client.id > rows[0].id).subquery())
-        newer_count = (await session.execute(newer_stmt)).scalar_one()
+    if rows and has_newer:
+        # How many rows come before this page, counted up to the cap walking back from it in order (the
+        # index stops there; an uncapped count re-read every match of a big search on every page).
+        first = (rows[0].sort_name, rows[0].id) if search.by_name else (rows[0].id,)
+        before = (
+            found.stmt.with_only_columns(Client.id)
+            .where(beyond(first, forward=False))
+            .order_by(*backward_order)
+            .limit(COUNT_CAP + 1)
+            .subquery()
+        )
+        newer_count = (await session.execute(select(func.count()).select_from(before))).scalar_one()
         has_newer = newer_count > 0
-        has_older = newer_count + len(rows) < total
-    return PageResult(rows, total, has_newer, has_older, newer_count)
+    elif not rows:
+        has_newer = has_older = False
+    return PageResult(rows, max(total, newer_count + len(rows)), has_newer, has_older, newer_count)
 
 
 async def live_after(session: AsyncSession, after_id: int, *, limit: int) -> Sequence[Client]:

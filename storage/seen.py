@@ -24,8 +24,8 @@ async def first_sighting(db: Database, key: str, *, now: datetime | None = None)
         .on_conflict_do_nothing(index_elements=[SeenRequest.key])
         .returning(SeenRequest.key)
     )
-    async with db.session() as session, session.begin():
-        return (await session.execute(statement)).scalar_one_or_none() is not None
+    async with db.engine.begin() as conn:  # Core: one INSERT needs no ORM session (it is on every request)
+        return (await conn.execute(statement)).scalar_one_or_none() is not None
 
 
 async def forget_before(db: Database, cutoff: datetime) -> int:

@@ -55,7 +55,7 @@ def page(result: ClientPage) -> RenderableType:
         return plain(t.no_clients_yet, "yellow")
     if not result.rows:
         return Group(plain(t.console_list_title_query(result.query), "bold"), plain(t.no_clients_match, "yellow"))
-    caption = t.page_caption(result.page_number, result.page_count, result.total)
+    caption = result.caption
     if result.next_cursor:
         caption += f" · {t.console_list_next}"
     if result.prev_cursor:

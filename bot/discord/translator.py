@@ -16,7 +16,7 @@ ENGLISH = (discord.Locale.american_english, discord.Locale.british_english)
 GROUP_DESCRIPTION = "Registro de clientes: alta, lista, ficha, edición y baja."
 CLIENT_OPTION = "Número de documento, #id o parte del nombre."
 DELETED_OPTION = "Cliente eliminado: documento, #id o parte del nombre."
-TEXT_OPTION = "Nombre, documento, código o canal a buscar."
+TEXT_OPTION = "Nombre, documento, #canal, contacto, teléfono, correo, distrito… (orden:nombre ordena)."
 
 CATALOG_EN: dict[str, str] = {
     "clientes": "clients",
@@ -35,7 +35,7 @@ CATALOG_EN: dict[str, str] = {
     GROUP_DESCRIPTION: "Client register: create, list, card, edit and delete.",
     CLIENT_OPTION: "Document number, #id or part of the name.",
     DELETED_OPTION: "Deleted client: document, #id or part of the name.",
-    TEXT_OPTION: "Name, document, code or channel to search for.",
+    TEXT_OPTION: "Name, document, #channel, contact, phone, e-mail, district… (orden:nombre sorts).",
     **{spec.description: spec.description_en for spec in COMMANDS},
 }
 

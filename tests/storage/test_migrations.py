@@ -17,18 +17,28 @@ async def test_import_keys_derived_from_passwords_are_forgotten(tmp_path: Path, 
     db = Database(f"sqlite+aiosqlite:///{tmp_path / 'old.db'}")
     try:
         await migrate.upgrade(db, "0004")
-        service = ClientService(db, box)
-        imported = await service.create(
-            ana, {"doc_type": "6", "doc_number": "20100070970", "name": "Importada"}, origin_key="import:" + "a" * 40
-        )
-        typed = await service.create(
-            ana, {"doc_type": "1", "doc_number": "12345678", "name": "Tecleada"}, origin_key="slack:V0FORM"
-        )
+        # Written as SQL: today's models have columns (0007) that a 0004 schema does not.
+        async with db.engine.begin() as conn:
+            for client_id, doc_type, number, name, key in (
+                (1, "6", "20100070970", "Importada", "import:" + "a" * 40),
+                (2, "1", "12345678", "Tecleada", "slack:V0FORM"),
+            ):
+                await conn.execute(
+                    text(
+                        "INSERT INTO clients (id, doc_type, doc_number, name, search_text, created_at, created_by,"
+                        " updated_at, updated_by, version, origin_key) VALUES (:id, :type, :number, :name, '',"
+                        " CURRENT_TIMESTAMP, :who, CURRENT_TIMESTAMP, :who, 1, :key)"
+                    ),
+                    {"id": client_id, "type": doc_type, "number": number, "name": name, "who": ana.ref, "key": key},
+                )
+        imported_id, typed_id = 1, 2
 
         await migrate.upgrade(db)
 
         async with db.engine.connect() as conn:
             keys = dict((await conn.execute(text("SELECT id, origin_key FROM clients"))).all())
-        assert keys == {imported.id: None, typed.id: "slack:V0FORM"}
+        assert keys == {imported_id: None, typed_id: "slack:V0FORM"}
+        service = ClientService(db, box)  # and the migrated register works with today's code
+        assert [r.name for r in (await service.list_page(ana, "tecleada")).rows] == ["Tecleada"]
     finally:
         await db.dispose()

@@ -54,7 +54,7 @@ def list_blocks(page: ClientPage) -> list[Block]:
         empty = texts().no_clients_match if page.query else texts().no_clients_yet
         blocks.append(section(mrkdwn(texts().trash_empty if page.trash else empty)))
         return blocks
-    blocks.append(context(mrkdwn(texts().page_caption(page.page_number, page.page_count, page.total))))
+    blocks.append(context(mrkdwn(page.caption)))
     for row in page.rows:
         blocks.append(section(row_text(row), block_id=f"fila.{row.id}"))
         buttons = (
@@ -74,4 +74,4 @@ def list_blocks(page: ClientPage) -> list[Block]:
 
 
 def list_text(page: ClientPage) -> str:
-    return mrkdwn(f"{TITLE} · {texts().page_caption(page.page_number, page.page_count, page.total)}")
+    return mrkdwn(f"{TITLE} · {page.caption}")
