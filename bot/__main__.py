@@ -24,8 +24,10 @@ app = typer.Typer(
 )
 db_app = typer.Typer(help="Base de datos: migraciones.")
 keys_app = typer.Typer(help="Claves de cifrado de contraseñas.")
+padron_app = typer.Typer(help="Padrón reducido del RUC de SUNAT (sin conexión).")
 app.add_typer(db_app, name="db")
 app.add_typer(keys_app, name="keys")
+app.add_typer(padron_app, name="padron")
 
 err = Console(stderr=True, highlight=False)
 log = logging.getLogger("bot")
@@ -344,6 +346,46 @@ def import_(path: typer.FileBinaryRead = typer.Argument(..., help="Archivo JSON 
             raise typer.Exit(1)
 
     _run(lambda: _with_core(body))
+
+
+@padron_app.command("import")
+def padron_import(
+    path: Path = typer.Argument(..., help="padron_reducido_ruc.zip de SUNAT, o el .txt que contiene."),
+    fecha: str | None = typer.Option(
+        None, "--fecha", help="Fecha del padrón (AAAA-MM-DD); por defecto, la del archivo dentro del .zip."
+    ),
+) -> None:
+    """Carga el padrón reducido del RUC; la carga anterior sigue en uso hasta que la nueva termina.
+
+    Las líneas mal formadas se omiten y se listan por número; de un RUC repetido queda la última línea.
+    """
+    from datetime import date
+
+    from bot.padron_cli import run_import
+    from commands.texts import texts
+
+    when = None
+    if fecha is not None:
+        try:
+            when = date.fromisoformat(fecha)
+        except ValueError:
+            err.print(Text(texts().padron_bad_fecha(fecha), style="red"))
+            raise typer.Exit(2) from None
+
+    _run(lambda: _with_core(lambda core: run_import(core, path, when, err), check_keys=False))
+
+
+@padron_app.command("check")
+def padron_check() -> None:
+    """Lista los clientes con RUC cuyo nombre o estado difiere del último padrón cargado.
+
+    Sale con código 0 si ninguno difiere, 1 si alguno difiere, 2 si aún no se cargó el padrón,
+    3 si la base de datos no está disponible.
+    """
+    from bot.padron_cli import run_check
+
+    if _run(lambda: _with_core(lambda core: run_check(core, err), check_keys=False)):
+        raise typer.Exit(1)
 
 
 @app.command("slack-manifest")

@@ -43,6 +43,10 @@ class LoadBusy(Exception):
     """Another load is running on this database."""
 
 
+class EmptyLoad(Exception):
+    """The file had no good line: the load in use stays, rather than being replaced by nothing."""
+
+
 @dataclass(frozen=True)
 class LoadInfo:
     id: int
@@ -110,8 +114,8 @@ def _both(where: str, tail: str = "") -> str:
 
 
 def _row(values: Sequence[Any]) -> PadronRow:
-    ruc, *fields, fecha = values
-    return PadronRow(f"{int(ruc):011d}", *fields, fecha=_as_date(fecha))
+    named: dict[str, Any] = dict(zip(FIELDS, values, strict=False))
+    return PadronRow(**{**named, "ruc": f"{int(values[0]):011d}", "fecha": _as_date(values[len(FIELDS)])})
 
 
 def _key(name: str) -> bytes:
@@ -237,6 +241,8 @@ def _load_sqlite(con: sqlite3.Connection, source: PadronSource, progress: Progre
                 con.execute("BEGIN")
                 pending = 0
         con.execute("COMMIT")
+        if report.good == 0:
+            raise EmptyLoad
         con.execute("BEGIN IMMEDIATE")
         con.execute(f"CREATE INDEX ix_padron_{slot}_folded ON padron_{slot} (folded)")
         kept = con.execute(f"SELECT count(*) FROM padron_{slot}").fetchone()[0]
@@ -266,7 +272,7 @@ def _record_load(con: sqlite3.Connection, slot: str, source: PadronSource, kept:
 
 async def load_postgres(url: URL, source: PadronSource, progress: Progress) -> LoadResult:
     """Loads `source` with COPY into the idle slot, builds its indexes, and switches to it."""
-    import asyncpg
+    import asyncpg  # type: ignore[import-untyped]
 
     conn = await asyncpg.connect(url.set(drivername="postgresql").render_as_string(hide_password=False))
     try:
@@ -285,6 +291,8 @@ async def load_postgres(url: URL, source: PadronSource, progress: Progress) -> L
         async with conn.transaction():
             await conn.execute("SET LOCAL maintenance_work_mem = '128MB'")
             await conn.copy_records_to_table(f"padron_{slot}", records=records(), columns=[*FIELDS, "folded", "line"])
+            if report.good == 0:
+                raise EmptyLoad
             await _unique_ruc(conn, slot)
             await conn.execute(f"CREATE INDEX ix_padron_{slot}_folded ON padron_{slot} (folded, ruc)")
             await conn.execute(f"ANALYZE padron_{slot}")

@@ -144,13 +144,13 @@ def blocks(source: PadronSource, on_bytes: Callable[[int], None]) -> Iterator[tu
     """(number of the block's first line, its decoded lines), after the header line when there is one.
 
     `on_bytes` gets the bytes consumed so far after each block (the progress bar)."""
-    stream = source.stream
-    first = stream.readline()
+    first = source.stream.readline()
+    stream: IO[bytes] | _Prepend = source.stream
     done = len(first)
     number = 1
     if not first.lstrip(b"\xef\xbb\xbf").upper().startswith(b"RUC"):  # no header: the first line is data
         number = 0
-        stream = _Prepend(first, stream)
+        stream = _Prepend(first, source.stream)
         done = 0
     tail = b""
     while True:
