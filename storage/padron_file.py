@@ -199,7 +199,8 @@ def rows(
         ruc = pieces[0]
         if len(pieces) != PIECES or len(ruc) != 11 or not (ruc.isascii() and ruc.isdigit()):
             if line.strip():
-                report.reject(first + offset, len(pieces) - 1 if len(pieces) != PIECES else 0)
+                fields = len(pieces) - (0 if pieces[-1].strip() else 1)  # the trailing "|" ends, not adds, one
+                report.reject(first + offset, fields if len(pieces) != PIECES else 0)
             continue
         key = pieces[1].encode("latin-1").translate(FOLD_TABLE)
         pieces[15] = key.decode("latin-1") if text_key else key
