@@ -1,7 +1,7 @@
 """A small padrón reducido in SUNAT's exact format, written by the tests (nothing is downloaded).
 
 ISO-8859-1 with accents ("COMPAÑÍA PEÑA NÚÑEZ"), `-` for empty fields, a trailing `|`, a header line and
-Windows line ends; line 5 has too few fields, line 8 a RUC that is not one, and RUC 20601234567 appears
+Windows line ends; line 5 has too few fields, line 8 a RUC that is not one, and RUC 20601234565 appears
 on lines 3 and 6 (the later line is the one kept).
 """
 
@@ -17,13 +17,13 @@ from bench.padron_file import HEADER
 LINES = [
     "20100070970|SUPERMERCADOS PERUANOS SOCIEDAD ANONIMA 'O ' S.P.S.A.|ACTIVO|HABIDO|150130|"
     "CAL.|MORELLI|-|-|181|P-2|-|-|-|-|",
-    "20601234567|COMPAÑÍA PEÑA NÚÑEZ S.A.C.|ACTIVO|HABIDO|150122|"
+    "20601234565|COMPAÑÍA PEÑA NÚÑEZ S.A.C.|ACTIVO|HABIDO|150122|"
     "AV.|JAVIER PRADO ESTE|SANTA FELICIA|URB.|6210|301|-|-|-|-|",
-    "10456789012|QUISPE MAMANI ROSA|BAJA DE OFICIO|NO HABIDO|060506|-|-|LOS PINOS|A.H.|-|-|12|-|B|-|",
+    "10456789019|QUISPE MAMANI ROSA|BAJA DE OFICIO|NO HABIDO|060506|-|-|LOS PINOS|A.H.|-|-|12|-|B|-|",
     "20555555555|LINEA SIN TODOS SUS CAMPOS|ACTIVO|HABIDO|150101|AV.|LIMA|-|-|1|-|-|-",
-    "20601234567|COMPAÑÍA PEÑA NÚÑEZ SOCIEDAD ANONIMA CERRADA|ACTIVO|HABIDO|150122|"
+    "20601234565|COMPAÑÍA PEÑA NÚÑEZ SOCIEDAD ANONIMA CERRADA|ACTIVO|HABIDO|150122|"
     "AV.|JAVIER PRADO ESTE|SANTA FELICIA|URB.|6210|302|-|-|-|-|",
-    "20999999999|EMPRESA DE UBIGEO NUEVO E.I.R.L.|ACTIVO|NO HALLADO|999999|CAR.|PANAMERICANA SUR|-|-|-|-|-|-|-|23.5|",
+    "20999999990|EMPRESA DE UBIGEO NUEVO E.I.R.L.|ACTIVO|NO HALLADO|999999|CAR.|PANAMERICANA SUR|-|-|-|-|-|-|-|23.5|",
     "2010007O97|RUC CON UNA LETRA|ACTIVO|HABIDO|150101|-|-|-|-|-|-|-|-|-|-|",
     "20100047218|BANCO DE CREDITO DEL PERU|ACTIVO|HABIDO|150114|CAL.|CENTENARIO|-|-|156|-|-|-|-|-|",
 ]
