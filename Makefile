@@ -41,6 +41,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench
 	$(BIN)/python -m bench.slack_ack
 	$(BIN)/python -m bench.discord_ack
+	$(BIN)/python -m bench.padron
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis *.egg-info
