@@ -12,6 +12,7 @@ are left out. The district is not repeated in the line: it is the UBIGEO, shown 
 from __future__ import annotations
 
 import asyncio
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -45,6 +46,10 @@ _ADDRESS = (  # (field, prefix) in the order SUNAT writes them
     ("tipo_zona", ""),
     ("codigo_zona", ""),
 )
+
+
+class _Interrupted(Exception):
+    """Raised inside the loader's thread when the command was interrupted."""
 
 
 class PadronError(CoreError):
@@ -181,7 +186,11 @@ async def import_file(
         source.fecha = fecha
     size = source.size
 
+    interrupted = threading.Event()
+
     def report_progress(done: int, lines: int) -> None:
+        if interrupted.is_set():  # Ctrl-C: the SQLite load runs on a thread, which stops at its next block
+            raise _Interrupted
         if progress is not None:
             progress(done, size, lines)
 
@@ -191,7 +200,11 @@ async def import_file(
             if db.is_sqlite:
                 if db.file is None:
                     raise PadronError(t.padron_file_errors["unreadable"].format(path=db.url.database))
-                result = await asyncio.to_thread(padron.load_sqlite, db.file, source, report_progress)
+                try:
+                    result = await asyncio.to_thread(padron.load_sqlite, db.file, source, report_progress)
+                except asyncio.CancelledError:
+                    interrupted.set()  # the thread rolls its block back; the load in use stays
+                    raise
             else:
                 result = await padron.load_postgres(db.url, source, report_progress)
     except padron.LoadBusy:
