@@ -78,7 +78,17 @@ def main(lines: int = typer.Option(2_000_000, help="Líneas del padrón generado
 def _report(results: dict[str, dict[str, float]], lines: int) -> list[str]:
     minimal = results["minimal"]["seconds"]
     table = Table(title=f"padrón reducido · {lines:,} líneas")
-    for column in ("carga", "s", "líneas/s", "× mínimo", "RSS pico MiB", "búsqueda p50 ms", "búsqueda p99 ms"):
+    columns = (
+        "carga",
+        "s",
+        "líneas/s",
+        "× mínimo",
+        "CPU s (proceso)",
+        "RSS pico MiB",
+        "búsqueda p50 ms",
+        "búsqueda p99 ms",
+    )
+    for column in columns:
         table.add_column(column)
     failed = []
     for name, row in results.items():
@@ -97,6 +107,7 @@ def _report(results: dict[str, dict[str, float]], lines: int) -> list[str]:
             f"{row['seconds']:.1f}",
             f"{rate:,.0f}",
             f"{ratio:.2f}",
+            f"{row['cpu']:.1f}",
             f"{row['peak_mib']:.0f}",
             f"{row['search_p50_ms']:.1f}" if "search_p50_ms" in row else "—",
             f"{row['search_p99_ms']:.1f}" if "search_p99_ms" in row else "—",
