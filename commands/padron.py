@@ -22,7 +22,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from commands import ubigeo
-from commands.errors import CoreError
+from commands.errors import CoreError, StorageUnavailable
 from commands.texts import texts
 from commands.ubigeo import District
 from storage import padron
@@ -207,6 +207,10 @@ async def import_file(
                     raise
             else:
                 result = await padron.load_postgres(db.url, source, report_progress)
+    except PadronFileError as exc:  # found while reading: a damaged .zip, a failing disk
+        raise PadronError(t.padron_file_errors[exc.reason].format(path=path)) from None
+    except padron.LoadFailed:
+        raise StorageUnavailable from None
     except padron.LoadBusy:
         raise PadronError(t.padron_busy) from None
     except padron.EmptyLoad:

@@ -43,6 +43,10 @@ class LoadBusy(Exception):
     """Another load is running on this database."""
 
 
+class LoadFailed(Exception):
+    """The database refused the load (locked too long, unreachable, disk full); the load in use stays."""
+
+
 class EmptyLoad(Exception):
     """The file had no good line: the load in use stays, rather than being replaced by nothing."""
 
@@ -211,11 +215,14 @@ def load_sqlite(database: Path, source: PadronSource, progress: Progress) -> Loa
     """Loads `source` into the idle slot of the SQLite file and switches to it (blocking: run it in a
     thread from async code)."""
     with _file_lock(database):
-        con = sqlite3.connect(database, isolation_level=None, timeout=30)
         try:
-            return _load_sqlite(con, source, progress)
-        finally:
-            con.close()
+            con = sqlite3.connect(database, isolation_level=None, timeout=30)
+            try:
+                return _load_sqlite(con, source, progress)
+            finally:
+                con.close()
+        except sqlite3.Error as exc:
+            raise LoadFailed(type(exc).__name__) from exc
 
 
 def _load_sqlite(con: sqlite3.Connection, source: PadronSource, progress: Progress) -> LoadResult:
@@ -274,45 +281,54 @@ async def load_postgres(url: URL, source: PadronSource, progress: Progress) -> L
     """Loads `source` with COPY into the idle slot, builds its indexes, and switches to it."""
     import asyncpg  # type: ignore[import-untyped]
 
-    conn = await asyncpg.connect(url.set(drivername="postgresql").render_as_string(hide_password=False))
     try:
-        if not await conn.fetchval("SELECT pg_try_advisory_lock($1)", PG_LOCK):
-            raise LoadBusy
-        async with conn.transaction():  # short: TRUNCATE waits for, and briefly holds off, readers
-            slot = _idle(await conn.fetchval("SELECT " + _NEWEST.format(column="slot")))
-            await conn.execute(f"TRUNCATE padron_{slot}")
-            await conn.execute(f"DROP INDEX IF EXISTS ix_padron_{slot}_ruc, ix_padron_{slot}_folded")
-        report = ReadReport()
-
-        def records() -> Iterator[list[Any]]:
-            for first, lines in blocks(source, lambda done: progress(done, report.good)):
-                yield from rows(first, lines, report, text_key=True, int_ruc=True)
-
-        async with conn.transaction():
-            await conn.execute("SET LOCAL maintenance_work_mem = '128MB'")
-            await conn.copy_records_to_table(f"padron_{slot}", records=records(), columns=[*FIELDS, "folded", "line"])
-            if report.good == 0:
-                raise EmptyLoad
-            await _unique_ruc(conn, slot)
-            await conn.execute(f"CREATE INDEX ix_padron_{slot}_folded ON padron_{slot} (folded, ruc)")
-            await conn.execute(f"ANALYZE padron_{slot}")
-            kept = await conn.fetchval(f"SELECT count(*) FROM padron_{slot}")
-            loaded_at = datetime.now(UTC).replace(microsecond=0)
-            load_id = await conn.fetchval(
-                "INSERT INTO padron_loads (slot, fecha, source, rows, duplicates, malformed, loaded_at) "
-                "VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
-                slot,
-                source.fecha,
-                source.name,
-                kept,
-                report.good - kept,
-                report.malformed_count,
-                loaded_at.replace(tzinfo=None),
-            )
-        info = LoadInfo(load_id, source.fecha, source.name, kept, report.good - kept, report.malformed_count, loaded_at)
-        return LoadResult(info, report)
+        conn = await asyncpg.connect(url.set(drivername="postgresql").render_as_string(hide_password=False))
+    except (OSError, asyncpg.PostgresError) as exc:
+        raise LoadFailed(type(exc).__name__) from exc
+    try:
+        return await _load_postgres(conn, source, progress)
+    except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
+        raise LoadFailed(type(exc).__name__) from exc
     finally:
         await conn.close()  # also releases the advisory lock
+
+
+async def _load_postgres(conn: Any, source: PadronSource, progress: Progress) -> LoadResult:
+    if not await conn.fetchval("SELECT pg_try_advisory_lock($1)", PG_LOCK):
+        raise LoadBusy
+    async with conn.transaction():  # short: TRUNCATE waits for, and briefly holds off, readers
+        slot = _idle(await conn.fetchval("SELECT " + _NEWEST.format(column="slot")))
+        await conn.execute(f"TRUNCATE padron_{slot}")
+        await conn.execute(f"DROP INDEX IF EXISTS ix_padron_{slot}_ruc, ix_padron_{slot}_folded")
+    report = ReadReport()
+
+    def records() -> Iterator[list[Any]]:
+        for first, lines in blocks(source, lambda done: progress(done, report.good)):
+            yield from rows(first, lines, report, text_key=True, int_ruc=True)
+
+    async with conn.transaction():
+        await conn.execute("SET LOCAL maintenance_work_mem = '128MB'")
+        await conn.copy_records_to_table(f"padron_{slot}", records=records(), columns=[*FIELDS, "folded", "line"])
+        if report.good == 0:
+            raise EmptyLoad
+        await _unique_ruc(conn, slot)
+        await conn.execute(f"CREATE INDEX ix_padron_{slot}_folded ON padron_{slot} (folded, ruc)")
+        await conn.execute(f"ANALYZE padron_{slot}")
+        kept = await conn.fetchval(f"SELECT count(*) FROM padron_{slot}")
+        loaded_at = datetime.now(UTC).replace(microsecond=0)
+        load_id = await conn.fetchval(
+            "INSERT INTO padron_loads (slot, fecha, source, rows, duplicates, malformed, loaded_at) "
+            "VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+            slot,
+            source.fecha,
+            source.name,
+            kept,
+            report.good - kept,
+            report.malformed_count,
+            loaded_at.replace(tzinfo=None),
+        )
+    info = LoadInfo(load_id, source.fecha, source.name, kept, report.good - kept, report.malformed_count, loaded_at)
+    return LoadResult(info, report)
 
 
 async def _unique_ruc(conn: Any, slot: str) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import unicodedata
 import zipfile
+import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -140,11 +141,22 @@ def open_padron(path: Path) -> PadronSource:
         raise PadronFileError("unreadable", type(exc).__name__) from None
 
 
+def _read(stream: IO[bytes] | _Prepend, size: int) -> bytes:
+    """A block; a damaged .zip (bad CRC, truncated download) or a failing disk is the file's fault."""
+    try:
+        return stream.read(size)
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
+        raise PadronFileError("unreadable", type(exc).__name__) from None
+
+
 def blocks(source: PadronSource, on_bytes: Callable[[int], None]) -> Iterator[tuple[int, list[str]]]:
     """(number of the block's first line, its decoded lines), after the header line when there is one.
 
     `on_bytes` gets the bytes consumed so far after each block (the progress bar)."""
-    first = source.stream.readline()
+    try:
+        first = source.stream.readline()
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
+        raise PadronFileError("unreadable", type(exc).__name__) from None
     stream: IO[bytes] | _Prepend = source.stream
     done = len(first)
     number = 1
@@ -154,7 +166,7 @@ def blocks(source: PadronSource, on_bytes: Callable[[int], None]) -> Iterator[tu
         done = 0
     tail = b""
     while True:
-        chunk = stream.read(BLOCK)
+        chunk = _read(stream, BLOCK)
         if not chunk:
             break
         done += len(chunk)

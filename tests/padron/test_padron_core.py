@@ -9,6 +9,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 
 import storage.padron
 from bench.padron_file import write
@@ -140,3 +141,32 @@ async def test_readers_see_the_previous_load_whole_until_the_new_one_is_complete
     assert before[1] != after[1] and before[0] != after[0]  # the two files really differ for these RUCs
     assert all(name for name in before[1].values()) and all(name for name in after[1].values())
     assert len(during) >= 4 and all(seen == before for seen in during)
+
+
+async def test_a_second_load_at_the_same_time_is_refused(db: Database, tmp_path: Path) -> None:
+    """One load at a time: the lock a running load holds (a file lock on SQLite, an advisory lock on
+    PostgreSQL) is taken here the way a running load takes it."""
+    sample = write_txt(tmp_path / "p.txt")
+    if db.is_sqlite:
+        assert db.file is not None
+        with storage.padron._file_lock(db.file), pytest.raises(padron.PadronError, match="Ya hay una carga"):
+            await padron.import_file(db, sample)
+    else:
+        async with db.engine.connect() as conn:
+            await conn.execute(text("SELECT pg_advisory_lock(:key)"), {"key": storage.padron.PG_LOCK})
+            with pytest.raises(padron.PadronError, match="Ya hay una carga"):
+                await padron.import_file(db, sample)
+            await conn.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": storage.padron.PG_LOCK})
+    assert (await padron.import_file(db, sample)).rows == 5  # and once it is over, a load goes through
+
+
+async def test_a_damaged_zip_is_refused_and_changes_nothing(db: Database, tmp_path: Path) -> None:
+    await padron.import_file(db, write_txt(tmp_path / "good.txt"))
+    zipped = write_zip(tmp_path / "padron_reducido_ruc.zip", LINES * 200)
+    data = bytearray(zipped.read_bytes())
+    data[200:260] = bytes(60)  # inside the compressed member: inflating it fails or its CRC does not match
+    zipped.write_bytes(bytes(data))
+    with pytest.raises(padron.PadronError, match="No se pudo leer"):
+        await padron.import_file(db, zipped)
+    load = await padron.current_load(db)
+    assert load is not None and load.source == "good.txt"
