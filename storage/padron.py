@@ -29,7 +29,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import URL
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from storage.padron_file import FIELDS, FOLD_TABLE, PIECES, PadronSource, ReadReport, blocks, rows
+from storage.padron_file import ADDRESS_FIELDS, FOLD_TABLE, STORED, PadronSource, ReadReport, blocks, rows
 
 Progress = Callable[[int, int], None]  # bytes read so far, good lines so far
 
@@ -104,7 +104,7 @@ def _as_datetime(value: Any) -> datetime:
 
 def _slot_select(slot: str, where: str, tail: str = "") -> str:
     """One slot's half of a read: empty unless it is the slot the newest load names."""
-    columns = ", ".join(FIELDS)
+    columns = ", ".join(STORED[:-1])
     fecha = _NEWEST.format(column="fecha")
     current = _NEWEST.format(column="slot")
     return (
@@ -118,8 +118,10 @@ def _both(where: str, tail: str = "") -> str:
 
 
 def _row(values: Sequence[Any]) -> PadronRow:
-    named: dict[str, Any] = dict(zip(FIELDS, values, strict=False))
-    return PadronRow(**{**named, "ruc": f"{int(values[0]):011d}", "fecha": _as_date(values[len(FIELDS)])})
+    ruc, name, estado, condicion, ubigeo, address, fecha = values
+    pieces = str(address).rstrip("\r\n").split("|")
+    fields = dict(zip(ADDRESS_FIELDS, (*pieces, *("-",) * len(ADDRESS_FIELDS)), strict=False))
+    return PadronRow(f"{int(ruc):011d}", name, estado, condicion, ubigeo, fecha=_as_date(fecha), **fields)
 
 
 def _key(name: str) -> bytes:
@@ -235,7 +237,7 @@ def _load_sqlite(con: sqlite3.Connection, source: PadronSource, progress: Progre
     con.execute(f"DROP INDEX IF EXISTS ix_padron_{slot}_folded")
     con.execute(f"DELETE FROM padron_{slot}")  # no WHERE, no trigger: SQLite's truncate
     con.execute("COMMIT")
-    insert = f"INSERT OR REPLACE INTO padron_{slot} VALUES ({', '.join('?' * PIECES)})"
+    insert = f"INSERT OR REPLACE INTO padron_{slot} VALUES ({', '.join('?' * len(STORED))})"
     report = ReadReport()
     pending = 0
     con.execute("BEGIN")
@@ -308,7 +310,7 @@ async def _load_postgres(conn: Any, source: PadronSource, progress: Progress) ->
 
     async with conn.transaction():
         await conn.execute("SET LOCAL maintenance_work_mem = '128MB'")
-        await conn.copy_records_to_table(f"padron_{slot}", records=records(), columns=[*FIELDS, "folded", "line"])
+        await conn.copy_records_to_table(f"padron_{slot}", records=records(), columns=[*STORED, "line"])
         if report.good == 0:
             raise EmptyLoad
         await _unique_ruc(conn, slot)

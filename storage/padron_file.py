@@ -1,10 +1,10 @@
 """Reading SUNAT's padrón reducido del RUC: the .zip as downloaded or the .txt inside it, streamed.
 
-The format: ISO-8859-1, one taxpayer a line, `|` after every field (15 fields, so 16 pieces with the
-trailing one empty), `-` for an empty field, a header line, Windows line ends. The file is read in
-blocks of bytes, never whole; a block is decoded and split at once (C speed), and the only per-line
-Python work is the split, the checks and the folded name. Lines are cut at `\\n`, so a file re-saved
-with Unix line ends loads too (the `\\r` falls in the 16th piece, which is replaced by the folded name).
+The format: ISO-8859-1, one taxpayer a line, `|` after every one of its 15 fields (so a trailing `|`),
+`-` for an empty field, a header line, Windows line ends. The file is read in blocks of bytes, never
+whole; a block is decoded and split into lines at once (C speed), and the only per-line Python work is
+one split, the checks and the folded name. Lines are cut at `\n`, so a file re-saved with Unix line
+ends loads too (a `\r` stays at the end of the address piece, where reading ignores it).
 """
 
 from __future__ import annotations
@@ -18,12 +18,10 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import IO, Any
 
-FIELDS = (
-    "ruc",
-    "name",
-    "estado",
-    "condicion",
-    "ubigeo",
+#: The ten address columns, kept together in a slot's `address` column as the file has them ("AV.|JAVIER
+#: PRADO ESTE|-|…|"): binding one value instead of ten is most of what a load costs beyond SQLite's own
+#: work; storage/padron.py splits them again for the one row a lookup reads.
+ADDRESS_FIELDS = (
     "tipo_via",
     "nombre_via",
     "codigo_zona",
@@ -35,7 +33,17 @@ FIELDS = (
     "manzana",
     "kilometro",
 )
-PIECES = len(FIELDS) + 1  # the trailing `|` leaves an empty last piece
+
+FIELDS = (  # the file's 15 columns, in its order
+    "ruc",
+    "name",
+    "estado",
+    "condicion",
+    "ubigeo",
+    *ADDRESS_FIELDS,
+)
+STORED = ("ruc", "name", "estado", "condicion", "ubigeo", "address", "folded")  # a slot's columns, in order
+SEPARATORS = len(FIELDS)  # a good line has one `|` after every field
 BLOCK = 1 << 20  # bytes read at a time: about 9,000 lines, a few MB of Python objects at most
 MAX_REPORTED = 50  # malformed lines kept with their number; the rest are only counted
 
@@ -200,22 +208,25 @@ class _Prepend:
 
 def rows(
     first: int, lines: list[str], report: ReadReport, *, text_key: bool = False, int_ruc: bool = False
-) -> Iterator[list[object]]:
-    """Each good line's 15 fields plus its folded name (bytes, or text with `text_key`), the line's
-    number appended when `int_ruc` (PostgreSQL: the RUC as an integer and the number decides which
-    line of a repeated RUC is kept). Bad lines are recorded in `report` by number and skipped."""
+) -> Iterator[list[Any]]:
+    """Each good line as a slot row (STORED): RUC, name, estado, condición, ubigeo, the ten address fields
+    as one piece, and the folded name (bytes, or text with `text_key`); with `int_ruc` (PostgreSQL) the
+    RUC as an integer and the line's number appended (it decides which line of a repeated RUC is kept).
+    Bad lines are recorded in `report` by number and skipped."""
     ubigeos = report.ubigeos
+    table = FOLD_TABLE
     good = 0
     for offset, line in enumerate(lines):
-        pieces: list[Any] = line.split("|")
+        pieces: list[Any] = line.split("|", 5)
         ruc = pieces[0]
-        if len(pieces) != PIECES or len(ruc) != 11 or not (ruc.isascii() and ruc.isdigit()):
+        if line.count("|") != SEPARATORS or len(ruc) != 11 or not (ruc.isascii() and ruc.isdigit()):
             if line.strip():
-                fields = len(pieces) - (0 if pieces[-1].strip() else 1)  # the trailing "|" ends, not adds, one
-                report.reject(first + offset, fields if len(pieces) != PIECES else 0)
+                every = line.split("|")
+                fields = len(every) - (0 if every[-1].strip() else 1)  # the trailing "|" ends, not adds, one
+                report.reject(first + offset, fields if line.count("|") != SEPARATORS else 0)
             continue
-        key = pieces[1].encode("latin-1").translate(FOLD_TABLE)
-        pieces[15] = key.decode("latin-1") if text_key else key
+        key = pieces[1].encode("latin-1").translate(table)
+        pieces.append(key.decode("latin-1") if text_key else key)
         ubigeos.add(pieces[4])
         good += 1
         if int_ruc:

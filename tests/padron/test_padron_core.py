@@ -170,3 +170,13 @@ async def test_a_damaged_zip_is_refused_and_changes_nothing(db: Database, tmp_pa
         await padron.import_file(db, zipped)
     load = await padron.current_load(db)
     assert load is not None and load.source == "good.txt"
+
+
+async def test_a_file_resaved_with_unix_line_ends_loads_the_same(db: Database, tmp_path: Path) -> None:
+    crlf = write_txt(tmp_path / "crlf.txt")
+    unix = tmp_path / "unix.txt"
+    unix.write_bytes(crlf.read_bytes().replace(b"\r\n", b"\n"))
+    result = await padron.import_file(db, unix)
+    assert (result.rows, result.duplicates, [bad.line for bad in result.report.malformed]) == (5, 1, [5, 8])
+    road = await padron.lookup(db, "20999999990")
+    assert road is not None and road.domicilio == "CAR. PANAMERICANA SUR KM. 23.5"

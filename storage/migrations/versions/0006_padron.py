@@ -4,7 +4,8 @@ A load fills the slot that is not in use and then adds its row to `padron_loads`
 the newest row names, in one statement. So a reader sees the previous load, whole, until the new one is
 complete, and a killed import leaves only a half-filled idle slot the next import clears.
 
-The slots keep the file's fields as they are (the domicilio line is composed when read) plus `folded`,
+The slots keep the file's fields as they are (the ten address fields in one `address` column; the
+domicilio line is composed when read) plus `folded`,
 the name folded for search (see storage/padron.py). SQLite keys them by the RUC as INTEGER PRIMARY KEY
 (the table b-tree itself: no second index to maintain while loading); PostgreSQL loads them with COPY
 into an unindexed table and builds its unique index afterwards (`line` decides which of a repeated RUC's
@@ -23,11 +24,9 @@ down_revision = "0005"
 branch_labels = None
 depends_on = None
 
+# `address`: the ten address fields as the file has them, `|`-separated (one bound value instead of ten).
 _FIELDS = (
-    "name TEXT NOT NULL, estado TEXT NOT NULL, condicion TEXT NOT NULL, ubigeo TEXT NOT NULL, tipo_via TEXT NOT NULL, "
-    "nombre_via TEXT NOT NULL, codigo_zona TEXT NOT NULL, tipo_zona TEXT NOT NULL, numero TEXT NOT NULL, "
-    "interior TEXT NOT NULL, lote TEXT NOT NULL, departamento TEXT NOT NULL, manzana TEXT NOT NULL, "
-    "kilometro TEXT NOT NULL"
+    "name TEXT NOT NULL, estado TEXT NOT NULL, condicion TEXT NOT NULL, ubigeo TEXT NOT NULL, address TEXT NOT NULL"
 )
 
 
