@@ -330,7 +330,24 @@ async def _load_postgres(conn: Any, source: PadronSource, progress: Progress) ->
             loaded_at.replace(tzinfo=None),
         )
     info = LoadInfo(load_id, source.fecha, source.name, kept, report.good - kept, report.malformed_count, loaded_at)
+    await _release_previous(conn, _idle(slot))
     return LoadResult(info, report)
+
+
+async def _release_previous(conn: Any, slot: str) -> None:
+    """Gives the previous load's disk space back (a whole copy of the padrón) once no reader needs it.
+
+    TRUNCATE waits for statements still reading that slot; rather than hold new readers behind it, it
+    gives up after a moment and the next load empties the slot anyway. (On SQLite a freed slot would only
+    turn into free pages of the same file, so it is left for the next load to empty.)"""
+    import asyncpg
+
+    try:
+        async with conn.transaction():
+            await conn.execute("SET LOCAL lock_timeout = '2s'")
+            await conn.execute(f"TRUNCATE padron_{slot}")
+    except asyncpg.LockNotAvailableError:
+        pass
 
 
 async def _unique_ruc(conn: Any, slot: str) -> None:

@@ -180,3 +180,13 @@ async def test_a_file_resaved_with_unix_line_ends_loads_the_same(db: Database, t
     assert (result.rows, result.duplicates, [bad.line for bad in result.report.malformed]) == (5, 1, [5, 8])
     road = await padron.lookup(db, "20999999990")
     assert road is not None and road.domicilio == "CAR. PANAMERICANA SUR KM. 23.5"
+
+
+async def test_postgresql_gives_the_previous_load_back_once_switched(db: Database, tmp_path: Path) -> None:
+    if db.is_sqlite:
+        pytest.skip("SQLite keeps the idle slot until the next load: its freed pages would stay in the file")
+    await padron.import_file(db, write_txt(tmp_path / "first.txt"))
+    await padron.import_file(db, write_txt(tmp_path / "second.txt"))
+    async with db.engine.connect() as conn:
+        counts = [(await conn.execute(text(f"SELECT count(*) FROM padron_{slot}"))).scalar() for slot in "ab"]
+    assert counts == [0, 5]  # the first load (slot a) was emptied, the second (slot b) is in use
