@@ -222,7 +222,11 @@ ES = Texts(
     padron_check_differ=lambda differing, total, fecha: (
         f"{differing} de {total} cliente(s) con RUC difieren del padrón del {fecha}."
     ),
-    padron_check_same=lambda total, fecha: f"Los {total} cliente(s) con RUC coinciden con el padrón del {fecha}.",
+    padron_check_same=lambda total, fecha: (
+        f"Los {total} cliente(s) con RUC coinciden con el padrón del {fecha}."
+        if total
+        else f"No hay clientes con RUC que comparar con el padrón del {fecha}."
+    ),
 )
 
 CATALOGUES: dict[str, Texts] = {"es": ES}

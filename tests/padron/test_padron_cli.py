@@ -55,9 +55,12 @@ async def test_check_lists_clients_the_padron_contradicts(
     assert clientes_bot(tmp_path, db, "padron", "check").code == 2  # nothing loaded yet
     write_txt(tmp_path / "p.txt")
     assert clientes_bot(tmp_path, db, "padron", "import", "p.txt").code == 0
+    nobody = clientes_bot(tmp_path, db, "padron", "check")
+    assert nobody.code == 0 and "No hay clientes con RUC que comparar con el padrón del 2026-11-28." in nobody.stderr
     same = {"doc_type": "6", "doc_number": "20100047218", "name": "Banco de Crédito del Perú"}
     await service.create(ana, same)
-    assert clientes_bot(tmp_path, db, "padron", "check").code == 0
+    one = clientes_bot(tmp_path, db, "padron", "check")
+    assert one.code == 0 and "Los 1 cliente(s) con RUC coinciden con el padrón del 2026-11-28." in one.stderr
 
     await service.create(ana, {"doc_type": "6", "doc_number": "20601234565", "name": "Compañía Peña Núñez S.A.C."})
     await service.create(ana, {"doc_type": "6", "doc_number": "10456789019", "name": "Quispe Mamani Rosa"})
