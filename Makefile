@@ -46,6 +46,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.cpu || status=1; \
 	$(BIN)/python -m bench.scale || status=1; \
 	$(BIN)/python -m bench.import_speed || status=1; \
+	$(BIN)/python -m bench.padron || status=1; \
 	exit $$status
 
 clean:

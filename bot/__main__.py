@@ -35,8 +35,10 @@ _COMMAND: dict[str, Any] = {"cls": SpanishCommand, "options_metavar": texts().cl
 app = typer.Typer(help="clientes-bot: el registro de Clientes en Slack y Discord.", add_completion=False, **_GROUP)
 db_app = typer.Typer(help="Base de datos: migraciones.", **_GROUP)
 keys_app = typer.Typer(help="Claves de cifrado de contraseñas.", **_GROUP)
+padron_app = typer.Typer(help="Padrón reducido del RUC de SUNAT (sin conexión).", **_GROUP)
 app.add_typer(db_app, name="db")
 app.add_typer(keys_app, name="keys")
+app.add_typer(padron_app, name="padron")
 
 err = Console(stderr=True, highlight=False)
 log = logging.getLogger("bot")
@@ -405,6 +407,46 @@ def import_(
             raise typer.Exit(1)
 
     _run(lambda: _with_core(body))
+
+
+@padron_app.command("import", **_COMMAND)
+def padron_import(
+    path: Path = typer.Argument(..., help="padron_reducido_ruc.zip de SUNAT, o el .txt que contiene."),
+    fecha: str | None = typer.Option(
+        None, "--fecha", help="Fecha del padrón (AAAA-MM-DD); por defecto, la del archivo dentro del .zip."
+    ),
+) -> None:
+    """Carga el padrón reducido del RUC; la carga anterior sigue en uso hasta que la nueva termina.
+
+    Las líneas mal formadas se omiten y se listan por número; de un RUC repetido queda la última línea.
+    """
+    from datetime import date
+
+    from bot.padron_cli import run_import
+    from commands.texts import texts
+
+    when = None
+    if fecha is not None:
+        try:
+            when = date.fromisoformat(fecha)
+        except ValueError:
+            err.print(Text(texts().padron_bad_fecha(fecha), style="red"))
+            raise typer.Exit(2) from None
+
+    _run(lambda: _with_core(lambda core: run_import(core, path, when, err), check_keys=False))
+
+
+@padron_app.command("check", **_COMMAND)
+def padron_check() -> None:
+    """Lista los clientes con RUC cuyo nombre o estado difiere del último padrón cargado.
+
+    Sale con código 0 si ninguno difiere, 1 si alguno difiere, 2 si aún no se cargó el padrón,
+    3 si la base de datos no está disponible.
+    """
+    from bot.padron_cli import run_check
+
+    if _run(lambda: _with_core(lambda core: run_check(core, err), check_keys=False)):
+        raise typer.Exit(1)
 
 
 @app.command("slack-manifest", **_COMMAND)

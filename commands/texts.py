@@ -12,6 +12,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 
+def _thousands(number: int) -> str:
+    """2000000 → '2.000.000', as numbers are written in Peru."""
+    return f"{number:,}".replace(",", ".")
+
+
 @dataclass(frozen=True)
 class Texts:
     # ---- failures
@@ -184,6 +189,24 @@ class Texts:
     card_command: Callable[[int], str]  # client id: the command that shows its card
     # ---- list search and paging (search fields, orden:nombre, capped count)
     page_caption_more: Callable[[int | None, int], str]  # page number (None: unknown), the cap: "more than N"
+
+    # ---- padrón (SUNAT)
+    padron_source: Callable[[str], str]  # fecha: where a pre-filled value came from
+    padron_warning: Callable[[str, str], str]  # estado, condición: a taxpayer not ACTIVO or not HABIDO
+    padron_file_errors: dict[str, str]  # storage.padron_file.PadronFileError.reason → sentence, "{path}" inside
+    padron_bad_fecha: Callable[[str], str]  # as typed
+    padron_busy: str
+    padron_empty: str
+    padron_not_loaded: str
+    padron_loaded: Callable[[str, str, int, float, float], str]  # fecha, source, rows, seconds, lines/s
+    padron_malformed_line: Callable[[int, int], str]  # line number, fields it had (0: a RUC not of 11 digits)
+    padron_malformed_more: Callable[[int], str]  # not listed
+    padron_duplicates: Callable[[int], str]
+    padron_unknown_ubigeos: Callable[[int, str], str]  # count, the first few
+    padron_check_columns: tuple[str, ...]
+    padron_check_kinds: dict[str, str]  # name, estado, condicion, missing
+    padron_check_differ: Callable[[int, int, str], str]  # differing, clients with RUC, fecha
+    padron_check_same: Callable[[int, str], str]  # clients with RUC, fecha
 
     def platform(self, platform: str) -> str:
         return self.platform_names.get(platform, platform)
@@ -440,6 +463,51 @@ ES = Texts(
     card_command=lambda client_id: f"/clientes ver #{client_id}",
     # ---- list search and paging (search fields, orden:nombre, capped count)
     page_caption_more=lambda number, cap: (f"Página {number} · m" if number else "M") + f"ás de {cap} clientes",
+    # ---- padrón (SUNAT)
+    padron_source=lambda fecha: f"SUNAT, padrón del {fecha}",
+    padron_warning=lambda estado, condicion: f"SUNAT: {estado} · {condicion}",
+    padron_file_errors={
+        "missing": "No existe el archivo «{path}».",
+        "directory": "«{path}» es una carpeta; indique el archivo padron_reducido_ruc.zip o su .txt.",
+        "permission": "Sin permiso para leer «{path}».",
+        "unreadable": "No se pudo leer «{path}» como el padrón (.zip o .txt).",
+        "zip_without_txt": "El .zip «{path}» no contiene ningún .txt (¿es padron_reducido_ruc.zip de SUNAT?).",
+    },
+    padron_bad_fecha=lambda typed: f"--fecha «{typed}» no es una fecha AAAA-MM-DD (por ejemplo 2026-11-28).",
+    padron_busy="Ya hay una carga del padrón en curso en esta base de datos; espere a que termine.",
+    padron_empty="El archivo no tiene ninguna línea válida del padrón; se mantiene la carga anterior.",
+    padron_not_loaded="Aún no se cargó el padrón de SUNAT: use «clientes-bot padron import ARCHIVO».",
+    padron_loaded=lambda fecha, source, rows, seconds, rate: (
+        f"Padrón del {fecha} cargado desde «{source}»: {_thousands(rows)} contribuyentes en {seconds:.1f} s "
+        f"({_thousands(round(rate))} líneas/s)."
+    ),
+    padron_malformed_line=lambda line, pieces: (
+        f"Línea {line}: el RUC no tiene 11 dígitos; se omitió."
+        if pieces == 0
+        else f"Línea {line}: tiene {pieces} campos en lugar de 15; se omitió."
+    ),
+    padron_malformed_more=lambda count: f"… y {_thousands(count)} línea(s) mal formadas más, también omitidas.",
+    padron_duplicates=lambda count: (
+        f"{_thousands(count)} RUC repetido(s) en el archivo: se conservó la última línea de cada uno."
+    ),
+    padron_unknown_ubigeos=lambda count, first: (
+        f"{count} código(s) UBIGEO del padrón no están en la lista de distritos del bot: {first}."
+    ),
+    padron_check_columns=("Número", "Nombre en el registro", "Nombre en el padrón", "Estado", "Condición", "Difiere"),
+    padron_check_kinds={
+        "name": "nombre",
+        "estado": "estado",
+        "condicion": "condición",
+        "missing": "no figura en el padrón",
+    },
+    padron_check_differ=lambda differing, total, fecha: (
+        f"{differing} de {total} cliente(s) con RUC difieren del padrón del {fecha}."
+    ),
+    padron_check_same=lambda total, fecha: (
+        f"Los {total} cliente(s) con RUC coinciden con el padrón del {fecha}."
+        if total
+        else f"No hay clientes con RUC que comparar con el padrón del {fecha}."
+    ),
 )
 
 CATALOGUES: dict[str, Texts] = {"es": ES}

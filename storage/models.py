@@ -13,13 +13,17 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
+    Column,
+    Date,
     DateTime,
     ForeignKey,
     Index,
     Integer,
     MetaData,
     String,
+    Table,
     Text,
     text,
 )
@@ -231,3 +235,23 @@ class OpenForm(Base):
     owner: Mapped[str] = mapped_column(String(40))
     state: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+
+
+# SUNAT's padrón reducido (migration 0006 holds their engine-specific DDL; storage/padron.py reads and loads
+# them with plain SQL). Declared here so the schema's table list, e.g. the tests' per-test TRUNCATE, has them.
+PADRON_LOADS = Table(
+    "padron_loads",
+    Base.metadata,
+    Column("id", Integer, primary_key=True),
+    Column("slot", String(1), nullable=False),
+    Column("fecha", Date, nullable=False),
+    Column("source", Text, nullable=False),
+    Column("rows", Integer, nullable=False),
+    Column("duplicates", Integer, nullable=False),
+    Column("malformed", Integer, nullable=False),
+    Column("loaded_at", DateTime, nullable=False),
+)
+PADRON_SLOTS = tuple(
+    Table(f"padron_{slot}", Base.metadata, Column("ruc", BigInteger, primary_key=True), Column("name", Text))
+    for slot in ("a", "b")
+)

@@ -8,7 +8,7 @@ on both columns, kept by triggers) serves substring search without scanning ever
 pg_trgm's GIN index on search_text (0002) and gets one on phone_text.
 
 Revision ID: 0007
-Revises: 0005
+Revises: 0006
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from storage import searchtext
 from storage.textfold import fold
 
 revision = "0007"
-down_revision = "0005"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 
