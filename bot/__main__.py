@@ -411,9 +411,15 @@ def import_(
 
 @padron_app.command("import", **_COMMAND)
 def padron_import(
-    path: Path = typer.Argument(..., help="padron_reducido_ruc.zip de SUNAT, o el .txt que contiene."),
+    path: Path = typer.Argument(
+        ..., metavar="ARCHIVO", show_default=False, help="padron_reducido_ruc.zip de SUNAT, o el .txt que contiene."
+    ),
     fecha: str | None = typer.Option(
-        None, "--fecha", help="Fecha del padrón (AAAA-MM-DD); por defecto, la del archivo dentro del .zip."
+        None,
+        "--fecha",
+        metavar="AAAA-MM-DD",
+        show_default=False,
+        help="Fecha del padrón; por defecto, la del archivo dentro del .zip.",
     ),
 ) -> None:
     """Carga el padrón reducido del RUC; la carga anterior sigue en uso hasta que la nueva termina.

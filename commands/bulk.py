@@ -183,16 +183,19 @@ async def _write(service: ClientService, session: Any, actor: Actor, records: li
     now = utcnow()
     rows: list[dict[str, Any]] = []
     for record in records:
-        # search_text comes from the repository's own function on a transient row, so an import is
+        # The search columns come from the repository's own function on a transient row, so an import is
         # found by exactly what a form-created client is found by, whatever that function reads.
         # (Plain attribute bags: building ORM instances cost more than the rest of the row.)
         bags = [SimpleNamespace(**a, is_main=i == 0) for i, a in enumerate(record.addresses)]
         transient = cast(Client, SimpleNamespace(**record.values, addresses=bags))
+        repository.index(transient)  # sets every column derived for search and order
         rows.append(
             {
                 **{column: None for column in _OPTIONAL_COLUMNS},
                 **record.values,
-                "search_text": repository.search_text_of(transient),
+                "search_text": transient.search_text,
+                "phone_text": transient.phone_text,
+                "sort_name": transient.sort_name,
                 "created_at": now,
                 "created_by": actor.ref,
                 "updated_at": now,
