@@ -5,7 +5,7 @@ A source — the chat message a client is registered from (`message_prefill`), S
 may know more than the first form holds: Discord's create form is "Datos del cliente" alone (a modal
 holds ≤ 5 inputs), so a message's e-mail, phones and web address belong to sections filled after the
 client exists. They are kept here, server-side, for the user who started (never shown to anyone else),
-and offered section by section ("Completar con el mensaje"): each section's form opens pre-filled and
+and offered section by section (a button under the saved card): each section's form opens pre-filled and
 nothing is saved until the user submits it; a section's values are dropped once that section is saved,
 and everything expires after `PENDING_TTL`.
 
