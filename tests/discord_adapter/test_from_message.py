@@ -10,13 +10,14 @@ from typing import Any
 import pytest
 
 from bot.config import Settings
+from bot.discord.guild_gate import OTHER_GUILD
 from bot.runtime import Core
 from commands.access import Actor, Permission
 from commands.errors import Forbidden
 from commands.forms import ADDRESS, CLIENT, CONTACT
 from commands.texts import texts
 from tests.fakes.discord_payloads import button_click, interaction, member, message_with_components, user
-from tests.fakes.discord_state import ADMIN_ROLE_ID, GUILD_ID, USER_ID, snowflake
+from tests.fakes.discord_state import ADMIN_ROLE_ID, APPLICATION_ID, GUILD_ID, USER_ID, snowflake
 
 from .conftest import DiscordUI, find, make_settings
 
@@ -25,6 +26,7 @@ SEED = Actor("console", "seed")
 ANA = Actor("discord", str(USER_ID))  # who the fake's interactions come from by default
 MESSAGE = "Nuevo cliente: ACME SAC, RUC 20100070970, facturas@acme.pe, 987 654 321, (01) 444 5566, https://acme.pe"
 COMPLETE = "Completar con el mensaje"
+STRANGER_GUILD = 1310000000000009100
 
 
 def user_message(content: str) -> Payload:
@@ -189,3 +191,27 @@ class TestViewer:
         answer, _ = await discord_ui.click(card_with_button(card.id), prefix="cb:pf:")
         assert answer.type == 4 and answer.content == str(refused.value)
         assert (await core.service.list_page(SEED)).total == 1  # only the seeded one
+
+
+async def test_the_message_command_is_registered_guild_only_with_its_english_name(fake, bot) -> None:
+    [put] = fake.requests_to("PUT", rf"^/applications/{APPLICATION_ID}/guilds/{GUILD_ID}/commands$", ok_only=True)
+    [command] = [c for c in put.json if c["type"] == 3]  # a message command: no description, no options
+    assert command["name"] == "Registrar cliente" and command["contexts"] == [0]
+    assert command["name_localizations"]["en-US"] == "Register client"
+
+
+async def test_the_message_command_passes_the_guild_gate(discord_ui: DiscordUI, core: Core) -> None:
+    answer = await register(discord_ui, MESSAGE, guild_id=STRANGER_GUILD)
+    assert answer.type == 4 and answer.content == OTHER_GUILD
+    assert (await core.service.list_page(SEED)).total == 0
+
+
+async def test_corregir_keeps_the_waiting_values(discord_ui: DiscordUI) -> None:
+    """A create refused for a field, corrected and saved, still offers the message's other values."""
+    modal = await register(discord_ui, MESSAGE)
+    refused, payload = await discord_ui.submit(modal)  # Nombre left empty
+    assert refused.type == 4 and "Nombre" in (refused.content or "")
+    modal, _ = await discord_ui.click(discord_ui.message(payload), label="Corregir")
+    assert shown(modal)["doc_number"] == "20100070970"
+    _, payload = await discord_ui.submit(modal, {"name": "ACME S.A.C."})
+    assert COMPLETE in buttons(discord_ui.message(payload))
