@@ -3,7 +3,7 @@
 Intents: `Intents.none()` plus `guilds` (the tree and guild-scoped commands need guild objects).
 No privileged intent is needed: `members` — the invoking member and its role ids arrive inside every
 interaction payload; `message_content` — slash commands, buttons and modals never read messages, and
-the message a context command ("Registrar cliente") is used on arrives with its content anyway (one of
+the message a message context command is used on arrives with its content anyway (one of
 the intent's documented exceptions);
 `presences` — nothing depends on who is online.
 
@@ -74,7 +74,7 @@ class ClientesBot(discord.Client):
         self.routes = ROUTES
         self.tree = ClientesTree(self)
         self.tree.add_command(ClientesGroup())
-        self.tree.add_command(message_command())  # "Registrar cliente" on a message (guild-only too)
+        self.tree.add_command(message_command())  # the message context command (guild-only too)
         self.templates = [item.__discord_ui_compiled_template__ for item in DYNAMIC_ITEMS]
         guild_gate.install(self)
 

@@ -1,11 +1,11 @@
 """Register a client from a message, and continue with pre-filled values.
 
-"Registrar cliente" is a message context command (Apps → Registrar cliente on any message): it opens
+`texts().register_from_message` is a message context command (Apps → it, on any message): it opens
 the create form ("Datos del cliente") with the document the message holds (`values_from_message`).
 Discord delivers the message's content in this interaction without the privileged Message Content
 intent (it is one of the intent's documented exceptions), so the bot still asks for none. What belongs
 to later sections (e-mail, landline, contact phone, web address) waits server-side (`commands.prefill`)
-for whoever ran the command: once the client is saved, the card offers "Completar con el mensaje"
+for whoever ran the command: once the client is saved, the card offers `texts().complete_from_message`
 (`pending.offer_after_save`), and each click opens the next section pre-filled — Otros Datos, then the
 address: straight to the Dirección form when the values name the district, else through the
 Departamento → Provincia → Distrito picker, whose Dirección form then opens pre-filled
@@ -75,7 +75,7 @@ async def register_from_message(interaction: discord.Interaction, message: disco
 
 
 def message_command() -> app_commands.ContextMenu:
-    """ "Registrar cliente" (English: "Register client", `translator.CATALOG_EN`)."""
+    """`texts().register_from_message`, localised in English by `translator.CATALOG_EN`."""
     return app_commands.ContextMenu(name=texts().register_from_message, callback=register_from_message)
 
 
