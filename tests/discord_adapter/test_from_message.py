@@ -215,3 +215,20 @@ async def test_corregir_keeps_the_waiting_values(discord_ui: DiscordUI) -> None:
     assert shown(modal)["doc_number"] == "20100070970"
     _, payload = await discord_ui.submit(modal, {"name": "ACME S.A.C."})
     assert COMPLETE in buttons(discord_ui.message(payload))
+
+
+async def test_a_forwarded_message_and_an_embed_are_read_too(discord_ui: DiscordUI) -> None:
+    """Forwarding leaves the message's own content empty (the text is in its snapshot), and a
+    webhook's contact form posts its fields as an embed."""
+    forwarded = user_message("")
+    original = user_message("RUC 20100070970")
+    snapshot = {k: original[k] for k in ("type", "content", "embeds", "attachments", "timestamp", "edited_timestamp")}
+    forwarded["message_snapshots"] = [{"message": snapshot | {"flags": 0, "mentions": [], "mention_roles": []}}]
+    forwarded["message_reference"] = {"type": 1, "channel_id": original["channel_id"], "message_id": original["id"]}
+    modal = await discord_ui._deliver(message_command(forwarded))
+    assert modal.type == 9 and shown(modal)["doc_number"] == "20100070970"
+
+    webhook = user_message("Nuevo contacto desde la web")
+    webhook["embeds"] = [{"title": "Formulario", "fields": [{"name": "RUC", "value": "20100070970"}]}]
+    modal = await discord_ui._deliver(message_command(webhook))
+    assert modal.type == 9 and shown(modal)["doc_number"] == "20100070970"

@@ -55,12 +55,29 @@ def _note(here: dict[str, str], later: dict[str, str]) -> str:
     return clip(texts().nothing_in_message, NOTE_MAX)
 
 
+def _embed_text(embeds: list[discord.Embed]) -> list[str]:
+    parts: list[str] = []
+    for embed in embeds:
+        parts += [embed.title or "", embed.description or ""]
+        parts += [f"{field.name}: {field.value}" for field in embed.fields]
+    return parts
+
+
+def message_text(message: discord.Message) -> str:
+    """Everything the message says: its text, its embeds (a webhook's contact form posts its fields
+    there) and, for a forwarded message (whose own content is empty), the forwarded text and embeds."""
+    parts = [message.content or "", *_embed_text(message.embeds)]
+    for snapshot in message.message_snapshots:
+        parts += [snapshot.content or "", *_embed_text(snapshot.embeds)]
+    return "\n".join(part for part in parts if part)
+
+
 @app_commands.guild_only()
 async def register_from_message(interaction: discord.Interaction, message: discord.Message) -> None:
     """The context command's callback; the tree's `interaction_check` (the guild gate) ran first."""
     if not await may_edit(interaction):
         return
-    here, later = split(values_from_message(message.content or ""))
+    here, later = split(values_from_message(message_text(message)))
     modal = SectionModal(FormTarget("create"), here, owner=interaction.user.id)
     if later:
         store, actor = service_of(interaction).prefill, actor_of(interaction)
