@@ -25,6 +25,9 @@ _DNI = next(choice.value for choice in DOC_TYPES if choice.short == "DNI")
 
 # Slack's markup for links, e-mails and phones: <https://x|label>, <mailto:a@b|a@b>, <tel:+51…|…>.
 _SLACK_LINK = re.compile(r"<(?:mailto:|tel:)?([^<>|]+)(?:\|[^<>]*)?>")
+# Discord's markup that carries ids, never client data: mentions of users, roles and channels, timestamps
+# and custom emoji (<@id>, <@!id>, <@&id>, <#id>, <t:1700000000:R>, <:name:id>, <a:name:id>).
+_DISCORD_TOKEN = re.compile(r"<(?:@[!&]?\d+|#\d+|t:-?\d+(?::[tTdDfFRs])?|a?:\w+:\d+)>")
 _ELEVEN_DIGITS = re.compile(r"(?<!\d)(\d{11})(?!\d)")
 _LABELLED_DNI = re.compile(r"\bDNI\b\W{0,4}(\d{8})(?!\d)", re.IGNORECASE)
 _EMAIL_CANDIDATE = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
@@ -33,7 +36,7 @@ _TRAILING = ".,;:!?)]}»\"'"
 
 
 def _plain(text: str) -> str:
-    return _SLACK_LINK.sub(r"\1", text)
+    return _SLACK_LINK.sub(r"\1", _DISCORD_TOKEN.sub(" ", text))
 
 
 def _document(text: str) -> tuple[str, str, tuple[int, int]] | None:

@@ -48,3 +48,10 @@ def test_a_message_with_nothing_recognisable_gives_nothing() -> None:
     assert values_from_message("¿Almorzamos a la 1?") == {}
     assert values_from_message("") == {}
     assert labels_found({}) == ""
+
+
+def test_discord_markup_ids_are_not_read_as_documents_or_phones() -> None:
+    """A Discord message's mentions, timestamps and emoji carry ids, never client data."""
+    text = "Reunión <t:987654321:R> con <@20100070970>, <#987654322>, <@&987654323> <:acme:987654324>"
+    assert values_from_message(text) == {}
+    assert values_from_message(f"{text} RUC 20100070970")["client.doc_number"] == "20100070970"
