@@ -189,9 +189,11 @@ def message_shortcut(
     team_id: str = TEAM_ID,
     response_url: str = UNSET_RESPONSE_URL,
     trigger_id: str | None = None,
+    attachments: list[dict[str, Any]] | None = None,
     signing: Signing | None = None,
 ) -> SignedRequest:
-    """A message shortcut (payload type ``message_action``) on a message with ``text``."""
+    """A message shortcut (payload type ``message_action``) on a message with ``text`` (and, for a shared
+    message, ``attachments`` as Slack sends them)."""
     ts = _action_ts()
     payload = {
         **_interaction("message_action", user_id=user_id, user_name=user_name, team_id=team_id),
@@ -200,7 +202,13 @@ def message_shortcut(
         "action_ts": ts,
         "message_ts": ts,
         "channel": {"id": channel_id, "name": channel_name},
-        "message": {"type": "message", "user": "U0OTHER", "text": text, "ts": ts},
+        "message": {
+            "type": "message",
+            "user": "U0OTHER",
+            "text": text,
+            "ts": ts,
+            **({"attachments": attachments} if attachments else {}),
+        },
         "response_url": response_url,
     }
     return _signed_payload(payload, signing)

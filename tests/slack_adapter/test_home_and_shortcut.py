@@ -150,6 +150,23 @@ async def test_message_shortcut_on_a_message_without_data_opens_an_empty_form_th
     assert "no tiene un RUC, DNI, correo, teléfono ni sitio web" in all_text(form["blocks"])
 
 
+async def test_message_shortcut_reads_a_shared_message_whose_words_are_in_its_attachment(slack: Slack) -> None:
+    shared = [
+        {
+            "is_share": True,
+            "fallback": "[noviembre 29] Ana: alta pendiente",
+            "text": "Alta pendiente: RUC 20100070970, ventas@andina.pe",
+            "fields": [{"title": "Web", "value": "<https://andina.pe|andina.pe>", "short": True}],
+        }
+    ]
+    await dispatch(slack.app, *message_shortcut(ids.SHORTCUT_REGISTER, "", attachments=shared))
+    form = (await slack.next_call("views.open")).response["view"]
+    initial = {b["block_id"]: b["element"].get("initial_value") for b in form["blocks"] if b["type"] == "input"}
+    assert initial["client.doc_number"] == "20100070970"
+    assert initial["address.0.email"] == "ventas@andina.pe"
+    assert initial["contact.website"] == "https://andina.pe"
+
+
 async def test_message_shortcut_is_refused_in_spanish_to_a_viewer(make_slack: Any) -> None:
     slack = make_slack(AccessPolicy(editors=frozenset({"U0SOMEONE"})))
     name, url = slack.hook()

@@ -26,6 +26,22 @@ from commands.service import ClientService
 from commands.texts import texts
 
 
+def message_text(message: dict[str, Any]) -> str:
+    """What a user sees of a message: its text, and a shared or bot message's attachments (their pretext,
+    text and fields), where a forwarded message keeps its words while its own ``text`` is empty."""
+    parts = [str(message.get("text") or "")]
+    for attachment in message.get("attachments") or []:
+        if not isinstance(attachment, dict):
+            continue
+        parts += [str(attachment.get(key) or "") for key in ("pretext", "title", "text")]
+        for field in attachment.get("fields") or []:
+            if isinstance(field, dict):
+                parts.append(f"{field.get('title') or ''}: {field.get('value') or ''}")
+        if not attachment.get("text"):
+            parts.append(str(attachment.get("fallback") or ""))
+    return "\n".join(part for part in parts if part.strip())
+
+
 def register(app: AsyncApp, service: ClientService, actors: Actors) -> None:
     @app.event("app_home_opened")
     async def home_opened(event: dict[str, Any], client: AsyncWebClient) -> None:
@@ -60,7 +76,7 @@ def register(app: AsyncApp, service: ClientService, actors: Actors) -> None:
         trigger_id = str(shortcut.get("trigger_id") or "")
         channel = channel_of(shortcut)
         reply = Reply(client, actor.user_id, channel, respond, trigger_id=trigger_id)
-        values = values_from_message(str((shortcut.get("message") or {}).get("text") or ""))
+        values = values_from_message(message_text(shortcut.get("message") or {}))
         found = labels_found(values)
         note = texts().prefilled_from_message(found) if found else texts().nothing_in_message
 
