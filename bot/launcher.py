@@ -23,10 +23,14 @@ import signal
 import sys
 import threading
 from collections.abc import Callable, Coroutine
+from datetime import timedelta
 from typing import Any
 
+from bot import metrics
+from bot.config import Settings
+from bot.health import Health, health_app
 from bot.runtime import Core
-from commands.outbox import OutboxWorker
+from commands.outbox import OutboxSettings, OutboxWorker
 
 log = logging.getLogger(__name__)
 
@@ -114,15 +118,49 @@ def exit_after(grace: float) -> threading.Timer:
     return timer
 
 
+def health_only_port(settings: Settings) -> int | None:
+    """HEALTH_PORT, unless the API or Slack's HTTP server already listens there (and serves health)."""
+    taken = set()
+    if settings.api_token:
+        taken.add(settings.api_port)
+    if settings.slack_enabled and settings.slack_mode == "http":
+        taken.add(settings.slack_port)
+    return settings.health_port if settings.health_port not in taken else None
+
+
+async def serve_health(health: Health, port: int, host: str = "0.0.0.0") -> None:
+    """`/healthz`, `/readyz` and `/metrics` alone on `port` until cancelled."""
+    from aiohttp import web
+
+    runner = web.AppRunner(health_app(health), access_log=None, shutdown_timeout=2.0)
+    await runner.setup()
+    await web.TCPSite(runner, host, port).start()
+    log.info("Salud y métricas en el puerto %s (/healthz, /readyz, /metrics)", port)
+    try:
+        await asyncio.Event().wait()
+    finally:
+        await runner.cleanup()
+
+
+def outbox_settings(settings: Settings) -> OutboxSettings:
+    """The worker's lease and heartbeat from OUTBOX_LEASE_SECONDS / OUTBOX_HEARTBEAT_SECONDS."""
+    return OutboxSettings(
+        lease=timedelta(seconds=settings.outbox_lease_seconds), heartbeat_seconds=settings.outbox_heartbeat_seconds
+    )
+
+
 async def run_adapters(core: Core) -> None:
     settings = core.settings
-    worker = OutboxWorker(core.db, {})
+    worker = OutboxWorker(core.db, {}, outbox_settings(settings))
     core.service.on_outbox = worker.notify
+    worker.on_failure = metrics.job_failed
+    metrics.count_database_errors(core.db.engine)
+    health = Health(core.db, worker, float(settings.outbox_stuck_seconds))
     adapters: dict[str, Adapter] = {}
     if settings.slack_enabled:
         from bot.slack.runner import run_slack
 
-        adapters["Slack"] = lambda: run_slack(core, worker)
+        adapters["Slack"] = lambda: run_slack(core, worker, health)
     elif settings.slack_bot_token:
         log.warning(
             "SLACK_BOT_TOKEN está definido pero falta %s: Slack no se inicia.",
@@ -137,11 +175,21 @@ async def run_adapters(core: Core) -> None:
 
         await ConsoleAdapter(core.service).run()
         return
+    metrics.forget_adapters()
+    health.adapters = tuple(name.lower() for name in adapters)
+    for name in health.adapters:
+        metrics.adapter_state(name, "connecting")
     services = [asyncio.create_task(_supervised("El trabajador de canales", worker.run()), name="outbox")]
     if settings.api_token:
         from bot.api.runner import run_api
 
-        services.append(asyncio.create_task(_supervised("La API HTTP", run_api(core)), name="api"))
+        services.append(asyncio.create_task(_supervised("La API HTTP", run_api(core, health=health)), name="api"))
+    if port := health_only_port(settings):
+        services.append(
+            asyncio.create_task(_supervised("El puerto de salud", serve_health(health, port)), name="health")
+        )
+    elif not settings.api_token and not (settings.slack_enabled and settings.slack_mode == "http"):
+        log.info("Sin puerto HTTP: defina HEALTH_PORT para servir /healthz, /readyz y /metrics.")
     running = [asyncio.create_task(_restarting(name, start), name=name) for name, start in adapters.items()]
     main, stopping = asyncio.current_task(), asyncio.Event()
 

@@ -6,12 +6,13 @@ platform's Retry-After) and a job that cannot succeed ends as `failed` with a Sp
 client's card shows. Jobs are claimed with `FOR UPDATE SKIP LOCKED` on PostgreSQL and a conditional
 UPDATE everywhere, so several bot processes never run the same job twice.
 
-A crash is recovered in seconds: a claimed job carries a short lease (30 s) that the worker renews
-while the job runs (a heartbeat every third of it), so a dead worker's job becomes claimable within
-one lease; and each claim records the worker ("host:pid:nonce"), so a process restarted on the same
-host sees at once that its predecessor's pid is gone and takes its jobs over without waiting. A worker
-that is cancelled (SIGTERM, shutdown) hands its job back as pending and due now, without using up an
-attempt. Every write about a job is conditional on still owning it (id, attempts and worker).
+A crash is recovered in seconds: a claimed job carries a short lease (30 s, OUTBOX_LEASE_SECONDS)
+that the worker renews while the job runs (a heartbeat every third of it, OUTBOX_HEARTBEAT_SECONDS), so
+a dead worker's job becomes claimable within one lease; and each claim records the worker
+("host:pid:nonce"), so a process restarted on the same host sees at once that its predecessor's pid is
+gone and takes its jobs over without waiting. A worker that is cancelled (SIGTERM, shutdown) hands its
+job back as pending and due now, without using up an attempt. Every write about a job is conditional
+on still owning it (id, attempts and worker).
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, or_, select, update
+from sqlalchemy import ColumnElement, and_, func, or_, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
 from commands import card_views
@@ -120,6 +121,12 @@ def next_step(job: OutboxJob | None, live: Collection[str], now: datetime | None
 
 
 @dataclass(frozen=True)
+class Backlog:
+    depth: int  # jobs pending or running
+    oldest_due: float  # seconds the oldest due job (of the platforms served) has waited; 0 when none
+
+
+@dataclass(frozen=True)
 class OutboxSettings:
     batch: int = 10
     #: How long a claim lasts without a heartbeat: what a crash on another host costs at most.
@@ -129,11 +136,12 @@ class OutboxSettings:
     max_backoff: float = 1800.0
     job_timeout: float = 120.0
     poll_interval: float = 2.0
+    #: Seconds between lease renewals; None: three per lease, so one slow database answer is not fatal.
+    heartbeat_seconds: float | None = None
 
     @property
     def heartbeat(self) -> float:
-        """Seconds between lease renewals: three per lease, so one slow database answer is not fatal."""
-        return self.lease.total_seconds() / 3
+        return self.heartbeat_seconds or self.lease.total_seconds() / 3
 
 
 def backoff(attempts: int, settings: OutboxSettings, retry_after: float | None = None) -> float:
@@ -155,6 +163,8 @@ class OutboxWorker:
         self.settings = settings or OutboxSettings()
         self.worker_id = new_worker_id()
         self._wake = asyncio.Event()
+        #: Told (platform, reason) of every attempt that did not succeed: the process's metrics.
+        self.on_failure: Callable[[str, str], None] | None = None
 
     def add(self, provisioner: ChannelProvisioner) -> None:
         """An adapter that came up registers its platform; its pending jobs become due for this worker."""
@@ -173,6 +183,25 @@ class OutboxWorker:
     def served(self) -> frozenset[str]:
         """Platforms whose channel jobs this worker runs now (an adapter that came up registered them)."""
         return frozenset(self.provisioners)
+
+    async def backlog(self) -> Backlog:
+        """How many jobs wait (every platform), and for how long the oldest due one this worker would run
+        has waited: readiness and metrics; a worker that keeps up never lets it grow past a poll."""
+        now = utcnow()
+        due = and_(OutboxJob.status.in_(("pending", "running")), OutboxJob.next_attempt_at <= now)
+        served = or_(
+            and_(OutboxJob.kind == PROVISION, OutboxJob.platform.in_(self.provisioners)),
+            and_(OutboxJob.kind == POST_MESSAGE, OutboxJob.platform.in_(self.messengers)),
+        )
+        async with self.db.session() as session:
+            depth = await session.scalar(select(func.count()).where(OutboxJob.status.in_(("pending", "running"))))
+            oldest = await session.scalar(select(func.min(OutboxJob.next_attempt_at)).where(due, served))
+        waited = (now - (as_utc(oldest) or now)).total_seconds()
+        return Backlog(int(depth or 0), max(waited, 0.0))
+
+    def _failed(self, platform: str, reason: str) -> None:
+        if self.on_failure is not None:
+            self.on_failure(platform, reason)
 
     async def run(self) -> None:
         """Until cancelled: process due jobs, then wait for a notification or the poll interval.
@@ -278,6 +307,7 @@ class OutboxWorker:
                 return
             client = await session.get(Client, job.client_id) if job.client_id else None
             work = self._prepare(job, client, claim)
+            platform = job.platform
         if isinstance(work, str):
             await self._finish(claim, work, None)
             return
@@ -294,19 +324,25 @@ class OutboxWorker:
                         await asyncio.shield(release)
                 raise
             log.warning("outbox: job %s was taken over by another worker; this attempt stops", claim.job_id)
+            self._failed(platform, "taken_over")
         except LostClaim:
             log.warning("outbox: job %s was taken over by another worker; this attempt stops", claim.job_id)
+            self._failed(platform, "taken_over")
         except WaitForChannel as exc:
             await self._retry(claim, exc.reason, WAIT_FOR_CHANNEL, count=False)
         except RetryLater as exc:
+            self._failed(platform, "retry_later")
             await self._retry(claim, exc.reason, exc.retry_after)
         except ProvisionFailed as exc:
             log.warning("outbox: job %s failed for good: %s", claim.job_id, exc)
+            self._failed(platform, "refused")
             await self._finish(claim, "failed", str(exc))
         except TimeoutError:
+            self._failed(platform, "timeout")
             await self._retry(claim, "la plataforma no respondió a tiempo", None)
         except Exception as exc:  # an unexpected error may be passing: retry, bounded by max_attempts
             log.exception("outbox: job %s raised %s", claim.job_id, type(exc).__name__)
+            self._failed(platform, "unexpected")
             await self._retry(claim, "error inesperado; se reintentará", None)
         else:
             await self._finish(claim, "done", None)

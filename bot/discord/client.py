@@ -20,6 +20,7 @@ from typing import Any
 import discord
 from discord import app_commands
 
+from bot import metrics
 from bot.discord import guild_gate
 from bot.discord.escape import NO_MENTIONS
 from bot.discord.handlers import ROUTES, ClientesGroup
@@ -40,6 +41,15 @@ def intents() -> discord.Intents:
 class ClientesTree(app_commands.CommandTree):
     async def interaction_check(self, interaction: discord.Interaction, /) -> bool:
         return await guild_gate.admit(interaction)
+
+    async def _call(self, interaction: discord.Interaction) -> None:
+        """Every slash command and autocomplete, counted and timed (`bot.metrics`) by sub-command."""
+        data: dict[str, Any] = dict(interaction.data or {})
+        options = data.get("options") or [{}]
+        name = metrics.command_label(str(options[0].get("name") or ""))
+        kind = "autocompletar" if interaction.type is discord.InteractionType.autocomplete else name
+        with metrics.observe("discord", kind):
+            await super()._call(interaction)
 
     async def on_error(self, interaction: discord.Interaction, error: app_commands.AppCommandError, /) -> None:
         name = interaction.command and interaction.command.qualified_name
@@ -78,6 +88,15 @@ class ClientesBot(discord.Client):
     @property
     def guild_ids(self) -> list[int]:
         return sorted(int(g) for g in self.core.settings.discord_guild_ids if g.isdigit())
+
+    async def on_ready(self) -> None:
+        metrics.adapter_state("discord", "connected")
+
+    async def on_resumed(self) -> None:
+        metrics.adapter_state("discord", "connected")
+
+    async def on_disconnect(self) -> None:
+        metrics.adapter_state("discord", "disconnected")
 
     async def on_interaction(self, interaction: discord.Interaction) -> None:
         await guild_gate.answer_unknown(interaction, self.templates)
