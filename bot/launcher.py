@@ -217,6 +217,7 @@ async def run_adapters(core: Core) -> None:
         with contextlib.suppress(NotImplementedError, RuntimeError):
             loop.remove_signal_handler(signal.SIGTERM)
         for task in services:
-            task.cancel()
+            if not task.cancelling():  # a second cancel would cut short the HTTP servers' graceful close
+                task.cancel()
         await asyncio.gather(*services, return_exceptions=True)
     raise AdaptersStopped("Ningún adaptador de chat sigue activo; revise las credenciales y el registro.")

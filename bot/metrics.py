@@ -28,6 +28,9 @@ LATENCY = Histogram(
     ["adapter", "command"],
     buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.0, 3.0, 5.0, 10.0),
 )
+IN_PROGRESS = Gauge(
+    "clientes_requests_in_progress", "Requests being answered now, by adapter and command.", ["adapter", "command"]
+)
 OUTBOX_DEPTH = Gauge("clientes_outbox_depth", "Outbox jobs pending or running (every platform).")
 OUTBOX_OLDEST = Gauge(
     "clientes_outbox_oldest_due_seconds",
@@ -79,9 +82,11 @@ def command_label(text: str) -> str:
 def observe(adapter: str, command: str) -> Iterator[None]:
     """Counts the request and times it, whether it ends normally or raises."""
     started = time.perf_counter()
+    IN_PROGRESS.labels(adapter, command).inc()
     try:
         yield
     finally:
+        IN_PROGRESS.labels(adapter, command).dec()
         REQUESTS.labels(adapter, command).inc()
         LATENCY.labels(adapter, command).observe(time.perf_counter() - started)
 
