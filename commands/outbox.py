@@ -55,6 +55,8 @@ CANDIDATES = 5  # rows looked at per claim; another worker may win some of them
 WAIT_FOR_CHANNEL = 60.0  # seconds between checks while a message waits for its channel
 SOON = 5.0  # seconds: a job due within them counts as due now
 RELEASE_TIMEOUT = 5.0  # seconds a shutdown waits to hand a job back before leaving it to its lease
+MAX_ATTEMPTS = 8
+INTERRUPTED = "cada intento se interrumpió sin terminar (¿el proceso del bot se detuvo en medio?)"
 
 
 @dataclass(frozen=True)
@@ -95,11 +97,16 @@ def owner_gone(owner: str | None) -> bool:
     return bool(parsed and me and parsed[0] == me[0] and parsed[1] != me[1] and process_gone(parsed[1]))
 
 
-def next_step(job: OutboxJob | None, live: Collection[str], now: datetime | None = None) -> str | None:
+def next_step(
+    job: OutboxJob | None, live: Collection[str], now: datetime | None = None, max_attempts: int = MAX_ATTEMPTS
+) -> str | None:
     """When the channel's job will next be worked on, in Spanish, promising only what will happen.
 
     `live`: the platforms a worker of this process serves now. A due job (or one whose worker is gone)
-    is picked up within a poll by such a worker; without one we cannot know when a bot will be up.
+    is picked up within a poll by such a worker; without one we cannot know when a bot will be up, so
+    a time is only a promise when this process serves the platform (else: "si el bot está conectado").
+    An interrupted last attempt is not retried but given up (a job that kills its worker must not kill
+    them all).
     """
     if job is None or job.status not in ("pending", "running"):
         return None
@@ -113,11 +120,14 @@ def next_step(job: OutboxJob | None, live: Collection[str], now: datetime | None
     if job.status == "running":
         if due > now and not owner_gone(job.claimed_by):
             return "en curso ahora"
+        if job.attempts >= max_attempts:  # the next worker gives it up (see `_give_up_interrupted`)
+            return "el último intento se interrumpió; quedará en error (use canales para reintentar)"
         return f"el intento anterior se interrumpió; {soon}"
     if due <= now + timedelta(seconds=SOON):
         return soon
     minutes = max(1, round((due - now).total_seconds() / 60))
-    return f"próximo intento a las {due:%H:%M} UTC (en {minutes} min)"
+    when = f"próximo intento a las {due:%H:%M} UTC (en {minutes} min)"
+    return when if job.platform in live else f"{when}, si el bot está conectado a {texts().platform(job.platform)}"
 
 
 @dataclass(frozen=True)
@@ -131,7 +141,7 @@ class OutboxSettings:
     batch: int = 10
     #: How long a claim lasts without a heartbeat: what a crash on another host costs at most.
     lease: timedelta = timedelta(seconds=30)
-    max_attempts: int = 8
+    max_attempts: int = MAX_ATTEMPTS
     first_backoff: float = 5.0  # seconds; doubles per attempt
     max_backoff: float = 1800.0
     job_timeout: float = 120.0
@@ -275,13 +285,16 @@ class OutboxWorker:
             claimable = or_(claimable, and_(OutboxJob.status == "running", OutboxJob.claimed_by.in_(orphans)))
         async with self.db.session() as session, session.begin():
             stmt = (
-                select(OutboxJob.id, OutboxJob.attempts)
+                select(OutboxJob.id, OutboxJob.attempts, OutboxJob.status)
                 .where(claimable, served)
                 .order_by(OutboxJob.next_attempt_at, OutboxJob.id)
                 .limit(CANDIDATES)
                 .with_for_update(skip_locked=True)
             )
-            for job_id, attempts in (await session.execute(stmt)).all():
+            for job_id, attempts, status in (await session.execute(stmt)).all():
+                if status == "running" and attempts >= self.settings.max_attempts:
+                    await self._give_up_interrupted(session, job_id, attempts)
+                    continue
                 won = await session.execute(
                     update(OutboxJob)
                     .where(
@@ -299,6 +312,21 @@ class OutboxWorker:
                 if won.rowcount == 1:  # type: ignore[attr-defined]
                     return Claim(job_id, attempts + 1)
         return None
+
+    async def _give_up_interrupted(self, session: Any, job_id: int, attempts: int) -> None:
+        """A job whose every attempt died with its worker (it may be what kills it): failed, with the
+        reason on the card, instead of killing one worker after another forever. `canales` queues it again."""
+        await session.execute(
+            update(OutboxJob)
+            .where(OutboxJob.id == job_id, OutboxJob.attempts == attempts, OutboxJob.status == "running")
+            .values(
+                status="failed",
+                last_error=f"{INTERRUPTED} (tras {attempts} intentos)",
+                done_at=utcnow(),
+                claimed_by=None,
+            )
+        )
+        log.warning("outbox: job %s given up: its %s attempts were all interrupted", job_id, attempts)
 
     async def _run(self, claim: Claim) -> None:
         async with self.db.session() as session:
