@@ -81,15 +81,18 @@ async def _restarting(name: str, start: Adapter) -> None:
     while True:
         began = loop.time()
         error: Exception | None = None
+        metrics.adapter_state(name.lower(), "connecting")
         try:
             await start()
         except asyncio.CancelledError:
             raise
         except Exception as exc:
+            metrics.adapter_state(name.lower(), "disconnected")
             if unrecoverable(exc):
                 log.error("%s se detuvo: %s: %s", name, type(exc).__name__, exc)
                 return
             error = exc
+        metrics.adapter_state(name.lower(), "disconnected")
         if loop.time() - began >= STABLE_AFTER:
             delay = RESTART_FIRST
         why = f"por un error inesperado ({type(error).__name__})" if error else "sin motivo aparente"
@@ -177,8 +180,6 @@ async def run_adapters(core: Core) -> None:
         return
     metrics.forget_adapters()
     health.adapters = tuple(name.lower() for name in adapters)
-    for name in health.adapters:
-        metrics.adapter_state(name, "connecting")
     services = [asyncio.create_task(_supervised("El trabajador de canales", worker.run()), name="outbox")]
     if settings.api_token:
         from bot.api.runner import run_api
