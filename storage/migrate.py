@@ -67,6 +67,10 @@ async def upgrade(db: Database, revision: str = "head") -> None:
         ) from exc
 
 
+def _open_folder(database: Path) -> int:
+    return os.open(database.resolve().parent, os.O_RDONLY)
+
+
 @contextlib.asynccontextmanager
 async def _file_lock(database: Path | None) -> AsyncIterator[None]:
     """An exclusive lock on the database's folder while migrating: no extra file to create (or to keep
@@ -75,7 +79,7 @@ async def _file_lock(database: Path | None) -> AsyncIterator[None]:
     if database is None:
         yield
         return
-    fd = os.open(database.resolve().parent, os.O_RDONLY)
+    fd = _open_folder(database)
     try:
         await asyncio.to_thread(fcntl.flock, fd, fcntl.LOCK_EX)  # blocks a thread, not the event loop
         yield
