@@ -83,7 +83,8 @@ class Health:
         return not reasons, body
 
     async def refresh_metrics(self) -> None:
-        """The outbox gauges, read now (a scrape sees the queue as it is)."""
+        """The outbox and connection gauges, read now (a scrape sees the queue as it is)."""
+        metrics.adapter_states()
         if self.worker is None:
             return
         try:

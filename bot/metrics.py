@@ -12,7 +12,7 @@ Names (all prefixed `clientes_`) are listed in docs/deploy.md.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -54,6 +54,7 @@ ADAPTER_STANDBY = Gauge(
 #: What readiness counts as up. "standby" is a healthy second process waiting to take over.
 UP_STATES = frozenset({"connected", "standby"})
 _states: dict[str, str] = {}
+_probes: dict[str, Callable[[], str]] = {}
 
 
 def adapter_state(adapter: str, state: str) -> None:
@@ -63,13 +64,28 @@ def adapter_state(adapter: str, state: str) -> None:
     ADAPTER_STANDBY.labels(adapter).set(1 if state == "standby" else 0)
 
 
+def adapter_probe(adapter: str, probe: Callable[[], str] | None) -> None:
+    """An adapter whose library keeps its own connection (discord.py) is asked its state when it is
+    needed, instead of reporting every change; None: no longer asked."""
+    if probe is None:
+        _probes.pop(adapter, None)
+    else:
+        _probes[adapter] = probe
+
+
 def adapter_states() -> dict[str, str]:
-    return dict(_states)
+    """Each adapter's state now (and the connection gauges set to match)."""
+    states = dict(_states)
+    for adapter, probe in list(_probes.items()):
+        states[adapter] = probe()
+        ADAPTER_CONNECTED.labels(adapter).set(1 if states[adapter] == "connected" else 0)
+    return states
 
 
 def forget_adapters() -> None:
     """A new `run` in this process (tests) starts from no adapter."""
     _states.clear()
+    _probes.clear()
 
 
 def command_label(text: str) -> str:

@@ -89,14 +89,13 @@ class ClientesBot(discord.Client):
     def guild_ids(self) -> list[int]:
         return sorted(int(g) for g in self.core.settings.discord_guild_ids if g.isdigit())
 
-    async def on_ready(self) -> None:
-        metrics.adapter_state("discord", "connected")
-
-    async def on_resumed(self) -> None:
-        metrics.adapter_state("discord", "connected")
-
-    async def on_disconnect(self) -> None:
-        metrics.adapter_state("discord", "disconnected")
+    def connection_state(self) -> str:
+        """For /readyz and /metrics: "connected" while the gateway session is up (discord.py reconnects
+        by itself; read when asked, so no event handler of ours runs on a closing client)."""
+        ws = self.ws
+        if self.is_ready() and not self.is_closed() and ws is not None and ws.open:
+            return "connected"
+        return "connecting"
 
     async def on_interaction(self, interaction: discord.Interaction) -> None:
         await guild_gate.answer_unknown(interaction, self.templates)

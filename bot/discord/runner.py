@@ -11,6 +11,7 @@ import yarl
 from discord.gateway import DiscordWebSocket
 from discord.http import Route
 
+from bot import metrics
 from bot.config import Settings
 from bot.discord.client import ClientesBot
 from bot.discord.messenger import DiscordMessenger
@@ -39,6 +40,7 @@ async def run_discord(core: Core, worker: OutboxWorker | None = None) -> None:
     configure_endpoints(core.settings)
     async with ClientesBot(core) as client:
         log.info("Conectando con Discord…")
+        metrics.adapter_probe("discord", client.connection_state)
         await client.login(token.get_secret_value())
         if worker is not None:  # REST works from here on: clients' channels can be created
             worker.add(DiscordProvisioner(client, core.settings))
@@ -46,6 +48,7 @@ async def run_discord(core: Core, worker: OutboxWorker | None = None) -> None:
         try:
             await client.connect()
         finally:
+            metrics.adapter_probe("discord", None)
             if worker is not None:  # a closed client cannot serve jobs; they wait for the next start
                 worker.provisioners.pop("discord", None)
                 worker.messengers.pop("discord", None)
