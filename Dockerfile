@@ -15,6 +15,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     LOG_FORMAT=json \
     API_PORT=8080 \
+    HEALTH_PORT=8080 \
     SLACK_PORT=3000
 COPY --from=build /wheels /wheels
 RUN pip install --no-cache-dir --no-index --find-links=/wheels clientes-bot==0.1.0 \
@@ -25,8 +26,9 @@ RUN pip install --no-cache-dir --no-index --find-links=/wheels clientes-bot==0.1
 WORKDIR /var/lib/clientes-bot
 USER 10001:10001
 EXPOSE 3000 8080
-# /readyz: the database answers, the adapters are connected and the outbox is not stuck.
+# /readyz: the database answers, the adapters are connected (a Discord standby counts) and the outbox is
+# not stuck. HEALTH_PORT is served by the API when it listens there, else by a health-only server.
 HEALTHCHECK --interval=15s --timeout=5s --start-period=30s --retries=3 \
-    CMD ["python", "-c", "import os, sys, urllib.request; sys.exit(0 if urllib.request.urlopen('http://127.0.0.1:%s/readyz' % os.environ.get('API_PORT', '8080'), timeout=4).status == 200 else 1)"]
+    CMD ["python", "-c", "import os, sys, urllib.request; sys.exit(0 if urllib.request.urlopen('http://127.0.0.1:%s/readyz' % os.environ.get('HEALTH_PORT', '8080'), timeout=4).status == 200 else 1)"]
 ENTRYPOINT ["clientes-bot"]
 CMD ["run", "--no-migrate"]

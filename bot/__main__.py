@@ -130,13 +130,18 @@ def _storage_unavailable(exc: BaseException) -> typer.Exit:
 
 
 async def _with_core(
-    body: Callable[[Core], Awaitable[Any]], *, settings: Settings | None = None, check_keys: bool = True
+    body: Callable[[Core], Awaitable[Any]],
+    *,
+    settings: Settings | None = None,
+    check_keys: bool = True,
+    upgrade: bool = True,
 ) -> Any:
-    """Runs `body` with the core; `check_keys` refuses keys that open none of the stored passwords."""
+    """Runs `body` with the core; `check_keys` refuses keys that open none of the stored passwords;
+    `upgrade=False` refuses a schema that is not at this version's head instead of migrating it."""
     from sqlalchemy.exc import SQLAlchemyError
 
     try:
-        core = await build_core(settings or _settings(), check_keys=check_keys)
+        core = await build_core(settings or _settings(), check_keys=check_keys, upgrade=upgrade)
     except (SQLAlchemyError, OSError) as exc:
         raise _storage_unavailable(exc) from None
     try:
@@ -146,7 +151,14 @@ async def _with_core(
 
 
 @app.command(**_COMMAND)
-def run() -> None:
+def run(
+    no_migrate: bool = typer.Option(
+        False,
+        "--no-migrate",
+        help="No aplicar migraciones al iniciar (el despliegue ejecuta `clientes-bot db upgrade` aparte); "
+        "si el esquema no está al día, no inicia.",
+    ),
+) -> None:
     """Inicia Slack y/o Discord según las credenciales presentes; sin ninguna, la consola."""
     settings = _settings()
 
@@ -161,7 +173,7 @@ def run() -> None:
 
     if not settings.slack_enabled and not settings.discord_enabled:
         log.info("Sin credenciales de Slack ni Discord: se abre la consola.")
-    _run(lambda: _with_core(body, settings=settings))
+    _run(lambda: _with_core(body, settings=settings, upgrade=not no_migrate))
 
 
 @app.command(**_COMMAND)

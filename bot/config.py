@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
+from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from sqlalchemy.exc import ArgumentError
 
@@ -32,6 +32,14 @@ DISCORD_ID_LISTS = ("discord_guild_ids",)
 DISCORD_ID_FIELDS = ("onboarding_discord_channel_id", "discord_onboarding_role_id", "discord_clients_category_id")
 ACCESS_LISTS = ("clientes_viewers", "clientes_editors", "clientes_admins", "clientes_secret_viewers")
 SLACK_USER_LISTS = ("slack_onboarding_users",)
+#: Service settings: (lowest, highest, unit) of each.
+SERVICE_NUMBERS = {
+    "outbox_lease_seconds": (5, 3600, "segundos"),
+    "outbox_heartbeat_seconds": (1, 1200, "segundos"),
+    "outbox_stuck_seconds": (10, 86400, "segundos"),
+    "db_pool_size": (1, 100, "conexiones"),
+    "db_max_overflow": (0, 100, "conexiones"),
+}
 
 
 class SettingsError(Exception):
@@ -146,6 +154,19 @@ class Settings(BaseSettings):
         zone_of(_shown(raw) or DEFAULT_ZONE)  # ValueError in Spanish, naming the value
         return raw or DEFAULT_ZONE
 
+    # ---- running as a service (issue 10: outbox lease, database pool, health) ----
+    #: How long an outbox job's claim lasts without a heartbeat: what a crash on another host costs.
+    outbox_lease_seconds: int = 30
+    #: Seconds between lease renewals while a job runs; empty = a third of the lease.
+    outbox_heartbeat_seconds: int | None = None
+    #: /readyz answers 503 when a due outbox job has waited longer than this (the worker is stuck).
+    outbox_stuck_seconds: int = 300
+    #: PostgreSQL connections per process: kept open, and extra ones opened under load.
+    db_pool_size: int = 5
+    db_max_overflow: int = 5
+    #: /healthz, /readyz and /metrics when neither the API nor Slack's HTTP mode serves them.
+    health_port: int | None = None
+
     @field_validator("*", mode="before")
     @classmethod
     def _utf8(cls, value: object) -> object:
@@ -210,13 +231,37 @@ class Settings(BaseSettings):
             raise ValueError(f"se espera el token {kind}, que empieza por {prefix} (el valor no se muestra).")
         return raw.strip()
 
-    @field_validator("slack_port", "api_port", mode="before")
+    @field_validator("slack_port", "api_port", "health_port", mode="before")
     @classmethod
-    def _port(cls, value: object) -> int:
+    def _port(cls, value: object) -> int | None:
+        if value is None:
+            return None
         raw = str(value).strip()
         if _PORT.fullmatch(raw) is None or not 1 <= int(raw) <= 65535:
             raise ValueError(f"«{_shown(raw)}» no es un puerto (un número entre 1 y 65535).")
         return int(raw)
+
+    @field_validator(*SERVICE_NUMBERS, mode="before")
+    @classmethod
+    def _service_number(cls, value: object, info: ValidationInfo) -> int | None:
+        """Whole numbers within a range that makes sense, so a typo fails at start, not under load."""
+        if value is None:
+            return None
+        raw = str(value).strip()
+        low, high, unit = SERVICE_NUMBERS[str(info.field_name)]
+        if re.fullmatch(r"[0-9]{1,7}", raw) is None or not low <= int(raw) <= high:
+            raise ValueError(f"«{_shown(raw)}» no es válido: se espera un número entero de {low} a {high} {unit}.")
+        return int(raw)
+
+    @model_validator(mode="after")
+    def _heartbeat_inside_lease(self) -> Settings:
+        beat = self.outbox_heartbeat_seconds
+        if beat is not None and beat >= self.outbox_lease_seconds:
+            raise ValueError(
+                f"OUTBOX_HEARTBEAT_SECONDS ({beat}) debe ser menor que OUTBOX_LEASE_SECONDS "
+                f"({self.outbox_lease_seconds}): la reserva vencería entre dos renovaciones."
+            )
+        return self
 
     @field_validator("database_url")
     @classmethod
@@ -323,7 +368,7 @@ def _describe(error: Any) -> str:
         message = f"debe ser {error['ctx']['expected'].replace(' or ', ' o ')}."
     else:
         message = _MESSAGES.get(kind, "valor no válido.")
-    return f"{variable}: {message}"
+    return f"{variable}: {message}" if error.get("loc") else message.removeprefix("Value error, ")
 
 
 def load_settings(**values: Any) -> Settings:

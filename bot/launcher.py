@@ -27,10 +27,14 @@ import signal
 import sys
 import threading
 from collections.abc import Callable, Coroutine
+from datetime import timedelta
 from typing import Any
 
+from bot import metrics
+from bot.config import Settings
+from bot.health import Health, health_app
 from bot.runtime import Core
-from commands.outbox import OutboxWorker
+from commands.outbox import OutboxSettings, OutboxWorker
 
 log = logging.getLogger(__name__)
 
@@ -81,15 +85,18 @@ async def _restarting(name: str, start: Adapter) -> None:
     while True:
         began = loop.time()
         error: Exception | None = None
+        metrics.adapter_state(name.lower(), "connecting")
         try:
             await start()
         except asyncio.CancelledError:
             raise
         except Exception as exc:
+            metrics.adapter_state(name.lower(), "disconnected")
             if unrecoverable(exc):
                 log.error("%s se detuvo: %s: %s", name, type(exc).__name__, exc)
                 return
             error = exc
+        metrics.adapter_state(name.lower(), "disconnected")
         if loop.time() - began >= STABLE_AFTER:
             delay = RESTART_FIRST
         why = f"por un error inesperado ({type(error).__name__})" if error else "sin motivo aparente"
@@ -105,6 +112,9 @@ def state_keeper(core: Core, name: str) -> Callable[[str], None]:
         if core.adapter_states.get(name) != state:
             log.info("%s: %s", name, _STATE_NAMES.get(state, state))
         core.adapter_states[name] = state
+        # /readyz and /metrics read the same state ("standby" counts as ready; while connected,
+        # discord.py's own state is asked through the adapter's probe).
+        metrics.adapter_state(name.lower(), "disconnected" if state == "stopped" else state)
 
     return keep
 
@@ -132,15 +142,49 @@ def exit_after(grace: float) -> threading.Timer:
     return timer
 
 
+def health_only_port(settings: Settings) -> int | None:
+    """HEALTH_PORT, unless the API or Slack's HTTP server already listens there (and serves health)."""
+    taken = set()
+    if settings.api_token:
+        taken.add(settings.api_port)
+    if settings.slack_enabled and settings.slack_mode == "http":
+        taken.add(settings.slack_port)
+    return settings.health_port if settings.health_port not in taken else None
+
+
+async def serve_health(health: Health, port: int, host: str = "0.0.0.0") -> None:
+    """`/healthz`, `/readyz` and `/metrics` alone on `port` until cancelled."""
+    from aiohttp import web
+
+    runner = web.AppRunner(health_app(health), access_log=None, shutdown_timeout=2.0)
+    await runner.setup()
+    await web.TCPSite(runner, host, port).start()
+    log.info("Salud y métricas en el puerto %s (/healthz, /readyz, /metrics)", port)
+    try:
+        await asyncio.Event().wait()
+    finally:
+        await runner.cleanup()
+
+
+def outbox_settings(settings: Settings) -> OutboxSettings:
+    """The worker's lease and heartbeat from OUTBOX_LEASE_SECONDS / OUTBOX_HEARTBEAT_SECONDS."""
+    return OutboxSettings(
+        lease=timedelta(seconds=settings.outbox_lease_seconds), heartbeat_seconds=settings.outbox_heartbeat_seconds
+    )
+
+
 async def run_adapters(core: Core) -> None:
     settings = core.settings
-    worker = OutboxWorker(core.db, {}, audit_channels=core.service.audit_channels)
+    worker = OutboxWorker(core.db, {}, outbox_settings(settings), audit_channels=core.service.audit_channels)
     core.service.on_outbox = worker.notify
+    worker.on_failure = metrics.job_failed
+    metrics.count_database_errors(core.db.engine)
+    health = Health(core.db, worker, float(settings.outbox_stuck_seconds))
     adapters: dict[str, Adapter] = {}
     if settings.slack_enabled:
         from bot.slack.runner import run_slack
 
-        adapters["Slack"] = lambda: run_slack(core, worker)
+        adapters["Slack"] = lambda: run_slack(core, worker, health)
     elif settings.slack_bot_token:
         log.warning(
             "SLACK_BOT_TOKEN está definido pero falta %s: Slack no se inicia.",
@@ -155,11 +199,19 @@ async def run_adapters(core: Core) -> None:
 
         await ConsoleAdapter(core.service).run()
         return
+    metrics.forget_adapters()
+    health.adapters = tuple(name.lower() for name in adapters)
     services = [asyncio.create_task(_supervised("El trabajador de canales", worker.run()), name="outbox")]
     if settings.api_token:
         from bot.api.runner import run_api
 
-        services.append(asyncio.create_task(_supervised("La API HTTP", run_api(core)), name="api"))
+        services.append(asyncio.create_task(_supervised("La API HTTP", run_api(core, health=health)), name="api"))
+    if port := health_only_port(settings):
+        services.append(
+            asyncio.create_task(_supervised("El puerto de salud", serve_health(health, port)), name="health")
+        )
+    elif not settings.api_token and not (settings.slack_enabled and settings.slack_mode == "http"):
+        log.info("Sin puerto HTTP: defina HEALTH_PORT para servir /healthz, /readyz y /metrics.")
     running = [asyncio.create_task(_restarting(name, start), name=name) for name, start in adapters.items()]
     main, stopping = asyncio.current_task(), asyncio.Event()
 
@@ -187,6 +239,7 @@ async def run_adapters(core: Core) -> None:
         with contextlib.suppress(NotImplementedError, RuntimeError):
             loop.remove_signal_handler(signal.SIGTERM)
         for task in services:
-            task.cancel()
+            if not task.cancelling():  # a second cancel would cut short the HTTP servers' graceful close
+                task.cancel()
         await asyncio.gather(*services, return_exceptions=True)
     raise AdaptersStopped("Ningún adaptador de chat sigue activo; revise las credenciales y el registro.")

@@ -13,7 +13,9 @@ layers, each enough on its own for what it covers:
    secret-shaped text (tokens, keys, ``password``/``contraseña`` fields, revealed-password messages).
 3. Our handler's formatter redacts the final line again, for records made before the factory existed.
 
-``LOG_LEVEL`` (DEBUG, INFO, WARNING, ERROR; default INFO) is read here, from the environment or `.env`.
+``LOG_LEVEL`` (DEBUG, INFO, WARNING, ERROR; default INFO) and ``LOG_FORMAT`` (``text``, the default:
+rich's columns at a terminal and one plain unwrapped line per record elsewhere; ``json``: one JSON
+object per line, for log collectors) are read here, from the environment or `.env`.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ import logging
 import re
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterable
 from typing import Any, TextIO
 from urllib.parse import quote, quote_plus, unquote_plus
@@ -36,6 +39,8 @@ from rich.logging import RichHandler
 MASK = "[oculto]"
 LEVELS = {"DEBUG": logging.DEBUG, "INFO": logging.INFO, "WARNING": logging.WARNING, "ERROR": logging.ERROR}
 DEFAULT_LEVEL = "INFO"
+FORMATS = ("text", "json")
+DEFAULT_FORMAT = "text"
 PLAIN_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 #: Loggers that print bodies, headers or SQL parameters below WARNING. Never lowered, whatever LOG_LEVEL.
 CAPPED = (
@@ -289,6 +294,31 @@ class RedactingFormatter(logging.Formatter):
         return REDACT(super().format(record))
 
 
+class JsonFormatter(logging.Formatter):
+    """One JSON object per record, on one line (newlines inside are escaped by JSON itself).
+
+    Each field is redacted before it is encoded, never the encoded line: masking "to the end of the
+    line" inside a JSON line would cut it and leave something that no longer parses."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry: dict[str, Any] = {
+            "time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S") + f".{int(record.msecs):03d}Z",
+            "level": record.levelname,
+            "logger": record.name,
+            "message": REDACT(record.getMessage()),
+        }
+        if record.exc_info and not record.exc_text:
+            record.exc_text = self.formatException(record.exc_info)
+        if record.exc_text:
+            entry["exception"] = REDACT(record.exc_text)
+        if record.stack_info:
+            entry["stack"] = REDACT(record.stack_info)
+        return json.dumps(entry, ensure_ascii=False)
+
+
+JsonFormatter.converter = time.gmtime  # the "Z" above: times in UTC
+
+
 class _Ours:
     """Marks our handlers, so a second setup replaces them instead of doubling every line."""
 
@@ -320,6 +350,7 @@ class LogSettings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
 
     log_level: str = DEFAULT_LEVEL
+    log_format: str = DEFAULT_FORMAT
 
 
 def level_from(name: str | int | None) -> tuple[int, str | None]:
@@ -334,21 +365,40 @@ def level_from(name: str | int | None) -> tuple[int, str | None]:
     )
 
 
+def format_from(name: str | None) -> tuple[str, str | None]:
+    """The format for ``name`` and, if it is not one we offer, the Spanish warning to log."""
+    chosen = (name or DEFAULT_FORMAT).strip().lower()
+    if chosen in FORMATS:
+        return chosen, None
+    return (
+        DEFAULT_FORMAT,
+        f"LOG_FORMAT={name!r} no es un formato válido ({', '.join(FORMATS)}); se usa {DEFAULT_FORMAT}.",
+    )
+
+
 def setup_logging(
-    level: str | int | None = None, *, console: Console | None = None, stream: TextIO | None = None
+    level: str | int | None = None,
+    *,
+    console: Console | None = None,
+    stream: TextIO | None = None,
+    log_format: str | None = None,
 ) -> logging.Handler:
     """Installs redaction, the caps and our one handler on the root logger; returns the handler.
 
-    ``level`` defaults to ``LOG_LEVEL``. A ``console`` that is a terminal gets rich's columns; otherwise
-    each record is one plain, unwrapped line (searchable) on ``stream`` or the current stderr.
+    ``level`` defaults to ``LOG_LEVEL``, ``log_format`` to ``LOG_FORMAT``. With ``json`` each record is
+    one JSON object per line; otherwise a ``console`` that is a terminal gets rich's columns, and
+    anything else one plain, unwrapped line (searchable), on ``stream`` or the current stderr.
     Safe to call again: the previous handler of ours is replaced.
     """
-    if level is None:
+    if level is None or log_format is None:
         try:
-            level = LogSettings().log_level
+            configured = LogSettings()
+            level = configured.log_level if level is None else level
+            log_format = configured.log_format if log_format is None else log_format
         except Exception:  # a malformed .env is reported by the command's own settings
-            level = DEFAULT_LEVEL
+            level = DEFAULT_LEVEL if level is None else level
     chosen, warning = level_from(level)
+    shape, format_warning = format_from(log_format)
 
     factory = logging.getLogRecordFactory()
     if not isinstance(factory, _RedactingFactory):
@@ -358,7 +408,10 @@ def setup_logging(
     for old in [h for h in root.handlers if isinstance(h, _Ours)]:
         root.removeHandler(old)
     handler: logging.Handler
-    if console is not None and console.is_terminal:
+    if shape == "json":
+        handler = _PlainOurs(stream)
+        handler.setFormatter(JsonFormatter())
+    elif console is not None and console.is_terminal:
         handler = _RichOurs(console=console, show_path=False, rich_tracebacks=False, markup=False)
         handler.setFormatter(RedactingFormatter("%(message)s", datefmt="[%X]"))
     else:
@@ -369,6 +422,7 @@ def setup_logging(
     root.setLevel(chosen)
     for name in CAPPED:
         logging.getLogger(name).setLevel(max(chosen, logging.WARNING))
-    if warning:
-        logging.getLogger("bot").warning(warning)
+    for message in (warning, format_warning):
+        if message:
+            logging.getLogger("bot").warning(message)
     return handler

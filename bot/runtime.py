@@ -141,15 +141,20 @@ def policy_from(settings: Settings) -> AccessPolicy:
 
 
 async def build_core(settings: Settings, *, upgrade: bool = True, check_keys: bool = True) -> Core:
-    """The core; with `check_keys`, only once the keys are shown to open what is already stored."""
+    """The core; with `check_keys`, only once the keys are shown to open what is already stored.
+
+    `upgrade=False` (`run --no-migrate`, for deploys that migrate in a step of their own) refuses a
+    schema that is not exactly this version's instead of running against it."""
     keys = configured_keys(settings)
     box = SecretBox(keys) if keys else None  # a malformed key is refused before the database is touched
     texts.select(settings.bot_locale)  # the catalogue every sentence of every adapter comes from
     clock.configure(settings.bot_timezone)  # the zone every time shown is in
-    db = Database(settings.database_url)
+    db = Database(settings.database_url, pool_size=settings.db_pool_size, max_overflow=settings.db_max_overflow)
     try:
         if upgrade:
             await migrate.upgrade(db)
+        else:
+            await migrate.require_current(db)
         if box is None:
             box = SecretBox(await local_keys(db))
         if check_keys:

@@ -6,12 +6,13 @@ platform's Retry-After) and a job that cannot succeed ends as `failed` with a Sp
 client's card shows. Jobs are claimed with `FOR UPDATE SKIP LOCKED` on PostgreSQL and a conditional
 UPDATE everywhere, so several bot processes never run the same job twice.
 
-A crash is recovered in seconds: a claimed job carries a short lease (30 s) that the worker renews
-while the job runs (a heartbeat every third of it), so a dead worker's job becomes claimable within
-one lease; and each claim records the worker ("host:pid:nonce"), so a process restarted on the same
-host sees at once that its predecessor's pid is gone and takes its jobs over without waiting. A worker
-that is cancelled (SIGTERM, shutdown) hands its job back as pending and due now, without using up an
-attempt. Every write about a job is conditional on still owning it (id, attempts and worker).
+A crash is recovered in seconds: a claimed job carries a short lease (30 s, OUTBOX_LEASE_SECONDS)
+that the worker renews while the job runs (a heartbeat every third of it, OUTBOX_HEARTBEAT_SECONDS), so
+a dead worker's job becomes claimable within one lease; and each claim records the worker
+("host:pid:nonce"), so a process restarted on the same host sees at once that its predecessor's pid is
+gone and takes its jobs over without waiting. A worker that is cancelled (SIGTERM, shutdown) hands its
+job back as pending and due now, without using up an attempt. Every write about a job is conditional
+on still owning it (id, attempts and worker).
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, or_, select, update
+from sqlalchemy import ColumnElement, and_, func, or_, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
 from commands import card_views, clock, history, notices
@@ -54,6 +55,8 @@ CANDIDATES = 5  # rows looked at per claim; another worker may win some of them
 WAIT_FOR_CHANNEL = 60.0  # seconds between checks while a message waits for its channel
 SOON = 5.0  # seconds: a job due within them counts as due now
 RELEASE_TIMEOUT = 5.0  # seconds a shutdown waits to hand a job back before leaving it to its lease
+MAX_ATTEMPTS = 8
+INTERRUPTED = "cada intento se interrumpió sin terminar (¿el proceso del bot se detuvo en medio?)"
 
 
 @dataclass(frozen=True)
@@ -94,11 +97,16 @@ def owner_gone(owner: str | None) -> bool:
     return bool(parsed and me and parsed[0] == me[0] and parsed[1] != me[1] and process_gone(parsed[1]))
 
 
-def next_step(job: OutboxJob | None, live: Collection[str], now: datetime | None = None) -> str | None:
+def next_step(
+    job: OutboxJob | None, live: Collection[str], now: datetime | None = None, max_attempts: int = MAX_ATTEMPTS
+) -> str | None:
     """When the channel's job will next be worked on, in Spanish, promising only what will happen.
 
     `live`: the platforms a worker of this process serves now. A due job (or one whose worker is gone)
-    is picked up within a poll by such a worker; without one we cannot know when a bot will be up.
+    is picked up within a poll by such a worker; without one we cannot know when a bot will be up, so
+    a time is only a promise when this process serves the platform (else: "si el bot está conectado").
+    An interrupted last attempt is not retried but given up (a job that kills its worker must not kill
+    them all).
     """
     if job is None or job.status not in ("pending", "running"):
         return None
@@ -112,11 +120,20 @@ def next_step(job: OutboxJob | None, live: Collection[str], now: datetime | None
     if job.status == "running":
         if due > now and not owner_gone(job.claimed_by):
             return "en curso ahora"
+        if job.attempts >= max_attempts:  # the next worker gives it up (see `_give_up_interrupted`)
+            return "el último intento se interrumpió; quedará en error (use canales para reintentar)"
         return f"el intento anterior se interrumpió; {soon}"
     if due <= now + timedelta(seconds=SOON):
         return soon
     minutes = max(1, round((due - now).total_seconds() / 60))
-    return f"próximo intento a las {clock.hour(due)} (en {minutes} min)"
+    when = f"próximo intento a las {clock.hour(due)} (en {minutes} min)"
+    return when if job.platform in live else f"{when}, si el bot está conectado a {texts().platform(job.platform)}"
+
+
+@dataclass(frozen=True)
+class Backlog:
+    depth: int  # jobs pending or running
+    oldest_due: float  # seconds the oldest due job (of the platforms served) has waited; 0 when none
 
 
 @dataclass(frozen=True)
@@ -124,16 +141,17 @@ class OutboxSettings:
     batch: int = 10
     #: How long a claim lasts without a heartbeat: what a crash on another host costs at most.
     lease: timedelta = timedelta(seconds=30)
-    max_attempts: int = 8
+    max_attempts: int = MAX_ATTEMPTS
     first_backoff: float = 5.0  # seconds; doubles per attempt
     max_backoff: float = 1800.0
     job_timeout: float = 120.0
     poll_interval: float = 2.0
+    #: Seconds between lease renewals; None: three per lease, so one slow database answer is not fatal.
+    heartbeat_seconds: float | None = None
 
     @property
     def heartbeat(self) -> float:
-        """Seconds between lease renewals: three per lease, so one slow database answer is not fatal."""
-        return self.lease.total_seconds() / 3
+        return self.heartbeat_seconds or self.lease.total_seconds() / 3
 
 
 def backoff(attempts: int, settings: OutboxSettings, retry_after: float | None = None) -> float:
@@ -158,6 +176,8 @@ class OutboxWorker:
         self.settings = settings or OutboxSettings()
         self.worker_id = new_worker_id()
         self._wake = asyncio.Event()
+        #: Told (platform, reason) of every attempt that did not succeed: the process's metrics.
+        self.on_failure: Callable[[str, str], None] | None = None
 
     def add(self, provisioner: ChannelProvisioner) -> None:
         """An adapter that came up registers its platform; its pending jobs become due for this worker."""
@@ -176,6 +196,25 @@ class OutboxWorker:
     def served(self) -> frozenset[str]:
         """Platforms whose channel jobs this worker runs now (an adapter that came up registered them)."""
         return frozenset(self.provisioners)
+
+    async def backlog(self) -> Backlog:
+        """How many jobs wait (every platform), and for how long the oldest due one this worker would run
+        has waited: readiness and metrics; a worker that keeps up never lets it grow past a poll."""
+        now = utcnow()
+        due = and_(OutboxJob.status.in_(("pending", "running")), OutboxJob.next_attempt_at <= now)
+        served = or_(
+            and_(OutboxJob.kind == PROVISION, OutboxJob.platform.in_(self.provisioners)),
+            and_(OutboxJob.kind == POST_MESSAGE, OutboxJob.platform.in_(self.messengers)),
+        )
+        async with self.db.session() as session:
+            depth = await session.scalar(select(func.count()).where(OutboxJob.status.in_(("pending", "running"))))
+            oldest = await session.scalar(select(func.min(OutboxJob.next_attempt_at)).where(due, served))
+        waited = (now - (as_utc(oldest) or now)).total_seconds()
+        return Backlog(int(depth or 0), max(waited, 0.0))
+
+    def _failed(self, platform: str, reason: str) -> None:
+        if self.on_failure is not None:
+            self.on_failure(platform, reason)
 
     async def run(self) -> None:
         """Until cancelled: process due jobs, then wait for a notification or the poll interval.
@@ -249,13 +288,16 @@ class OutboxWorker:
             claimable = or_(claimable, and_(OutboxJob.status == "running", OutboxJob.claimed_by.in_(orphans)))
         async with self.db.session() as session, session.begin():
             stmt = (
-                select(OutboxJob.id, OutboxJob.attempts)
+                select(OutboxJob.id, OutboxJob.attempts, OutboxJob.status)
                 .where(claimable, served)
                 .order_by(OutboxJob.next_attempt_at, OutboxJob.id)
                 .limit(CANDIDATES)
                 .with_for_update(skip_locked=True)
             )
-            for job_id, attempts in (await session.execute(stmt)).all():
+            for job_id, attempts, status in (await session.execute(stmt)).all():
+                if status == "running" and attempts >= self.settings.max_attempts:
+                    await self._give_up_interrupted(session, job_id, attempts)
+                    continue
                 won = await session.execute(
                     update(OutboxJob)
                     .where(
@@ -274,6 +316,21 @@ class OutboxWorker:
                     return Claim(job_id, attempts + 1)
         return None
 
+    async def _give_up_interrupted(self, session: Any, job_id: int, attempts: int) -> None:
+        """A job whose every attempt died with its worker (it may be what kills it): failed, with the
+        reason on the card, instead of killing one worker after another forever. `canales` queues it again."""
+        await session.execute(
+            update(OutboxJob)
+            .where(OutboxJob.id == job_id, OutboxJob.attempts == attempts, OutboxJob.status == "running")
+            .values(
+                status="failed",
+                last_error=f"{INTERRUPTED} (tras {attempts} intentos)",
+                done_at=utcnow(),
+                claimed_by=None,
+            )
+        )
+        log.warning("outbox: job %s given up: its %s attempts were all interrupted", job_id, attempts)
+
     async def _run(self, claim: Claim) -> None:
         async with self.db.session() as session:
             job = await session.get(OutboxJob, claim.job_id)
@@ -281,6 +338,7 @@ class OutboxWorker:
                 return
             client = await session.get(Client, job.client_id) if job.client_id else None
             work = self._prepare(job, client, claim)
+            platform = job.platform
         if isinstance(work, str):
             await self._finish(claim, work, None)
             return
@@ -297,22 +355,28 @@ class OutboxWorker:
                         await asyncio.shield(release)
                 raise
             log.warning("outbox: job %s was taken over by another worker; this attempt stops", claim.job_id)
+            self._failed(platform, "taken_over")
         except LostClaim:
             log.warning("outbox: job %s was taken over by another worker; this attempt stops", claim.job_id)
+            self._failed(platform, "taken_over")
         except WaitForChannel as exc:
             await self._retry(claim, exc.reason, WAIT_FOR_CHANNEL, count=False)
         except RetryLater as exc:
+            self._failed(platform, "retry_later")
             await self._retry(claim, exc.reason, exc.retry_after)
             await self._note_failure(claim)
         except ProvisionFailed as exc:
             log.warning("outbox: job %s failed for good: %s", claim.job_id, exc)
+            self._failed(platform, "refused")
             await self._finish(claim, "failed", str(exc))
             await self._note_failure(claim)
         except TimeoutError:
+            self._failed(platform, "timeout")
             await self._retry(claim, "la plataforma no respondió a tiempo", None)
             await self._note_failure(claim)
         except Exception as exc:  # an unexpected error may be passing: retry, bounded by max_attempts
             log.exception("outbox: job %s raised %s", claim.job_id, type(exc).__name__)
+            self._failed(platform, "unexpected")
             await self._retry(claim, "error inesperado; se reintentará", None)
             await self._note_failure(claim)
         else:

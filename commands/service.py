@@ -164,12 +164,18 @@ class ClientService:
         if not jobs:
             return card
         live, now = self.live_platforms(), utcnow()
+        worker_settings = getattr(getattr(self.on_outbox, "__self__", None), "settings", None)
+        max_attempts = getattr(worker_settings, "max_attempts", outbox.MAX_ATTEMPTS)
         timed = []
         for status in card.channels:
             job = next(
                 (j for j in jobs if j.platform == status.platform and j.payload.get("name") == status.name), None
             )
-            when = outbox.next_step(job, live, now) if status.state == "pendiente" and status.configured else None
+            when = (
+                outbox.next_step(job, live, now, max_attempts)
+                if status.state == "pendiente" and status.configured
+                else None
+            )
             timed.append(dataclasses.replace(status, when=when))
         return dataclasses.replace(card, channels=tuple(timed))
 

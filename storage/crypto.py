@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+import tempfile
 from pathlib import Path
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
@@ -110,14 +111,20 @@ def read_key_file(path: Path) -> list[str] | None:
 
 
 def create_key_file(path: Path) -> list[str]:
-    """A new key in a new file created 0600 (O_EXCL: never overwrites a key someone else just wrote;
-    if another process won that race, its key is the one to use)."""
+    """A new key in a new file created 0600 that never overwrites a key someone else just wrote; if
+    another process won that race, its key is the one to use.
+
+    The key is written to a private temporary file first and then linked into place (atomic, and
+    refused when the name exists), so a process that lost the race never reads a half-written file."""
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     key = generate_key()
+    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".secret-", suffix=".tmp")  # 0600
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(key + "\n")
+        os.link(temporary, path)
     except FileExistsError:
         return read_key_file(path) or []
-    with os.fdopen(fd, "w") as handle:
-        handle.write(key + "\n")
+    finally:
+        os.unlink(temporary)
     return [key]

@@ -6,16 +6,19 @@ its async driver rather than failing on a technicality.
 
 from __future__ import annotations
 
+import asyncio
 import os
 import stat
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./data/clientes.db"
+POOL_SIZE = 5
+MAX_OVERFLOW = 5
 
 _ASYNC_DRIVERS = {
     "sqlite": "sqlite+aiosqlite",
@@ -82,14 +85,23 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 class Database:
     """Owns the engine; `session()` opens a unit of work."""
 
-    def __init__(self, url: str | URL = DEFAULT_DATABASE_URL, *, echo: bool = False) -> None:
+    def __init__(
+        self,
+        url: str | URL = DEFAULT_DATABASE_URL,
+        *,
+        echo: bool = False,
+        pool_size: int = POOL_SIZE,
+        max_overflow: int = MAX_OVERFLOW,
+    ) -> None:
+        """`pool_size`/`max_overflow`: PostgreSQL connections per process (DB_POOL_SIZE, DB_MAX_OVERFLOW);
+        N processes hold up to N × (size + overflow) of the server's max_connections."""
         self.url = async_url(str(url) if isinstance(url, str) else url.render_as_string(False))
         # hide_parameters: SQL errors and logs never carry client data or password tokens.
         kwargs: dict[str, Any] = {"echo": echo, "hide_parameters": True}
         if self.file is not None:
             create_private_file(str(self.file))
         if not is_sqlite(self.url):
-            kwargs.update(pool_pre_ping=True, pool_size=5, max_overflow=5)
+            kwargs.update(pool_pre_ping=True, pool_size=pool_size, max_overflow=max_overflow)
         self.engine: AsyncEngine = create_async_engine(self.url, **kwargs)
         if is_sqlite(self.url):
             event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
@@ -109,6 +121,15 @@ class Database:
 
     def session(self) -> AsyncSession:
         return self.sessions()
+
+    async def ping(self, within: float) -> None:
+        """`SELECT 1` within `within` seconds; raises what the driver raised (or TimeoutError).
+
+        Readiness asks this: a server that is down must answer "not ready" at once, not after the
+        driver's own connect timeout."""
+        async with asyncio.timeout(within):
+            async with self.engine.connect() as connection:
+                await connection.execute(text("SELECT 1"))
 
     async def dispose(self) -> None:
         await self.engine.dispose()

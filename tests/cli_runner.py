@@ -29,8 +29,8 @@ from bot import logs
 from bot.__main__ import app
 
 #: Variables the product reads (bot/config.py, bot/logs.py). A test starts from none of them.
-PRODUCT_PREFIXES = ("SLACK_", "DISCORD_", "CLIENTES_", "ONBOARDING_", "API_", "BOT_", "AUDIT_")
-PRODUCT_NAMES = ("LOG_LEVEL",)
+PRODUCT_PREFIXES = ("SLACK_", "DISCORD_", "CLIENTES_", "ONBOARDING_", "API_", "BOT_", "AUDIT_", "OUTBOX_", "DB_")
+PRODUCT_NAMES = ("LOG_LEVEL", "LOG_FORMAT", "HEALTH_PORT")
 REPO = Path(__file__).resolve().parents[1]
 
 

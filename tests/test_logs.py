@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import logging
+import re
 from collections.abc import Iterator
 from urllib.parse import urlencode
 
@@ -196,3 +197,32 @@ def test_a_malformed_log_call_does_not_print_its_arguments(stream: io.StringIO) 
     logging.getLogger("bot.x").warning("two %s %s", f"password={PASSWORD}")
     out = stream.getvalue()
     assert "argumentos omitidos" in out and "Hq4" not in out
+
+
+JSON_SECRET = "Zx8kQ2mP9wLr"
+
+
+def test_json_lines_are_one_object_each_masked_before_encoding(
+    monkeypatch: pytest.MonkeyPatch, stream: io.StringIO
+) -> None:
+    monkeypatch.setenv("LOG_FORMAT", "json")
+    setup_logging("DEBUG", stream=stream)
+    log = logging.getLogger("bot.x")
+    log.info("contraseña: %s\nsegunda línea «ñ» token=%s", JSON_SECRET, JSON_SECRET)  # masked to the end of line
+    try:
+        raise ValueError(f"password={JSON_SECRET}")
+    except ValueError:
+        log.exception("falló")
+    lines = stream.getvalue().splitlines()
+    entries = [json.loads(line) for line in lines]  # every line parses: nothing cut a line short
+    assert [(e["level"], e["logger"]) for e in entries] == [("INFO", "bot.x"), ("ERROR", "bot.x")]
+    assert entries[0]["message"].startswith(f"contraseña: {MASK}")
+    assert "Traceback" in entries[1]["exception"] and "ValueError: password=" + MASK in entries[1]["exception"]
+    assert JSON_SECRET not in stream.getvalue()
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z", entries[0]["time"])
+
+
+def test_an_unknown_log_format_is_named_and_text_is_used(monkeypatch: pytest.MonkeyPatch, stream: io.StringIO) -> None:
+    monkeypatch.setenv("LOG_FORMAT", "xml")
+    setup_logging(stream=stream)
+    assert "WARNING bot: LOG_FORMAT='xml' no es un formato válido (text, json); se usa text.\n" in stream.getvalue()

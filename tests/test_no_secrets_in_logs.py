@@ -9,6 +9,7 @@ of a file with a password; the HTTP API. Everything emitted is captured —
 the product handler's stderr, every record that reached the root logger (pytest's handler sits beside
 ours and sees them before our handler's filter), and the CLI's output — and searched for each secret.
 The passwords are letters and digits only, so they read the same raw, URL-encoded and JSON-escaped.
+It runs twice: with the plain format and with ``LOG_FORMAT=json`` (where every line must also parse).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -62,7 +64,7 @@ API_TOKEN = "api-token-Zq3Wm8Rt5Yp1"
 SEED = Actor("console", "seed")
 
 
-@pytest.fixture
+@pytest.fixture(params=["text", "json"])
 def product_logging(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path, db: Database, request: pytest.FixtureRequest
 ) -> Iterator[str]:
@@ -73,6 +75,7 @@ def product_logging(
     monkeypatch.chdir(tmp_path)  # no .env
     env = {
         "LOG_LEVEL": "DEBUG",
+        "LOG_FORMAT": request.param,
         "DATABASE_URL": db.url.render_as_string(hide_password=False),
         "CLIENTES_SECRET_KEYS": key,
         "SLACK_BOT_TOKEN": SLACK_BOT_TOKEN,
@@ -254,6 +257,10 @@ async def test_no_secret_in_any_log_line_at_debug(
     everything = "\n".join([captured.err, captured.out, caplog.text, records, *cli_output])
     # Something was logged, at DEBUG, through the product's handler, and masked there.
     assert "probe" in captured.err and f"'password': '{logs.MASK}'" in unwrapped(captured.err)
+    if os.environ["LOG_FORMAT"] == "json":  # one JSON object per line, every line
+        lines = [json.loads(line) for line in captured.err.splitlines() if line.strip()]
+        assert all(isinstance(line, dict) and {"level", "logger", "message"} <= set(line) for line in lines)
+        assert any(line["message"].startswith("Slack: solicitud rechazada") for line in lines)
     assert "Slack: solicitud rechazada" in unwrapped(captured.err)
     assert len(caplog.records) > 5
 

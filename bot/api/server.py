@@ -21,6 +21,8 @@ from aiohttp import web
 from aiohttp.http_exceptions import HttpProcessingError
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from bot import metrics
+from bot.health import Health, add_routes, healthz
 from commands.access import Actor
 from commands.errors import Ambiguous, CoreError, FieldErrors, NotFound, StorageUnavailable
 from commands.service import ClientService
@@ -205,18 +207,28 @@ async def post_message(request: web.Request) -> web.Response:
     return web.json_response(dumps=_dumps, data={"client": _client_json(card), "queued": jobs}, status=202)
 
 
-async def health(_request: web.Request) -> web.Response:
-    return web.json_response(dumps=_dumps, data={"ok": True})
+@web.middleware
+async def _observed(request: web.Request, handler: Any) -> web.StreamResponse:
+    """Requests to the API's routes, counted and timed by route (never by the client named in the path)."""
+    if not request.path.startswith("/api/"):
+        return await handler(request)
+    route = "mensaje" if request.method == "POST" else "cliente"
+    with metrics.observe("api", route):
+        return await handler(request)
 
 
-def build_api(service: ClientService, token: str) -> web.Application:
+def build_api(service: ClientService, token: str, health: Health | None = None) -> web.Application:
+    """The API; with `health`, `/healthz`, `/readyz` and `/metrics` too (no token: they name no client)."""
     if not token:
         raise ValueError("API_TOKEN vacío: la API no se inicia sin token")
     logging.getLogger("aiohttp.server").addFilter(_MALFORMED_HTTP)  # once: the same filter object
-    app = web.Application(middlewares=[_spanish_errors, _bearer], client_max_size=MAX_BODY)
+    app = web.Application(middlewares=[_observed, _spanish_errors, _bearer], client_max_size=MAX_BODY)
     app[SERVICE_KEY] = service
     app[TOKEN_KEY] = token
-    app.router.add_get("/healthz", health)
+    if health is not None:
+        add_routes(app, health)
+    else:
+        app.router.add_get("/healthz", healthz)
     app.router.add_get("/api/v1/clients/{ref}", get_client)
     app.router.add_post("/api/v1/clients/{ref}/messages", post_message)
     return app

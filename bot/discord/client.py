@@ -22,6 +22,7 @@ from typing import Any
 import discord
 from discord import app_commands
 
+from bot import metrics
 from bot.discord import guild_gate, open_forms
 from bot.discord.escape import NO_MENTIONS
 from bot.discord.handlers import ROUTES, ClientesGroup, message_command
@@ -42,6 +43,15 @@ def intents() -> discord.Intents:
 class ClientesTree(app_commands.CommandTree):
     async def interaction_check(self, interaction: discord.Interaction, /) -> bool:
         return await guild_gate.admit(interaction)
+
+    async def _call(self, interaction: discord.Interaction) -> None:
+        """Every slash command and autocomplete, counted and timed (`bot.metrics`) by sub-command."""
+        data: dict[str, Any] = dict(interaction.data or {})
+        options = data.get("options") or [{}]
+        name = metrics.command_label(str(options[0].get("name") or ""))
+        kind = "autocompletar" if interaction.type is discord.InteractionType.autocomplete else name
+        with metrics.observe("discord", kind):
+            await super()._call(interaction)
 
     async def on_error(self, interaction: discord.Interaction, error: app_commands.AppCommandError, /) -> None:
         name = interaction.command and interaction.command.qualified_name
@@ -86,6 +96,14 @@ class ClientesBot(discord.Client):
         """A form opened before a restart or by another process, back in memory (`open_forms`)."""
         return await open_forms.revive(self, custom_id)
 
+    def connection_state(self) -> str:
+        """For /readyz and /metrics: "connected" while the gateway session is up (discord.py reconnects
+        by itself; read when asked, so no event handler of ours runs on a closing client)."""
+        ws = self.ws
+        if self.is_ready() and not self.is_closed() and ws is not None and ws.open:
+            return "connected"
+        return "connecting"
+
     async def on_interaction(self, interaction: discord.Interaction) -> None:
         await guild_gate.answer_unknown(interaction, self.templates)
 
@@ -117,3 +135,10 @@ class ShardedClientesBot(ClientesBot, discord.AutoShardedClient):
     """The same bot over explicit shards (DISCORD_SHARD_COUNT, DISCORD_SHARD_IDS): for installs in so
     many servers that Discord requires sharding. Each process connects its own shard set; the gateway
     lock is taken per shard (`bot.discord.standby`)."""
+
+    def connection_state(self) -> str:
+        """Connected while every shard this process runs has its gateway session up."""
+        shards = self.shards.values()
+        if self.is_ready() and not self.is_closed() and shards and not any(s.is_closed() for s in shards):
+            return "connected"
+        return "connecting"

@@ -19,6 +19,7 @@ import yarl
 from discord.gateway import DiscordWebSocket
 from discord.http import Route
 
+from bot import metrics
 from bot.config import Settings
 from bot.discord.client import ClientesBot, ShardedClientesBot
 from bot.discord.messenger import DiscordMessenger
@@ -78,6 +79,7 @@ async def _serve(core: Core, token: str, worker: OutboxWorker | None, on_state: 
     )
     async with client:
         log.info("Conectando con Discord…")
+        metrics.adapter_probe("discord", client.connection_state)
         await client.login(token)
         if worker is not None:  # REST works from here on: clients' channels can be created
             worker.add(DiscordProvisioner(client, core.settings))
@@ -86,6 +88,7 @@ async def _serve(core: Core, token: str, worker: OutboxWorker | None, on_state: 
         try:
             await client.connect()
         finally:
+            metrics.adapter_probe("discord", None)
             ready.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await ready

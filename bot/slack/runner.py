@@ -17,8 +17,10 @@ from slack_sdk.socket_mode.aiohttp import SocketModeClient
 from slack_sdk.socket_mode.request import SocketModeRequest
 from slack_sdk.socket_mode.response import SocketModeResponse
 
+from bot import metrics
+from bot.health import Health, add_routes
 from bot.runtime import Core
-from bot.slack.app import build_app, build_client
+from bot.slack.app import build_app
 from bot.slack.messenger import SlackMessenger
 from bot.slack.provisioner import SlackProvisioner
 from bot.slack.replay import Once, envelope_key
@@ -28,19 +30,20 @@ log = logging.getLogger("bot.slack")
 
 EVENTS_PATH = "/slack/events"
 HTTP_HOST = "0.0.0.0"  # Slack (or the load balancer) must reach it
+#: After SIGTERM, requests in flight get this long to finish (the listening socket closes at once).
+SHUTDOWN_TIMEOUT = 8.0
 
 
 def build(core: Core, worker: OutboxWorker | None = None) -> AsyncApp:
     """The app, and its Web API client registered with the outbox worker (channel provisioner and
     messenger of onboarding flows).
 
-    One client serves all, so the worker's calls share the app's rate-limit retries and base URL.
+    One client (the app's) serves all, so the worker's calls share its rate-limit retries and base URL.
     """
-    client = build_client(core.settings)
-    app = build_app(core, client)
+    app = build_app(core)
     if worker is not None:
-        worker.add(SlackProvisioner(client, core.settings))
-        worker.add_messenger(SlackMessenger(client))
+        worker.add(SlackProvisioner(app.client, core.settings))
+        worker.add_messenger(SlackMessenger(app.client))
     return app
 
 
@@ -76,27 +79,37 @@ class OnceSocketModeHandler(AsyncSocketModeHandler):
 
 
 async def serve_http(
-    core: Core, *, host: str = HTTP_HOST, port: int | None = None, worker: OutboxWorker | None = None
+    core: Core,
+    *,
+    host: str = HTTP_HOST,
+    port: int | None = None,
+    worker: OutboxWorker | None = None,
+    health: Health | None = None,
 ) -> web.AppRunner:
-    """Starts the HTTP server and returns its runner (the caller cleans it up)."""
+    """Starts the HTTP server and returns its runner (the caller cleans it up); with `health`, the
+    server answers `/healthz`, `/readyz` and `/metrics` too."""
     app = build(core, worker)
     web_app = app.web_app(path=EVENTS_PATH)
     web_app.middlewares.append(_log_refusals)
-    runner = web.AppRunner(web_app, access_log=None)
+    if health is not None:
+        add_routes(web_app, health)
+    runner = web.AppRunner(web_app, access_log=None, shutdown_timeout=SHUTDOWN_TIMEOUT)
     await runner.setup()
     await web.TCPSite(runner, host, port if port is not None else core.settings.slack_port).start()
     return runner
 
 
-async def run_slack(core: Core, worker: OutboxWorker | None = None) -> None:
+async def run_slack(core: Core, worker: OutboxWorker | None = None, health: Health | None = None) -> None:
     settings = core.settings
     if settings.slack_mode == "http":
-        runner = await serve_http(core, worker=worker)
+        runner = await serve_http(core, worker=worker, health=health)
         log.info("Slack (HTTP) escuchando en el puerto %s, ruta %s", settings.slack_port, EVENTS_PATH)
+        metrics.adapter_state("slack", "connected")
         try:
             await asyncio.Event().wait()
         finally:
-            await runner.cleanup()
+            metrics.adapter_state("slack", "disconnected")
+            await runner.cleanup()  # stops listening, lets requests in flight finish
         return
 
     if not settings.slack_app_token:
@@ -105,7 +118,9 @@ async def run_slack(core: Core, worker: OutboxWorker | None = None) -> None:
     handler = OnceSocketModeHandler(app, settings.slack_app_token.get_secret_value(), Once(core.db))
     await handler.connect_async()
     log.info("Slack (Socket Mode) conectado")
+    metrics.adapter_state("slack", "connected")
     try:
         await asyncio.Event().wait()
     finally:
+        metrics.adapter_state("slack", "disconnected")
         await handler.close_async()

@@ -22,7 +22,8 @@ def clean_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     for name in list(os.environ):
         if (
-            name.startswith(("SLACK_", "DISCORD_", "CLIENTES_", "ONBOARDING_", "API_", "BOT_"))
+            name.startswith(("SLACK_", "DISCORD_", "CLIENTES_", "ONBOARDING_", "API_", "BOT_", "OUTBOX_", "DB_"))
+            or name in ("HEALTH_PORT", "LOG_FORMAT")
             or name == "DATABASE_URL"
         ):
             monkeypatch.delenv(name)
@@ -62,6 +63,13 @@ def clean_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         ("SLACK_SIGNING_SECRET", "s3cr3t-\udcff", "no es texto UTF-8 válido (el valor no se muestra)"),
         ("SLACK_BOT_TOKEN", "xapp-1-s3cr3t", "se espera el token de bot, que empieza por xoxb-"),
         ("SLACK_APP_TOKEN", "xoxb-s3cr3t", "se espera el token de la app (Socket Mode), que empieza por xapp-"),
+        # ---- running as a service
+        ("OUTBOX_LEASE_SECONDS", "2", "«2» no es válido: se espera un número entero de 5 a 3600 segundos"),
+        ("OUTBOX_HEARTBEAT_SECONDS", "0", "«0» no es válido: se espera un número entero de 1 a 1200 segundos"),
+        ("OUTBOX_STUCK_SECONDS", "1.5", "«1.5» no es válido: se espera un número entero de 10 a 86400 segundos"),
+        ("DB_POOL_SIZE", "cinco", "«cinco» no es válido: se espera un número entero de 1 a 100 conexiones"),
+        ("DB_MAX_OVERFLOW", "-1", "«-1» no es válido: se espera un número entero de 0 a 100 conexiones"),
+        ("HEALTH_PORT", "70000", "«70000» no es un puerto (un número entre 1 y 65535)"),
     ],
 )
 def test_a_bad_setting_is_named_in_spanish(
@@ -76,6 +84,17 @@ def test_a_bad_setting_is_named_in_spanish(
         assert result.exception is None or isinstance(result.exception, SystemExit)
         assert "s3cr3t" not in result.output  # a token or a database URL's password is never echoed
     assert not (Path.cwd() / "data").exists()  # refused before anything was created
+
+
+def test_a_heartbeat_no_shorter_than_the_lease_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("OUTBOX_LEASE_SECONDS", "10")
+    monkeypatch.setenv("OUTBOX_HEARTBEAT_SECONDS", "10")
+    result = runner.invoke(app, ["run"])
+    assert result.exit_code == 2
+    assert (
+        "OUTBOX_HEARTBEAT_SECONDS (10) debe ser menor que OUTBOX_LEASE_SECONDS (10): la reserva vencería entre "
+        "dos renovaciones." in " ".join(result.output.split())
+    )
 
 
 def test_every_bad_variable_is_listed_at_once(monkeypatch: pytest.MonkeyPatch) -> None:

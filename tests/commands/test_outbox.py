@@ -16,6 +16,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select, update
 
+from commands import outbox
 from commands.access import Actor
 from commands.channels import ProvisionFailed, ProvisionRequest, ProvisionResult, RetryLater
 from commands.errors import FieldErrors, NotFound
@@ -437,3 +438,42 @@ def test_times_shown_follow_bot_timezone() -> None:
         assert clock.stamp(noon_utc) == "2026-11-30 13:00 (Europe/Madrid)"
     finally:
         clock.configure(clock.DEFAULT_ZONE)
+
+
+async def test_a_job_whose_every_attempt_was_interrupted_is_given_up_not_retried_forever(
+    service: ClientService, ana: Actor
+) -> None:
+    slack = ScriptedPlatform("slack", ProvisionResult("C1", True))
+    worker = OutboxWorker(service.db, {"slack": slack}, OutboxSettings(max_attempts=3))
+    service.on_outbox = worker.notify
+    card = await service.create(ana, RUC, integrations={"slack_channel": "acme"})
+    async with service.db.session() as session, session.begin():  # its third worker died mid-attempt
+        await session.execute(
+            update(OutboxJob).values(
+                status="running", attempts=3, claimed_by="otro-host:7:abcd", next_attempt_at=utcnow() - timedelta(1)
+            )
+        )
+    assert (await service.get(ana, card.id)).channels[0].when == (
+        "el último intento se interrumpió; quedará en error (use canales para reintentar)"
+    )
+    assert await worker.run_once() == 0 and slack.requests == []  # given up, not run a fourth time
+    (job,) = await jobs(service)
+    assert job.status == "failed" and job.claimed_by is None
+    shown = (await service.get(ana, card.id)).channels[0]
+    assert (shown.state, shown.when) == ("error", None)
+    assert shown.text == f"#acme (error: {outbox.INTERRUPTED} (tras 3 intentos))"
+
+    assert (await service.retry_channels(ana, card.id)).channels[0].when == "se intentará en unos segundos"
+    assert await worker.run_once() == 1 and [r.channel_name for r in slack.requests] == ["acme"]
+
+
+async def test_a_time_is_promised_only_by_a_process_that_serves_the_platform(
+    service: ClientService, ana: Actor
+) -> None:
+    card = await service.create(ana, RUC, integrations={"slack_channel": "acme"})
+    async with service.db.session() as session, session.begin():  # backing off after a rate limit
+        await session.execute(update(OutboxJob).values(next_attempt_at=utcnow() + timedelta(minutes=10)))
+    when = (await service.get(ana, card.id)).channels[0].when or ""  # the console: no Slack worker here
+    assert re.fullmatch(
+        r"próximo intento a las \d\d:\d\d \(America/Lima\) \(en 10 min\), si el bot está conectado a Slack", when
+    )

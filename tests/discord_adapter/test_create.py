@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 
+from prometheus_client import REGISTRY
+
 from bot.runtime import Core
 from commands.access import Actor
 from commands.forms import ADDRESS, CLIENT, CONTACT, INTEGRATIONS, SERVER
@@ -152,3 +154,16 @@ async def test_double_submit_creates_one_client(discord_ui: DiscordUI, fake: Fak
     assert [a.data["embeds"][0]["footer"]["text"] for a in answers] == ["#1 · versión 1"] * 2
     page = await core.service.list_page(Actor("console", "test"))
     assert page.total == 1
+
+
+async def test_each_interaction_kind_is_measured(discord_ui: DiscordUI) -> None:
+    """/metrics: the slash command by its sub-command, the form submit and the button click."""
+
+    def answered(command: str) -> float:
+        labels = {"adapter": "discord", "command": command}
+        return REGISTRY.get_sample_value("clientes_request_duration_seconds_count", labels) or 0.0
+
+    before = {kind: answered(kind) for kind in ("nuevo", "formulario", "boton")}
+    card = await create_acme(discord_ui)
+    await discord_ui.click(card, label="Eliminar")
+    assert {kind: answered(kind) - before[kind] for kind in before} == {"nuevo": 1, "formulario": 1, "boton": 1}

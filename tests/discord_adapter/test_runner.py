@@ -4,13 +4,16 @@ guild (with English localisations) and answers an interaction arriving over the 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from urllib.parse import parse_qs, urlparse
 
 import discord
 import pytest
 from discord.gateway import DiscordWebSocket
 from discord.http import Route
+from prometheus_client import REGISTRY
 
+from bot import metrics
 from bot.discord.client import intents
 from bot.discord.guild_gate import FROM_DM, MALFORMED, OTHER_GUILD
 from bot.discord.invite import invite_url
@@ -139,3 +142,40 @@ async def test_a_member_without_roles_over_the_gateway_does_not_stop_the_bot(
     assert first.content == MALFORMED and first.ephemeral
     assert "/clientes ver <cliente>" in second.content
     assert len(fake.identify_payloads) == 1  # the same connection served both
+
+
+async def test_the_connection_state_and_each_command_are_measured(db, box, monkeypatch: pytest.MonkeyPatch) -> None:
+    """What /readyz and /metrics read: Discord connected while the gateway session lives, and every
+    slash command counted under its sub-command's name."""
+    monkeypatch.setattr(Route, "BASE", Route.BASE)
+    monkeypatch.setattr(DiscordWebSocket, "DEFAULT_GATEWAY", DiscordWebSocket.DEFAULT_GATEWAY)
+
+    def answered(command: str) -> float:
+        labels = {"adapter": "discord", "command": command}
+        return REGISTRY.get_sample_value("clientes_requests_total", labels) or 0.0
+
+    before = answered("ayuda")
+    async with FakeDiscord(token=FAKE_TOKEN) as fake:
+        settings = make_settings(discord_api_base_url=fake.base_url, discord_gateway_url=fake.gateway_url)
+        metrics.adapter_state("discord", "connecting")
+        runner = asyncio.create_task(run_discord(Core(settings, db, box, ClientService(db, box)), OutboxWorker(db, {})))
+        try:
+            await fake.wait_until_identified()
+            await eventually(lambda: metrics.adapter_states()["discord"] == "connected")
+            assert REGISTRY.get_sample_value("clientes_adapter_connected", {"adapter": "discord"}) == 1.0
+
+            await fake.dispatch("INTERACTION_CREATE", slash_command("clientes", "help", command_guild_id=GUILD_ID))
+            await fake.wait_for_request("POST", r"/callback$")
+            await eventually(lambda: answered("ayuda") == before + 1)  # "help": counted as the command it names
+        finally:
+            runner.cancel()
+            await asyncio.gather(runner, return_exceptions=True)
+
+
+async def eventually(check: Callable[[], bool], within: float = 10.0) -> None:
+    """Polls `check` (each event loop turn of the client runs between polls); fails after `within` s."""
+    for _ in range(int(within / 0.05)):
+        if check():
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError("not within the time allowed")

@@ -93,6 +93,8 @@ def test_compose_migrates_once_before_any_bot_and_runs_discord_with_a_standby() 
     assert discord["deploy"]["replicas"] >= 2, "one holds the gateway, the others stand by"
     assert all(discord["environment"][name] == "" for name in ("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN"))
     assert services["slack"]["environment"]["DISCORD_BOT_TOKEN"] == "", "a second gateway connection otherwise"
+    for name in ("slack", "discord"):  # the image's HEALTHCHECK asks this port
+        assert services[name]["environment"]["HEALTH_PORT"] == "8080", name
 
 
 def test_every_variable_compose_sets_is_a_setting_the_bot_reads() -> None:

@@ -23,6 +23,7 @@ from typing import Any
 import discord
 from discord import ui
 
+from bot import metrics
 from bot.discord import guild_gate
 from bot.discord.replies import Reply, report_unexpected, send
 from commands.texts import texts
@@ -83,7 +84,8 @@ class Routed:
             if handler is None:
                 log.error("no handler registered for %s", type(self).__name__)
             else:
-                await handler(interaction, self)
+                with metrics.observe("discord", "boton"):
+                    await handler(interaction, self)
         except Exception as exc:
             await report_unexpected(interaction, f"{type(self).__name__} failed", exc)
             return

@@ -26,6 +26,7 @@ from typing import Any
 import discord
 from discord import ui
 
+from bot import metrics
 from bot.discord import guild_gate, ids
 from bot.discord.escape import clip
 from bot.discord.form_target import FormTarget
@@ -143,6 +144,7 @@ class SectionModal(ui.Modal):
             handler = handler_for(interaction, self)
             if handler is None:
                 raise LookupError("no handler registered for SectionModal")
-            await handler(interaction, self)
+            with metrics.observe("discord", "formulario"):
+                await handler(interaction, self)
         except Exception as exc:
             await report_unexpected(interaction, f"section modal {self.custom_id} failed", exc)
