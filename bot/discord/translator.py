@@ -1,7 +1,8 @@
-"""English localisations of /clientes (Spanish is the base text Discord shows by default).
+"""English names for /clientes and its options (Spanish is the base text Discord shows by default).
 
-Descriptions come from `commands.router.COMMANDS` (description / description_en), so the help, the
-Slack manifest and Discord say the same thing. Localised names must stay lowercase `[-_\\w]{1,32}`.
+Only names are localised: a user whose Discord is in English types `/clients list`, and reads
+everything else — descriptions, forms, answers — in Spanish, like the rest of the team, instead of a
+mix (English descriptions above Spanish forms). Localised names must stay lowercase `[-_\\w]{1,32}`.
 """
 
 from __future__ import annotations
@@ -9,7 +10,6 @@ from __future__ import annotations
 import discord
 from discord import app_commands
 
-from commands.router import COMMANDS
 from commands.texts import texts
 
 ENGLISH = (discord.Locale.american_english, discord.Locale.british_english)
@@ -34,12 +34,14 @@ CATALOG_EN: dict[str, str] = {
     "cliente": "client",
     "texto": "text",
     texts().register_from_message: "Register client",  # the message context command
-    GROUP_DESCRIPTION: "Client register: create, list, card, edit and delete.",
-    CLIENT_OPTION: "Document number, #id or part of the name.",
-    DELETED_OPTION: "Deleted client: document, #id or part of the name.",
-    TEXT_OPTION: "Name, document, #channel, contact, phone, e-mail, district… (orden:nombre sorts).",
-    **{spec.description: spec.description_en for spec in COMMANDS},
 }
+_NAMES = frozenset(
+    {
+        app_commands.TranslationContextLocation.command_name,
+        app_commands.TranslationContextLocation.group_name,
+        app_commands.TranslationContextLocation.parameter_name,
+    }
+)
 
 
 class EnglishTranslator(app_commands.Translator):
@@ -51,6 +53,6 @@ class EnglishTranslator(app_commands.Translator):
         locale: discord.Locale,
         context: app_commands.TranslationContextTypes,
     ) -> str | None:
-        if locale not in ENGLISH:
+        if locale not in ENGLISH or context.location not in _NAMES:
             return None  # no localisation: Discord shows the Spanish base text
         return CATALOG_EN.get(string.extras.get("key", string.message))

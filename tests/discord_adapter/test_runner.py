@@ -70,9 +70,12 @@ async def test_run_discord_connects_and_syncs_to_the_guild(db, box, monkeypatch:
     assert subcommands["canales"]["name_localizations"]["en-US"] == "channels"
     assert subcommands["canales"]["options"][0]["autocomplete"]
     assert subcommands["ver"]["name_localizations"]["en-GB"] == "show"
-    assert subcommands["ver"]["description_localizations"]["en-US"] == "Show a client's card."
+    # An English Discord shows English command names and everything else in Spanish, never a mix.
+    assert not subcommands["ver"].get("description_localizations")
+    assert not group.get("description_localizations")
     cliente = subcommands["ver"]["options"][0]
     assert cliente["name"] == "cliente" and cliente["autocomplete"] and cliente["required"]
+    assert cliente["name_localizations"]["en-US"] == "client" and not cliente.get("description_localizations")
     [answer] = fake.interaction_callbacks()
     assert "/clientes ver <cliente>" in answer.content and answer.ephemeral
 
