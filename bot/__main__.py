@@ -155,6 +155,8 @@ def run(
     no_migrate: bool = typer.Option(
         False,
         "--no-migrate",
+        metavar="",
+        show_default=False,
         help="No aplicar migraciones al iniciar (el despliegue ejecuta `clientes-bot db upgrade` aparte); "
         "si el esquema no está al día, no inicia.",
     ),
