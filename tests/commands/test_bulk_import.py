@@ -8,6 +8,7 @@ records on both sides of a batch boundary.
 from __future__ import annotations
 
 import asyncio
+import gc
 from typing import Any
 
 import pytest
@@ -155,3 +156,26 @@ async def test_two_imports_of_one_file_at_once_create_each_client_once(service: 
     assert first.created + second.created == 30 and first.already + second.already == 30
     assert first.problems == second.problems == []
     assert (await service.list_page(ana)).total == 30
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+async def test_an_import_leaves_the_garbage_collector_as_it_found_it(
+    service: ClientService, ana: Actor, monkeypatch: pytest.MonkeyPatch, enabled: bool
+) -> None:
+    """An import pauses automatic collection (see `_young_collections_only`); the process it runs in
+    gets it back as it was, whether the import succeeds or fails half-way."""
+    monkeypatch.setattr(transfer, "BATCH", 2)
+    was = gc.isenabled()
+    try:
+        gc.enable() if enabled else gc.disable()
+        report = await import_records(service, ana, [_record(f"{30_000_000 + i}", f"Cliente {i}") for i in range(5)])
+        assert report.created == 5 and gc.isenabled() is enabled
+
+        def interrupted(_: int) -> None:  # e.g. the terminal showing the progress bar went away
+            raise RuntimeError("interrumpido")
+
+        with pytest.raises(RuntimeError):
+            await import_records(service, ana, [_record("40000000", "Otro")], interrupted)
+        assert gc.isenabled() is enabled
+    finally:
+        gc.enable() if was else gc.disable()
