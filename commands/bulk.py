@@ -199,7 +199,7 @@ async def _write(service: ClientService, session: Any, actor: Actor, records: li
         transient = cast(Client, SimpleNamespace(**record.values, addresses=bags))
         rows.append(
             {
-                **{column: None for column in _OPTIONAL_COLUMNS},
+                **_UNSET,
                 **record.values,
                 "search_text": repository.search_text_of(transient),
                 "created_at": now,
@@ -261,7 +261,7 @@ async def _write(service: ClientService, session: Any, actor: Actor, records: li
 
 
 # Every client column a form may leave unset: a multi-row INSERT needs the same keys in every row.
-_OPTIONAL_COLUMNS = ("slack_channel_id", "discord_channel_id", "deleted_at")
+_UNSET = dict.fromkeys(("slack_channel_id", "discord_channel_id", "deleted_at"))
 
 
 def _without_password(server: Mapping[str, Any]) -> dict[str, Any]:

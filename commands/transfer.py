@@ -161,6 +161,7 @@ def _pick(record: Mapping[str, Any], keys: Iterable[str]) -> dict[str, Any]:
 _CLIENT_KEYS = tuple(f.key for section in (CLIENT, CONTACT, INTEGRATIONS) for f in section.fields)
 _ADDRESS_KEYS = tuple(f.key for f in ADDRESS.fields)
 _SERVER_KEYS = tuple(f.key for f in SERVER.fields if f.key != "password")
+_KEYS_OF = {section.key: tuple(f.key for f in section.fields) for section in (CLIENT, CONTACT, INTEGRATIONS, SERVER)}
 
 
 def origin_key(record: Mapping[str, Any]) -> str:
@@ -367,10 +368,10 @@ def _new_client(record: Mapping[str, Any]) -> NewClient:
     """A record as the form's sections, its main address first (the form's first address is main)."""
     addresses = sorted(record.get("addresses") or [], key=lambda a: not a.get("main"))
     return NewClient(
-        client=_pick(record, (f.key for f in CLIENT.fields)),
+        client=_pick(record, _KEYS_OF[CLIENT.key]),
         origin_key=origin_key(record),
-        addresses=[_pick(a, (f.key for f in ADDRESS.fields)) for a in addresses],
-        contact=_pick(record, (f.key for f in CONTACT.fields)),
-        integrations=_pick(record, (f.key for f in INTEGRATIONS.fields)),
-        servers=[_pick(s, (f.key for f in SERVER.fields)) for s in record.get("servers") or []],
+        addresses=[_pick(a, _ADDRESS_KEYS) for a in addresses],
+        contact=_pick(record, _KEYS_OF[CONTACT.key]),
+        integrations=_pick(record, _KEYS_OF[INTEGRATIONS.key]),
+        servers=[_pick(s, _KEYS_OF[SERVER.key]) for s in record.get("servers") or []],
     )
