@@ -155,8 +155,11 @@ async def _batch(
         refused_by: list[tuple[_Pending, _Pending]] = []  # (refused, the earlier record that took its document)
         for record in pending:
             document = (record.values["doc_type"], record.values["doc_number"])
-            if document in holders:
-                holder_id, holder = holders[document]
+            if document in holders and holders[document][2] == record.origin_key:
+                # Created by a concurrent import of the same record since `taken_origins` looked.
+                outcomes[record.index].status = ALREADY
+            elif document in holders:
+                holder_id, holder, _ = holders[document]
                 outcomes[record.index].problems = _taken(_named(document), holder, holder_id)
             elif document in claimed:
                 refused_by.append((record, claimed[document]))
@@ -171,8 +174,8 @@ async def _batch(
             outcomes[record.index].problems = _taken(_named(document), first.values["name"], ids[first.index])
         for index, earlier in repeats:
             # The same record again: found by its key when the first was created, else refused alike.
-            created = outcomes[earlier].status == CREATED
-            outcomes[index] = Outcome(ALREADY) if created else Outcome(REFUSED, list(outcomes[earlier].problems))
+            done = outcomes[earlier].status in (CREATED, ALREADY)
+            outcomes[index] = Outcome(ALREADY) if done else Outcome(REFUSED, list(outcomes[earlier].problems))
     return outcomes
 
 
