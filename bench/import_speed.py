@@ -172,7 +172,10 @@ def main(clients: int = typer.Option(20_000, help="Clientes generados")) -> None
     # Idle cores: the total CPU spread over every core, but never faster than the importing process
     # alone can go (its share — reading, look-ups, writing — does not split across processes).
     idle = min(cores * clients / parallel["cpu"], clients / parallel["cpu_own"])
-    ok = idle >= TARGET_PER_SECOND or engine != "SQLite"
+    # Met when measured; on a loaded machine, "proyectado" says the verdict rests on the CPU figures.
+    measured = wall_rate >= TARGET_PER_SECOND
+    ok = measured or idle >= TARGET_PER_SECOND or engine != "SQLite"
+    verdict = "ok (medido)" if measured else "ok (proyectado)" if ok else "FUERA DE OBJETIVO"
     print(
         f"import {engine} · {clients} clientes, validación en {result['workers']} procesos: "
         f"{wall_rate:,.0f} clientes/s de reloj ({parallel['wall']:.1f} s) con carga media "
@@ -185,7 +188,7 @@ def main(clients: int = typer.Option(20_000, help="Clientes generados")) -> None
     )
     print(
         f"  proyección con {cores} núcleos libres: {idle:,.0f} clientes/s "
-        f"(objetivo SQLite ≥ {TARGET_PER_SECOND:,}/s) {'ok' if ok else 'FUERA DE OBJETIVO'}"
+        f"(objetivo SQLite ≥ {TARGET_PER_SECOND:,}/s) {verdict}"
     )
     print(f"  re-import (todo ya importado): {clients / result['reimport']['wall']:,.0f} clientes/s de reloj")
     if result["floor"] is not None:
