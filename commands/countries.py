@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import gettext
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 import pycountry
 
@@ -124,10 +124,15 @@ def _names() -> dict[str, str]:
     return {country.code: country.name for country in _countries()}
 
 
+@lru_cache(maxsize=1024)
 def resolve(text: str) -> str | None:
     """ISO alpha-2 from a code ('PE', 'PER'), a Spanish or English name ('perú', 'Germany') or a
-    common alias ('EEUU', 'Corea del Sur')."""
-    return _index().get(_key(text)) if _key(text) else None
+    common alias ('EEUU', 'Corea del Sur').
+
+    Memoised: an import resolves the same few countries for every address (folding the text is most
+    of the cost), and the answer depends only on the text."""
+    key = _key(text)
+    return _index().get(key) if key else None
 
 
 def name(code: str) -> str:

@@ -103,7 +103,17 @@ def clean_text(value: object, max_length: int) -> str:
     slip; a bidi override or a zero-width space disguises what the name says), except a zero-width
     joiner inside an emoji sequence.
     """
-    text = unicodedata.normalize("NFC", _as_text(value)).strip()
+    text = _as_text(value)
+    if text.isascii():
+        text = text.strip()
+        if text.isprintable():
+            # Printable ASCII is already NFC, holds no invisible letter, and once stripped of spaces
+            # starts with a visible character: only the length is left to check (an import cleans
+            # tens of thousands of such values a second).
+            if len(text) > max_length:
+                raise _Invalid(f"admite como máximo {max_length} caracteres (tiene {len(text)}).")
+            return text
+    text = unicodedata.normalize("NFC", text).strip()
     # Every control, format and separator character but the space is non-printable, so the common case
     # skips the per-character look-up (an import validates tens of thousands of these per second).
     suspect = not (text.isprintable() and _INVISIBLE.isdisjoint(text))

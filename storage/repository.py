@@ -336,14 +336,19 @@ async def taken_origins(session: AsyncSession, keys: Sequence[str]) -> set[str]:
     return {key for key in (await session.execute(stmt)).scalars() if key is not None}
 
 
-async def live_holders(session: AsyncSession, numbers: Sequence[str]) -> dict[tuple[str, str], tuple[int, str]]:
-    """(doc_type, doc_number) → (id, name) of the live clients holding any of `numbers`."""
+async def live_holders(
+    session: AsyncSession, numbers: Sequence[str]
+) -> dict[tuple[str, str], tuple[int, str, str | None]]:
+    """(doc_type, doc_number) → (id, name, origin key) of the live clients holding any of `numbers`.
+
+    The origin key lets an import tell "already imported" from "taken" in the same look-up, as
+    `create` does: a concurrent import of the same file may commit between two look-ups."""
     if not numbers:
         return {}
-    stmt = select(Client.doc_type, Client.doc_number, Client.id, Client.name).where(
+    stmt = select(Client.doc_type, Client.doc_number, Client.id, Client.name, Client.origin_key).where(
         Client.deleted_at.is_(None), Client.doc_number.in_(numbers)
     )
-    return {(t, n): (i, name) for t, n, i, name in (await session.execute(stmt)).all()}
+    return {(t, n): (i, name, key) for t, n, i, name, key in (await session.execute(stmt)).all()}
 
 
 async def insert_clients(session: AsyncSession, rows: Sequence[dict[str, object]]) -> dict[str, int]:

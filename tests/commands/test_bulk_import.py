@@ -8,15 +8,17 @@ records on both sides of a batch boundary.
 from __future__ import annotations
 
 import asyncio
+import gc
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, insert, select
 
 from commands import transfer
 from commands.access import Actor
 from commands.service import ClientService
 from commands.transfer import card_record, import_records
+from storage.db import Database
 from storage.models import AuditEntry, Client, OutboxJob, Server
 
 LIMA = {"country": "PE", "ubigeo": "150122", "line": "Av. Larco 345", "phone": "014445566", "email": "a@b.pe"}
@@ -155,3 +157,57 @@ async def test_two_imports_of_one_file_at_once_create_each_client_once(service: 
     assert first.created + second.created == 30 and first.already + second.already == 30
     assert first.problems == second.problems == []
     assert (await service.list_page(ana)).total == 30
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+async def test_an_import_leaves_the_garbage_collector_as_it_found_it(
+    service: ClientService, ana: Actor, monkeypatch: pytest.MonkeyPatch, enabled: bool
+) -> None:
+    """An import pauses automatic collection (see `_young_collections_only`); the process it runs in
+    gets it back as it was, whether the import succeeds or fails half-way."""
+    monkeypatch.setattr(transfer, "BATCH", 2)
+    was = gc.isenabled()
+    try:
+        gc.enable() if enabled else gc.disable()
+        report = await import_records(service, ana, [_record(f"{30_000_000 + i}", f"Cliente {i}") for i in range(5)])
+        assert report.created == 5 and gc.isenabled() is enabled
+
+        def interrupted(_: int) -> None:  # e.g. the terminal showing the progress bar went away
+            raise RuntimeError("interrumpido")
+
+        with pytest.raises(RuntimeError):
+            await import_records(service, ana, [_record("40000000", "Otro")], interrupted)
+        assert gc.isenabled() is enabled
+    finally:
+        gc.enable() if was else gc.disable()
+
+
+async def test_a_record_created_meanwhile_by_another_import_is_already_imported(
+    service: ClientService, ana: Actor, db: Database
+) -> None:
+    """Another import commits the same record between the batch's look-up of origin keys and its
+    look-up of documents (each statement sees what committed before it): the document is held by this
+    very record, so it is "already imported", as `create` answers, never "taken"."""
+    record = _record("60000000", "Concurrente")
+    committed: list[bool] = []
+
+    def other_import_commits(conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        if committed or not statement.startswith("SELECT clients.doc_type") or "clients.doc_number IN" not in statement:
+            return
+        committed.append(True)
+        with conn.engine.connect() as other:
+            row = {"doc_type": "1", "doc_number": "60000000", "name": "Concurrente", "search_text": "concurrente"}
+            other.execute(
+                insert(Client.__table__).values(
+                    **row, origin_key=transfer.origin_key(record), created_by="otro", updated_by="otro"
+                )
+            )
+            other.commit()
+
+    event.listen(db.engine.sync_engine, "before_cursor_execute", other_import_commits)
+    try:
+        report = await import_records(service, ana, [record])
+    finally:
+        event.remove(db.engine.sync_engine, "before_cursor_execute", other_import_commits)
+    assert committed
+    assert (report.created, report.already, report.problems) == (0, 1, [])
