@@ -44,6 +44,7 @@ from commands.forms import (
     doc_type_short,
 )
 from commands.home_view import PROBLEMS_LIMIT, RECENT_LIMIT, ChannelProblem, HomeView
+from commands.prefill import PendingValues
 from commands.texts import texts
 from commands.validation import QUERY_MAX, user_text, validate_section
 from commands.views import ClientCard, ClientPage, ClientSummary, HistoryPage, Notice
@@ -116,6 +117,8 @@ class ClientService:
         self.drafts = Drafts(self._tx, box)
         # Half-filled forms are the service's too: its transaction, its secret box, its adapters.
         self.save_draft, self.load_draft, self.discard_draft = self.drafts.save, self.drafts.load, self.drafts.discard
+        # Values a source found for a client's later forms (a message's; SUNAT's): `commands.prefill`.
+        self.prefill = PendingValues(self._tx)
 
     # ----------------------------------------------------------------- plumbing
     @asynccontextmanager

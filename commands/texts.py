@@ -91,6 +91,12 @@ class Texts:
     register_from_message: str  # the message shortcut's / context command's name
     prefilled_from_message: Callable[[str], str]  # the labels found: above the pre-filled create form
     nothing_in_message: str
+    # ---- continuing with pre-filled values (a message's, SUNAT's next): Discord's later sections
+    complete_from_message: str  # the button under the saved card
+    values_left_from_message: Callable[[str], str]  # the labels still to place, under the saved card
+    form_from_message: Callable[[str], str]  # ≤ 100: the create modal's note, labels of what it shows
+    later_from_message: Callable[[str], str]  # ≤ 100: the note when only later sections have values
+    prefill_gone: str
     # ---- console (the terminal adapter's own prompts and answers)
     console_welcome: str
     console_goodbye: str
@@ -329,6 +335,17 @@ ES = Texts(
     ),
     nothing_in_message=(
         "El mensaje no tiene un RUC, DNI, correo, teléfono ni sitio web reconocible: complete el formulario."
+    ),
+    # ---- continuing with pre-filled values (a message's, SUNAT's next): Discord's later sections
+    complete_from_message="Completar con el mensaje",
+    values_left_from_message=lambda labels: (
+        f"Quedan del mensaje: {labels}. Pulse «Completar con el mensaje» para revisarlos; "
+        "nada se guarda hasta que envíe cada formulario."
+    ),
+    form_from_message=lambda labels: f"Del mensaje: {labels}. Revíselo; nada se guarda hasta que envíe.",
+    later_from_message=lambda labels: f"Del mensaje: {labels}. Se ofrecen al guardar este formulario.",
+    prefill_gone=(
+        "Los datos del mensaje ya se usaron o caducaron; no se abrió nada. Complete la sección desde la ficha."
     ),
     # ---- console (the terminal adapter's own prompts and answers)
     console_welcome="clientes-bot · consola. Escriba «ayuda» para ver los comandos, «salir» para terminar.",

@@ -2,7 +2,9 @@
 
 Intents: `Intents.none()` plus `guilds` (the tree and guild-scoped commands need guild objects).
 No privileged intent is needed: `members` — the invoking member and its role ids arrive inside every
-interaction payload; `message_content` — slash commands, buttons and modals never read messages;
+interaction payload; `message_content` — slash commands, buttons and modals never read messages, and
+the message a message context command is used on arrives with its content anyway (one of
+the intent's documented exceptions);
 `presences` — nothing depends on who is online.
 
 Every interaction first passes the guild gate on discord.py's public hooks (`ClientesTree.interaction_check`,
@@ -22,7 +24,7 @@ from discord import app_commands
 
 from bot.discord import guild_gate, open_forms
 from bot.discord.escape import NO_MENTIONS
-from bot.discord.handlers import ROUTES, ClientesGroup
+from bot.discord.handlers import ROUTES, ClientesGroup, message_command
 from bot.discord.replies import DEFAULT_BUDGET, report_unexpected
 from bot.discord.translator import EnglishTranslator
 from bot.discord.ui import DYNAMIC_ITEMS
@@ -72,6 +74,7 @@ class ClientesBot(discord.Client):
         self.routes = ROUTES
         self.tree = ClientesTree(self)
         self.tree.add_command(ClientesGroup())
+        self.tree.add_command(message_command())  # the message context command (guild-only too)
         self.templates = [item.__discord_ui_compiled_template__ for item in DYNAMIC_ITEMS]
         guild_gate.install(self)
 

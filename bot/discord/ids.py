@@ -18,11 +18,13 @@ query overflow. Option values (what a Select sends back) are parsed here too, fo
     cb:hi:<client>:<n|p>:<cursor id>        a client's history, Anterior / Siguiente
     cb:form:<32 hex>                        a section modal (its form id)
     cb:ub:<step>:<client>:<version>:<address or 0>:…   the address picker
+    cb:pf:<source>:<client>                 "Completar con …": the next section with a source's values
 """
 
 from __future__ import annotations
 
 from bot import record_id
+from commands.prefill import SOURCES as PREFILL_SOURCES
 
 # A database id inside a custom_id template (see `bot.record_id`).
 ID = record_id.PATTERN
@@ -203,3 +205,13 @@ def ubigeo_more(head: str, prov: str, page: int, dist: str) -> str:
 
 def ubigeo_continue(head: str, code: str) -> str:
     return f"cb:ub:go:{head}:{code}"
+
+
+# ------------------------------------------------------------------ continuing with pre-filled values
+# Only the source and the client travel: the values wait server-side under an id that includes who
+# clicked (`commands.prefill`), so a forged button finds nothing. A source not listed matches no template.
+PREFILL = rf"cb:pf:(?P<source>{'|'.join(PREFILL_SOURCES)}):(?P<cid>{ID})"
+
+
+def prefill(source: str, client_id: int) -> str:
+    return f"cb:pf:{source}:{client_id}"

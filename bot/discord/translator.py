@@ -10,6 +10,7 @@ import discord
 from discord import app_commands
 
 from commands.router import COMMANDS
+from commands.texts import texts
 
 ENGLISH = (discord.Locale.american_english, discord.Locale.british_english)
 
@@ -32,6 +33,7 @@ CATALOG_EN: dict[str, str] = {
     "ayuda": "help",
     "cliente": "client",
     "texto": "text",
+    texts().register_from_message: "Register client",  # the message context command
     GROUP_DESCRIPTION: "Client register: create, list, card, edit and delete.",
     CLIENT_OPTION: "Document number, #id or part of the name.",
     DELETED_OPTION: "Deleted client: document, #id or part of the name.",

@@ -48,8 +48,12 @@ def refused(answer, text: str) -> None:
 
 async def test_registration_marks_clientes_guild_only(fake: FakeDiscord, bot: ClientesBot) -> None:
     [put] = fake.requests_to("PUT", rf"^/applications/{APPLICATION_ID}/guilds/{GUILD_ID}/commands$", ok_only=True)
-    [group] = put.json
+    by_name = {command["name"]: command for command in put.json}
+    group = by_name["clientes"]
     assert group["contexts"] == [0] and group["dm_permission"] is False  # Discord hides it in DMs
+    register = by_name["Registrar cliente"]  # the message command: guild-only too
+    assert register["type"] == 3 and register["contexts"] == [0] and register["dm_permission"] is False
+    assert set(by_name) == {"clientes", "Registrar cliente"}
 
 
 async def test_slash_commands_from_a_dm_or_another_server_are_refused(discord_ui: DiscordUI, core: Core) -> None:

@@ -47,7 +47,8 @@ async def test_run_discord_connects_and_syncs_to_the_guild(db, box, monkeypatch:
         assert "discord" not in worker.provisioners  # a closed client serves no more jobs
 
     assert fake.identify_payloads[0]["intents"] == intents().value == discord.Intents(guilds=True).value
-    [group] = put.json
+    group, register = sorted(put.json, key=lambda command: command["type"])  # /clientes, then the message command
+    assert register["type"] == 3 and register["name_localizations"]["en-US"] == "Register client"
     assert group["name"] == "clientes" and group["name_localizations"]["en-US"] == "clients"
     subcommands = {o["name"]: o for o in group["options"]}
     assert set(subcommands) == {

@@ -2,7 +2,9 @@
 `options` (autocomplete), `card` (the card's buttons, picking a client, delete/undo, passwords),
 `edit` (the section menu and which form a section opens), `forms` (section modals: open, submit,
 "Corregir"), `items` (addresses and servers of a card), `ubigeo_picker` (the address picker),
-`listing` (the list's pages); `ops` holds what several share and `context` what all start from.
+`listing` (the list's pages), `prefill` (the message command, and continuing with pre-filled
+values; `pending` holds what the forms ask of them); `ops` holds what several share and `context`
+what all start from.
 
 `ROUTES`: the handler of every component, by class. The client carries it (`ClientesBot.routes`) and
 `ui.base.Routed` looks a click up there, so components never import a handler.
@@ -10,8 +12,9 @@
 
 from __future__ import annotations
 
-from bot.discord.handlers import card, edit, forms, items, listing, ubigeo_picker
+from bot.discord.handlers import card, edit, forms, items, listing, prefill, ubigeo_picker
 from bot.discord.handlers.command import ClientesGroup
+from bot.discord.handlers.prefill import message_command
 from bot.discord.ui import (
     CardButton,
     ConfirmDelete,
@@ -27,6 +30,7 @@ from bot.discord.ui import (
     PageButton,
     PasswordSelect,
     PickClient,
+    PrefillButton,
     ProvinciaSelect,
     SectionModal,
     SectionSelect,
@@ -53,6 +57,7 @@ ROUTES: Routes = {
     DistritoSelect: ubigeo_picker.step,
     MoreButton: ubigeo_picker.step,
     ContinueButton: ubigeo_picker.continue_clicked,
+    PrefillButton: prefill.continue_clicked,
 }
 
-__all__ = ["ROUTES", "ClientesGroup"]
+__all__ = ["ROUTES", "ClientesGroup", "message_command"]

@@ -19,6 +19,7 @@ from bot.discord import open_forms
 from bot.discord.actor import actor_of
 from bot.discord.escape import md
 from bot.discord.form_target import FormTarget
+from bot.discord.handlers import pending
 from bot.discord.handlers.context import may_edit, service_of
 from bot.discord.handlers.ops import card_reply, conflict_reply
 from bot.discord.ids import OTHER_COUNTRY
@@ -35,6 +36,8 @@ log = logging.getLogger(__name__)
 
 async def open_form(interaction: discord.Interaction, target: FormTarget, values: dict[str, Any] | None = None) -> None:
     if await may_edit(interaction):
+        if target.kind == "address" and target.item_id is None and not values and target.client_id:
+            values = await pending.address_values(interaction, target.client_id)  # e.g. a message's e-mail
         await show_modal(interaction, SectionModal(target, values, owner=interaction.user.id))
 
 
@@ -108,4 +111,5 @@ async def _save(
     if reopened:
         await service.discard_draft(form_id)
     headline = texts().created(md(card.name)) if target.creates else texts().section_saved(target.title())
-    return card_reply(card, headline, unsent=saved_unsent())
+    reply = card_reply(card, headline, unsent=saved_unsent())
+    return await pending.offer_after_save(interaction, target, card, form_id, reply)  # "Completar con …"

@@ -13,6 +13,7 @@ from bot.discord.ui.history_pager import HistoryButton
 from bot.discord.ui.item_select import ItemSelect
 from bot.discord.ui.list_pager import PageButton
 from bot.discord.ui.password_select import PasswordSelect
+from bot.discord.ui.prefill_button import PrefillButton
 from bot.discord.ui.remove_buttons import ConfirmRemove, KeepCard
 from bot.discord.ui.section_modal import SectionModal
 from bot.discord.ui.section_select import SectionSelect
@@ -40,6 +41,7 @@ __all__ = [
     "PageButton",
     "PasswordSelect",
     "PickClient",
+    "PrefillButton",
     "ProvinciaSelect",
     "SectionModal",
     "SectionSelect",
@@ -64,4 +66,5 @@ DYNAMIC_ITEMS = (
     DistritoSelect,
     MoreButton,
     ContinueButton,
+    PrefillButton,
 )
