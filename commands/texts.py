@@ -213,6 +213,9 @@ class Texts:
     padron_check_kinds: dict[str, str]  # name, estado, condicion, missing
     padron_check_differ: Callable[[int, int, str], str]  # differing, clients with RUC, fecha
     padron_check_same: Callable[[int, str], str]  # clients with RUC, fecha
+    # ---- padrón (SUNAT) in forms, cards and the sunat command
+    padron_card_status: str  # the card's row label
+    padron_card_source: str
 
     def platform(self, platform: str) -> str:
         return self.platform_names.get(platform, platform)
@@ -525,6 +528,9 @@ ES = Texts(
         if total
         else f"No hay clientes con RUC que comparar con el padrón del {fecha}."
     ),
+    # ---- padrón (SUNAT) in forms, cards and the sunat command
+    padron_card_status="Estado / Condición (SUNAT)",
+    padron_card_source="Fuente",
 )
 
 CATALOGUES: dict[str, Texts] = {"es": ES}
