@@ -74,6 +74,13 @@ COMMANDS: tuple[CommandSpec, ...] = (
         "Show who changed what on a client, and when (newest first).",
     ),
     CommandSpec(
+        "sunat",
+        ("padron", "padrón"),
+        "sunat <ruc o nombre>",
+        "Ver qué dice el padrón de SUNAT de un RUC o nombre, y registrarlo como cliente.",
+        "Show what SUNAT's padrón says of a RUC or name, and register it as a client.",
+    ),
+    CommandSpec(
         "exportar",
         ("export",),
         "exportar",

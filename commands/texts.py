@@ -216,6 +216,15 @@ class Texts:
     # ---- padrón (SUNAT) in forms, cards and the sunat command
     padron_card_status: str  # the card's row label
     padron_card_source: str
+    padron_labels: dict[str, str]  # name, ruc, estado, condicion, district, domicilio, source
+    padron_prefilled: Callable[[str], str]  # source: over a form the padrón pre-filled
+    padron_ruc_absent: Callable[[str, str], str]  # ruc, fecha
+    padron_no_match: Callable[[str, str], str]  # text, fecha
+    padron_sunat_usage: str
+    padron_answer_title: Callable[[str, str], str]  # query, fecha
+    padron_register: str  # the button/question that registers a taxpayer as a client
+    padron_pick_register: str  # console: which one of the page to register
+    padron_console_register: Callable[[str], str]  # ruc: the command that registers it
 
     def platform(self, platform: str) -> str:
         return self.platform_names.get(platform, platform)
@@ -531,6 +540,25 @@ ES = Texts(
     # ---- padrón (SUNAT) in forms, cards and the sunat command
     padron_card_status="Estado / Condición (SUNAT)",
     padron_card_source="Fuente",
+    padron_labels={
+        "name": "Nombre",
+        "ruc": "RUC",
+        "estado": "Estado",
+        "condicion": "Condición",
+        "district": "Distrito",
+        "domicilio": "Domicilio fiscal",
+        "source": "Fuente",
+    },
+    padron_prefilled=lambda source: (
+        f"Nombre, Distrito y Dirección propuestos según {source}; puede cambiarlos antes de guardar."
+    ),
+    padron_ruc_absent=lambda ruc, fecha: f"El RUC {ruc} no figura en el padrón de SUNAT del {fecha}.",
+    padron_no_match=lambda typed, fecha: f"Ningún contribuyente del padrón de SUNAT del {fecha} empieza con «{typed}».",
+    padron_sunat_usage="Indique un RUC o el comienzo de un nombre, por ejemplo: /clientes sunat 20100070970.",
+    padron_answer_title=lambda typed, fecha: f"Padrón de SUNAT del {fecha}: «{typed}»",
+    padron_register="Registrar como cliente",
+    padron_pick_register="Número del contribuyente a registrar como cliente (Enter: ninguno)",
+    padron_console_register=lambda ruc: f"Registrar como cliente: nuevo {ruc}",
 )
 
 CATALOGUES: dict[str, Texts] = {"es": ES}
