@@ -44,3 +44,9 @@ SHORTCUT_REGISTER = "registrar_cliente"  # message shortcut: the create form pre
 
 # Block ids of the card: buttons under one of these came from a card, whose message a change replaces.
 CARD_BLOCK = "ficha"
+
+# SUNAT's padrón (issue 9)
+RUC_TYPED = {"block_id": "client.doc_number", "action_id": "doc_number"}  # Número dispatches on enter (create form)
+SUNAT_REGISTER = "sunat_registrar"  # value: the RUC; opens the create form pre-filled
+SUNAT_PAGE_PREV = "sunat_anterior"  # value: "<page>:<query>"
+SUNAT_PAGE_NEXT = "sunat_siguiente"

@@ -23,6 +23,7 @@ from bot.slack.blocks.kit import (
     modal,
     plain_context,
 )
+from bot.slack.blocks.sunat import dispatching_ruc
 from bot.slack.modal_state import ModalState
 from bot.slack.view_values import section_raw
 from commands.forms import ADDRESS, CLIENT, CONTACT, INTEGRATIONS, SERVER
@@ -77,4 +78,5 @@ def create_modal(state: ModalState, values: Mapping[str, str] | None = None, *, 
     if can_add_server(state) and SERVER.add_label:
         blocks.append(actions(button(SERVER.add_label, ids.CREATE_ADD_SERVER), block_id="nuevo.agregar_servidor"))
     blocks += [divider(), context(FOOTNOTE)]
-    return modal(TITLE, blocks, callback_id=ids.VIEW_CREATE, private_metadata=state.dump(), submit=SUBMIT)
+    view = modal(TITLE, blocks, callback_id=ids.VIEW_CREATE, private_metadata=state.dump(), submit=SUBMIT)
+    return dispatching_ruc(view)  # a RUC typed then Enter fills the form from SUNAT's padrón
