@@ -225,6 +225,9 @@ class Texts:
     padron_register: str  # the button/question that registers a taxpayer as a client
     padron_pick_register: str  # console: which one of the page to register
     padron_console_register: Callable[[str], str]  # ruc: the command that registers it
+    complete_from_sunat: str  # Discord: the button under the saved card (commands.prefill source "sunat")
+    values_left_from_sunat: Callable[[str], str]  # the labels still offered
+    padron_form_note: Callable[[str], str]  # ≤ 100, fecha: Discord's create form opened from the padrón
 
     def platform(self, platform: str) -> str:
         return self.platform_names.get(platform, platform)
@@ -559,6 +562,12 @@ ES = Texts(
     padron_register="Registrar como cliente",
     padron_pick_register="Número del contribuyente a registrar como cliente (Enter: ninguno)",
     padron_console_register=lambda ruc: f"Registrar como cliente: nuevo {ruc}",
+    complete_from_sunat="Completar con SUNAT",
+    values_left_from_sunat=lambda labels: (
+        f"SUNAT propone: {labels}. Pulse «Completar con SUNAT» para revisarlos; "
+        "nada se guarda hasta que envíe cada formulario."
+    ),
+    padron_form_note=lambda fecha: f"Del padrón de SUNAT del {fecha}. La dirección se propone al guardar.",
 )
 
 CATALOGUES: dict[str, Texts] = {"es": ES}

@@ -60,9 +60,14 @@ async def test_run_discord_connects_and_syncs_to_the_guild(db, box, monkeypatch:
         "restaurar",
         "canales",
         "historial",
+        "sunat",
         "exportar",
         "ayuda",
     }
+    assert subcommands["sunat"]["options"][0]["name_localizations"]["en-US"] == "query"
+    assert subcommands["sunat"]["description_localizations"]["en-US"] == (
+        "Show what SUNAT's padrón says of a RUC or name, and register it as a client."
+    )
     assert subcommands["exportar"]["name_localizations"]["en-US"] == "export"
     assert subcommands["canales"]["name_localizations"]["en-US"] == "channels"
     assert subcommands["canales"]["options"][0]["autocomplete"]
