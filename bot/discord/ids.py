@@ -217,7 +217,7 @@ def prefill(source: str, client_id: int) -> str:
     return f"cb:pf:{source}:{client_id}"
 
 
-# SUNAT's padrón (`/clientes sunat`): «Registrar como cliente» carries the RUC; the pages carry the page
+# SUNAT's padrón (`/clientes sunat`): `texts().padron_register` carries the RUC; the pages carry the page
 # and the query (the command's option is short enough for the query to fit).
 SUNAT_REGISTER = r"cb:su:r:(?P<ruc>\d{11})"
 SUNAT_PAGE = r"cb:su:p:(?P<page>\d{1,6}):(?P<query>.*)"

@@ -112,6 +112,6 @@ async def _save(
         await service.discard_draft(form_id)
     headline = texts().created(md(card.name)) if target.creates else texts().section_saved(target.title())
     reply = card_reply(card, headline, unsent=saved_unsent())
-    if target.creates:  # SUNAT's padrón: its values wait for «Completar con SUNAT», its warning is said
+    if target.creates:  # SUNAT's padrón: its values wait for `texts().complete_from_sunat`, its warning is said
         reply = await sunat_offer.keep_after_create(interaction, card, reply)
     return await pending.offer_after_save(interaction, target, card, form_id, reply)  # "Completar con …"

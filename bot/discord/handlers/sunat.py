@@ -1,15 +1,15 @@
-"""SUNAT's padrón on Discord: `/clientes sunat <ruc o nombre>`, «Registrar como cliente», and
-«Completar con SUNAT» after a RUC client is created.
+"""SUNAT's padrón on Discord: `/clientes sunat <ruc o nombre>`, `texts().padron_register`, and
+`texts().complete_from_sunat` after a RUC client is created.
 
 Discord's create form ("Datos del cliente") opens before anything is typed and holds 5 inputs, so the
 padrón can only be offered once it is saved: `sunat_offer.keep_after_create` (called by `forms._save`)
 keeps what the padrón knows of the new client's RUC through `commands.prefill` (source "sunat") — the
 first address's Distrito and Dirección, and Nombre only when the padrón's differs from what was typed
-(accents, case and spacing aside) — so the saved card offers «Completar con SUNAT»: the Datos del
+(accents, case and spacing aside) — so the saved card offers `texts().complete_from_sunat`: the Datos del
 cliente form with the padrón's name first (when it differs), then the Dirección form directly (the
 district is known). A taxpayer not ACTIVO/HABIDO is warned about in that reply, never refused.
 
-«Registrar como cliente» opens the create form with RUC, Número and Nombre from the padrón; the
+`texts().padron_register` opens the create form with RUC, Número and Nombre from the padrón; the
 address follows the same way once it is saved.
 """
 

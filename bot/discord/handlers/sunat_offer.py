@@ -22,7 +22,7 @@ log = logging.getLogger(__name__)
 
 async def keep_after_create(interaction: discord.Interaction, card: ClientCard, reply: Reply) -> Reply:
     """After Datos del cliente of a new RUC client is saved: what the padrón proposes waits for
-    «Completar con SUNAT» (the button itself is added by `pending.offer_after_save`), and the reply
+    `texts().complete_from_sunat` (the button itself is added by `pending.offer_after_save`), and the reply
     says the warning when the taxpayer is not ACTIVO/HABIDO. A padrón that cannot be read is skipped."""
     if card.doc_type != RUC:
         return reply

@@ -1,4 +1,4 @@
-"""Under `/clientes sunat`'s answer: «Registrar como cliente» per taxpayer (`ids.SUNAT_REGISTER`, the
+"""Under `/clientes sunat`'s answer: `texts().padron_register` per taxpayer (`ids.SUNAT_REGISTER`, the
 RUC in the custom_id) on rows 0–1, and Anterior / Siguiente on row 2 (`ids.SUNAT_PAGE`)."""
 
 from __future__ import annotations

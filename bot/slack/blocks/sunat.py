@@ -1,5 +1,5 @@
 """What SUNAT's padrón says (`/clientes sunat`), as an ephemeral message: each taxpayer's fields, its
-warning when not ACTIVO/HABIDO, «Registrar como cliente», and Anterior / Siguiente for a name search.
+warning when not ACTIVO/HABIDO, `texts().padron_register`, and Anterior / Siguiente for a name search.
 Also the create form's Número, which dispatches on enter so a RUC can fill the form (handlers.sunat)."""
 
 from __future__ import annotations
