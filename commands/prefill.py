@@ -55,6 +55,11 @@ def continue_label(source: str) -> str:
     return _SENTENCES[source][0]()
 
 
+def gone_sentence(source: str) -> str:
+    """What a continue button says when its values were used or expired, in its source's words."""
+    return texts().padron_prefill_gone if source == "sunat" else texts().prefill_gone
+
+
 @dataclass(frozen=True)
 class Pending:
     """What one source still offers for one client, keyed by field path (``contact.website``)."""

@@ -228,6 +228,7 @@ class Texts:
     complete_from_sunat: str  # Discord: the button under the saved card (commands.prefill source "sunat")
     values_left_from_sunat: Callable[[str], str]  # the labels still offered
     padron_form_note: Callable[[str], str]  # ≤ 100, fecha: Discord's create form opened from the padrón
+    padron_prefill_gone: str  # a «Completar con SUNAT» whose values were used or expired
 
     def platform(self, platform: str) -> str:
         return self.platform_names.get(platform, platform)
@@ -568,6 +569,10 @@ ES = Texts(
         "nada se guarda hasta que envíe cada formulario."
     ),
     padron_form_note=lambda fecha: f"Del padrón de SUNAT del {fecha}. La dirección se propone al guardar.",
+    padron_prefill_gone=(
+        "Los datos del padrón de SUNAT ya se usaron o caducaron; no se abrió nada. "
+        "Complete la sección desde la ficha o consulte /clientes sunat."
+    ),
 )
 
 CATALOGUES: dict[str, Texts] = {"es": ES}

@@ -15,6 +15,9 @@ from bot.runtime import Core
 from commands import padron
 from commands.access import Actor
 from commands.forms import ADDRESS, CLIENT
+from commands.texts import texts
+from tests.fakes.discord_payloads import member
+from tests.fakes.discord_state import snowflake
 from tests.padron.sample import LINES, write_txt
 
 from .conftest import DiscordUI
@@ -133,3 +136,14 @@ async def test_sunat_by_name_ignores_accents_and_pages(discord_ui: DiscordUI, lo
 async def test_sunat_without_a_padron_says_how_to_load_it(discord_ui: DiscordUI) -> None:
     _, payload = await discord_ui.command("sunat", {"consulta": "20100070970"})
     assert "clientes-bot padron import ARCHIVO" in discord_ui.message(payload)["content"]
+
+
+async def test_a_used_or_foreign_completar_con_sunat_opens_nothing(discord_ui: DiscordUI, loaded: Core) -> None:
+    card = await create(discord_ui, "20100070970", "Supermercados Peruanos Sociedad Anónima 'O ' S.P.S.A.")
+    bruno = member(snowflake(), "bruno.diaz", global_name="Bruno Díaz")
+    answer, _ = await discord_ui.click(card, label=COMPLETE, invoker=bruno)  # not his values
+    assert answer.type == 4 and answer.content == texts().padron_prefill_gone
+    modal, _ = await discord_ui.click(card, label=COMPLETE)
+    await discord_ui.submit(modal)
+    answer, _ = await discord_ui.click(card, label=COMPLETE)  # the old card's button, once used
+    assert answer.type == 4 and "padrón de SUNAT ya se usaron" in answer.content
