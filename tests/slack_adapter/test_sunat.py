@@ -149,3 +149,16 @@ async def test_the_card_shows_the_padrons_estado_and_source(loaded: Slack) -> No
     text = all_text(reply["blocks"])
     assert "Estado / Condición (SUNAT)" in text and "SUNAT: BAJA DE OFICIO · NO HABIDO" in text
     assert "SUNAT, padrón del 2026-11-28" in text
+
+
+async def test_the_note_and_the_warning_stay_when_the_form_is_redrawn(loaded: Slack) -> None:
+    view = await loaded.open_modal("nuevo")
+    await type_ruc(loaded, view, {"client.doc_type": "6", "client.doc_number": "10456789019"})
+    filled = (await loaded.next_call("views.update")).response["view"]
+    click = block_actions(action_for(filled["blocks"], ids.CREATE_ADD_ADDRESS), view=filled)
+    assert (await dispatch(loaded.app, *click)).status == 200
+    redrawn = (await loaded.next_call("views.update")).response["view"]
+    assert "address.1.line" in [b.get("block_id") for b in redrawn["blocks"]]
+    assert "SUNAT: BAJA DE OFICIO · NO HABIDO" in all_text(redrawn["blocks"][:1])
+    # the padrón's values are kept as the form holds them, under the ids Slack expects again
+    assert element(redrawn, "client.name") == {**element(view, "client.name"), "initial_value": "QUISPE MAMANI ROSA"}

@@ -9,6 +9,7 @@ server groups are optional as a whole: an untouched group is not sent to the cor
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 from bot.slack import ids
 from bot.slack.blocks.inputs import section_inputs
@@ -57,11 +58,23 @@ def _group_title(title: str, index: int, count: int) -> str:
     return title if count == 1 else f"{title} {index + 1}"
 
 
+NOTE_BLOCK = "nuevo.nota"
+
+
+def note_of(view: Mapping[str, Any]) -> str | None:
+    """The note heading a create form being redrawn (what a message or SUNAT's padrón filled in, and
+    its warning), so that «Agregar dirección» or a País choice does not take it away."""
+    first = next(iter(view.get("blocks") or []), {})
+    if first.get("block_id") != NOTE_BLOCK:
+        return None
+    return str((first.get("elements") or [{}])[0].get("text") or "") or None
+
+
 def create_modal(state: ModalState, values: Mapping[str, str] | None = None, *, note: str | None = None) -> dict:
     """The create form with ``state.addresses`` address groups and ``state.servers`` server groups;
     ``note`` (plain text, e.g. what was pre-filled from a message) heads it."""
     values = values or {}
-    blocks: list[Block] = [plain_context(note)] if note else []
+    blocks: list[Block] = [{**plain_context(note), "block_id": NOTE_BLOCK}] if note else []
     blocks += [header(CLIENT.title), *section_inputs(CLIENT, section_raw(values, CLIENT.key))]
     for index in range(state.addresses):
         blocks.append(header(_group_title(ADDRESS.title, index, state.addresses)))
