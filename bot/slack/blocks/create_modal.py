@@ -64,7 +64,7 @@ NOTE_BLOCK = "nuevo.nota"
 def note_of(view: Mapping[str, Any]) -> str | None:
     """The note heading a create form being redrawn (what a message or SUNAT's padrón filled in, and
     its warning), so that «Agregar dirección» or a País choice does not take it away."""
-    first = next(iter(view.get("blocks") or []), {})
+    first: Mapping[str, Any] = next(iter(view.get("blocks") or []), {})
     if first.get("block_id") != NOTE_BLOCK:
         return None
     return str((first.get("elements") or [{}])[0].get("text") or "") or None
