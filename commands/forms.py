@@ -74,6 +74,7 @@ DOC_TYPES: tuple[Choice, ...] = (
     Choice("0", "Doc.trib.no.dom.sin.ruc", "DOC"),
 )
 DOC_TYPE_BY_VALUE = {choice.value: choice for choice in DOC_TYPES}
+RUC = "6"  # the document type SUNAT's padrón lists
 
 CLIENT = Section(
     "client",

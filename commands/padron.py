@@ -20,11 +20,13 @@ from datetime import date
 from pathlib import Path
 
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from commands import ubigeo
 from commands.errors import CoreError, StorageUnavailable
 from commands.texts import texts
 from commands.ubigeo import District
+from commands.views import PadronStatus
 from storage import padron
 from storage.db import Database
 from storage.models import Client
@@ -149,6 +151,17 @@ async def lookup(db: Database, ruc: str) -> Taxpayer | None:
     async with db.engine.connect() as conn:
         row = await padron.lookup(conn, ruc.strip())
     return _taxpayer(row) if row is not None else None
+
+
+async def status(conn: AsyncConnection, ruc: str) -> PadronStatus | None:
+    """The card's padrón line for a RUC client, in the caller's transaction: one statement on the RUC's
+    unique index, which reads no slot at all while no padrón is loaded (the slot is picked from
+    `padron_loads`, empty then). None when no load lists the RUC."""
+    row = await padron.lookup(conn, ruc.strip())
+    if row is None:
+        return None
+    taxpayer = _taxpayer(row)
+    return PadronStatus(taxpayer.estado or "-", taxpayer.condicion or "-", taxpayer.source, warning(taxpayer))
 
 
 async def search(db: Database, text: str, page: int = 0) -> SearchPage:

@@ -36,7 +36,7 @@ from commands.message_prefill import labels_found
 from commands.texts import texts
 from storage.models import FormDraft, as_utc, utcnow
 
-SOURCES = ("message",)
+SOURCES = ("message", "sunat")
 PENDING_TTL = timedelta(hours=24)
 # Sections in the order they are offered: the client row first, the address last (it may need the picker).
 ORDER = ("client", "contact", "integrations", "address")
@@ -46,11 +46,18 @@ _KIND = "prefill:"
 # source -> (its button's label, the note under the card naming what is left)
 _SENTENCES: dict[str, tuple[Callable[[], str], Callable[[str], str]]] = {
     "message": (lambda: texts().complete_from_message, lambda labels: texts().values_left_from_message(labels)),
+    # SUNAT's padrón (commands.sunat): kept for a RUC client once Discord's create form is saved
+    "sunat": (lambda: texts().complete_from_sunat, lambda labels: texts().values_left_from_sunat(labels)),
 }
 
 
 def continue_label(source: str) -> str:
     return _SENTENCES[source][0]()
+
+
+def gone_sentence(source: str) -> str:
+    """What a continue button says when its values were used or expired, in its source's words."""
+    return texts().padron_prefill_gone if source == "sunat" else texts().prefill_gone
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from commands import phones
 from commands.forms import ADDRESS, CLIENT, CONTACT, INTEGRATIONS, PLATFORM_OF_FIELD, SERVER, asks_district
+from commands.texts import texts
 from commands.views import AddressView, ClientCard, ClientSummary, ServerView
 
 EMPTY = "—"
@@ -72,6 +73,16 @@ def _integration_rows(card: ClientCard) -> tuple[tuple[str, str], ...]:
     return tuple(rows)
 
 
+def padron_rows(card: ClientCard) -> tuple[tuple[str, str], ...]:
+    """Estado/Condición as SUNAT's padrón has them, the warning when abnormal, and the load they come from."""
+    status = card.padron
+    if status is None:
+        return ()
+    t = texts()
+    shown = f"⚠ {status.warning}" if status.warning else f"{status.estado} · {status.condicion}"
+    return ((t.padron_card_status, shown), (t.padron_card_source, status.source))
+
+
 def card_sections(card: ClientCard) -> list[CardSection]:
     """Every section of the card in the manual's tab order; passwords masked."""
     doc_type = next((c.label for c in CLIENT.field("doc_type").choices if c.value == card.doc_type), card.doc_type)
@@ -88,6 +99,8 @@ def card_sections(card: ClientCard) -> list[CardSection]:
             ),
         ),
     ]
+    if card.padron is not None:
+        sections[0] = CardSection("client", CLIENT.title, sections[0].rows + padron_rows(card))
     sections += [address_section(a, n) for n, a in enumerate(card.addresses, start=1)]
     values = card.section_values("contact")  # the phone as written in Peru
     sections.append(

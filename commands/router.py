@@ -13,7 +13,6 @@ class CommandSpec:
     aliases: tuple[str, ...]
     usage: str
     description: str
-    description_en: str
 
 
 COMMANDS: tuple[CommandSpec, ...] = (
@@ -22,65 +21,62 @@ COMMANDS: tuple[CommandSpec, ...] = (
         ("new", "crear", "create", "agregar"),
         "nuevo",
         "Registrar un cliente nuevo (formulario).",
-        "Register a new client (form).",
     ),
     CommandSpec(
         "lista",
         ("list", "listar", "buscar", "search"),
         "lista [texto | eliminados] [orden:nombre]",
         "Listar o buscar (nombre, documento, #canal, contacto, teléfono, correo, distrito…); eliminados.",
-        "List or search (name, document, #channel, contact, phone, e-mail, district…); eliminados: trash.",
     ),
     CommandSpec(
         "ver",
         ("show", "view", "card"),
         "ver <cliente>",
         "Ver la ficha completa de un cliente.",
-        "Show a client's card.",
     ),
     CommandSpec(
         "editar",
         ("edit",),
         "editar <cliente>",
         "Editar un cliente por secciones.",
-        "Edit a client, one section at a time.",
     ),
     CommandSpec(
         "eliminar",
         ("delete", "borrar", "remove"),
         "eliminar <cliente>",
         "Eliminar un cliente (se puede deshacer con restaurar).",
-        "Delete a client (undo with restore).",
     ),
     CommandSpec(
         "restaurar",
         ("restore", "deshacer", "undo"),
         "restaurar <cliente>",
         "Restaurar un cliente eliminado.",
-        "Restore a deleted client.",
     ),
     CommandSpec(
         "canales",
         ("channels", "canal"),
         "canales <cliente>",
         "Ver si los canales de Slack y Discord del cliente ya existen y reintentar los que fallaron.",
-        "Show whether the client's Slack and Discord channels exist and retry the failed ones.",
     ),
     CommandSpec(
         "historial",
         ("history", "cambios"),
         "historial <cliente>",
         "Ver quién cambió qué del cliente y cuándo (más recientes primero).",
-        "Show who changed what on a client, and when (newest first).",
+    ),
+    CommandSpec(
+        "sunat",
+        ("padron", "padrón"),
+        "sunat <ruc o nombre>",
+        "Ver qué dice el padrón de SUNAT de un RUC o nombre, y registrarlo como cliente.",
     ),
     CommandSpec(
         "exportar",
         ("export",),
         "exportar",
         "Recibir en privado el registro en Excel, sin contraseñas (solo administradores).",
-        "Receive the register privately as an Excel file, without passwords (admins only).",
     ),
-    CommandSpec("ayuda", ("help", "?"), "ayuda", "Mostrar esta ayuda.", "Show this help."),
+    CommandSpec("ayuda", ("help", "?"), "ayuda", "Mostrar esta ayuda."),
 )
 
 # `lista eliminados` (or `papelera`): the deleted clients instead of a search.

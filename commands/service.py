@@ -19,7 +19,7 @@ from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.exc import StaleDataError
 
-from commands import bulk, card_views, clock, history, listquery, notices, outbox, phones, resubmission, router
+from commands import bulk, card_views, clock, history, listquery, notices, outbox, padron, phones, resubmission, router
 from commands.access import AccessPolicy, Actor, Permission
 from commands.drafts import Drafts
 from commands.errors import (
@@ -38,6 +38,7 @@ from commands.forms import (
     CLIENT,
     CLIENT_ROW_SECTIONS,
     PLATFORMS,
+    RUC,
     SECTION_BY_KEY,
     SERVER,
     Kind,
@@ -161,6 +162,8 @@ class ClientService:
         if any(getattr(client, field) and not getattr(client, f"{field}_id") for field in CHANNEL_FIELDS.values()):
             jobs = list(await repository.channel_jobs(session, client.id, outbox.PROVISION, limit=20))
         card = self._configured(card_views.card(client, jobs))
+        if client.doc_type == RUC:  # what SUNAT's padrón says of it, when one is loaded
+            card = dataclasses.replace(card, padron=await padron.status(await session.connection(), client.doc_number))
         if not jobs:
             return card
         live, now = self.live_platforms(), utcnow()

@@ -213,6 +213,22 @@ class Texts:
     padron_check_kinds: dict[str, str]  # name, estado, condicion, missing
     padron_check_differ: Callable[[int, int, str], str]  # differing, clients with RUC, fecha
     padron_check_same: Callable[[int, str], str]  # clients with RUC, fecha
+    # ---- padrón (SUNAT) in forms, cards and the sunat command
+    padron_card_status: str  # the card's row label
+    padron_card_source: str
+    padron_labels: dict[str, str]  # name, ruc, estado, condicion, district, domicilio, source
+    padron_prefilled: Callable[[str], str]  # source: over a form the padrón pre-filled
+    padron_ruc_absent: Callable[[str, str], str]  # ruc, fecha
+    padron_no_match: Callable[[str, str], str]  # text, fecha
+    padron_sunat_usage: str
+    padron_answer_title: Callable[[str, str], str]  # query, fecha
+    padron_register: str  # the button/question that registers a taxpayer as a client
+    padron_pick_register: str  # console: which one of the page to register
+    padron_console_register: Callable[[str], str]  # ruc: the command that registers it
+    complete_from_sunat: str  # Discord: the button under the saved card (commands.prefill source "sunat")
+    values_left_from_sunat: Callable[[str], str]  # the labels still offered
+    padron_form_note: Callable[[str], str]  # ≤ 100, fecha: Discord's create form opened from the padrón
+    padron_prefill_gone: str  # a «Completar con SUNAT» whose values were used or expired
 
     def platform(self, platform: str) -> str:
         return self.platform_names.get(platform, platform)
@@ -524,6 +540,38 @@ ES = Texts(
         f"Los {total} cliente(s) con RUC coinciden con el padrón del {fecha}."
         if total
         else f"No hay clientes con RUC que comparar con el padrón del {fecha}."
+    ),
+    # ---- padrón (SUNAT) in forms, cards and the sunat command
+    padron_card_status="Estado / Condición (SUNAT)",
+    padron_card_source="Fuente",
+    padron_labels={
+        "name": "Nombre",
+        "ruc": "RUC",
+        "estado": "Estado",
+        "condicion": "Condición",
+        "district": "Distrito",
+        "domicilio": "Domicilio fiscal",
+        "source": "Fuente",
+    },
+    padron_prefilled=lambda source: (
+        f"Nombre, Distrito y Dirección propuestos según {source}; puede cambiarlos antes de guardar."
+    ),
+    padron_ruc_absent=lambda ruc, fecha: f"El RUC {ruc} no figura en el padrón de SUNAT del {fecha}.",
+    padron_no_match=lambda typed, fecha: f"Ningún contribuyente del padrón de SUNAT del {fecha} empieza con «{typed}».",
+    padron_sunat_usage="Indique un RUC o el comienzo de un nombre, por ejemplo: /clientes sunat 20100070970.",
+    padron_answer_title=lambda typed, fecha: f"Padrón de SUNAT del {fecha}: «{typed}»",
+    padron_register="Registrar como cliente",
+    padron_pick_register="Número del contribuyente a registrar como cliente (Enter: ninguno)",
+    padron_console_register=lambda ruc: f"Registrar como cliente: nuevo {ruc}",
+    complete_from_sunat="Completar con SUNAT",
+    values_left_from_sunat=lambda labels: (
+        f"SUNAT propone: {labels}. Pulse «Completar con SUNAT» para revisarlos; "
+        "nada se guarda hasta que envíe cada formulario."
+    ),
+    padron_form_note=lambda fecha: f"Del padrón de SUNAT del {fecha}. La dirección se propone al guardar.",
+    padron_prefill_gone=(
+        "Los datos del padrón de SUNAT ya se usaron o caducaron; no se abrió nada. "
+        "Complete la sección desde la ficha o consulte /clientes sunat."
     ),
 )
 

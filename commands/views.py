@@ -18,6 +18,16 @@ MASK = "••••••••"
 
 
 @dataclass(frozen=True)
+class PadronStatus:
+    """What SUNAT's last padrón load says of a RUC client, for its card (commands.padron.status)."""
+
+    estado: str
+    condicion: str
+    source: str  # "SUNAT, padrón del 2026-11-28"
+    warning: str | None  # "SUNAT: BAJA DE OFICIO · NO HABIDO" when not ACTIVO or not HABIDO
+
+
+@dataclass(frozen=True)
 class AddressView:
     id: int
     is_main: bool
@@ -148,6 +158,7 @@ class ClientCard:
     updated_at: str
     deleted: bool = False
     channels: tuple[ChannelStatus, ...] = ()
+    padron: PadronStatus | None = None  # RUC clients the loaded padrón lists
 
     @property
     def document(self) -> str:

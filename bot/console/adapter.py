@@ -25,12 +25,14 @@ from bot.console.forms import FormAsker, show_errors
 from bot.console.interrupts import Interrupts
 from bot.console.prompt import CANCEL_WORDS, Cancelled, EndOfInput, Prompter
 from bot.console.text import plain
-from commands import router
+from commands import padron, router, sunat
 from commands.access import Actor
 from commands.errors import Ambiguous, Conflict, CoreError, FieldError, FieldErrors, StorageUnavailable
 from commands.form_target import FormTarget
-from commands.forms import ADDRESS, CLIENT, CONTACT, INTEGRATIONS, SERVER
+from commands.forms import ADDRESS, CLIENT, CONTACT, INTEGRATIONS, RUC, SERVER
+from commands.padron import Taxpayer
 from commands.service import ClientService
+from commands.sunat import SunatAnswer
 from commands.texts import texts
 from commands.transfer import export_file
 from commands.views import ClientCard, ClientPage, HistoryPage
@@ -55,7 +57,7 @@ class ConsoleAdapter:
         self.forms = FormAsker(self.console, self.prompt)
         name = user or getpass.getuser()
         self.actor = Actor("console", name, name)
-        self.last_page: ClientPage | HistoryPage | None = None  # what «siguiente»/«anterior» turn
+        self.last_page: ClientPage | HistoryPage | SunatAnswer | None = None  # what «siguiente»/«anterior» turn
 
     def say(self, message: object, style: str = "") -> None:
         self.console.print(plain(message, style))
@@ -124,6 +126,12 @@ class ConsoleAdapter:
 
     async def _turn_page(self, *, forward: bool) -> None:
         page = self.last_page
+        if isinstance(page, SunatAnswer):
+            if (forward and page.has_more) or (not forward and page.page > 0):
+                await self._show_sunat(page.query, page.page + (1 if forward else -1))
+            else:
+                self.say(texts().console_no_more_pages, "yellow")
+            return
         cursor = (page.next_cursor if forward else page.prev_cursor) if page else None
         if page is None or cursor is None:
             self.say(texts().console_no_more_pages, "yellow")
@@ -147,12 +155,32 @@ class ConsoleAdapter:
         if client:
             self.console.print(render.card(client))
 
-    async def _cmd_nuevo(self, _argument: str) -> None:
+    async def _cmd_sunat(self, argument: str) -> None:
+        await self._show_sunat(argument, 0)
+
+    async def _show_sunat(self, query: str, page: int) -> None:
+        self.last_page = await sunat.find(self.service.db, query, page)
+        self.console.print(render.sunat(self.last_page))
+
+    async def _cmd_nuevo(self, argument: str) -> None:
+        """`nuevo`, or `nuevo <RUC>` (what `sunat` suggests): Tipo Doc. and Número already answered
+        as defaults. Once Número is typed, a RUC the padrón lists makes its name, district and
+        domicilio the defaults of Nombre and the first address (Enter keeps them, anything typed wins)."""
         self.say(texts().console_new_client(texts().console_cancel_hint), "dim")
-        client = self.forms.ask_section(CLIENT)
+        typed = argument.strip()
+        head = self.forms.ask_section(
+            CLIENT, {"doc_type": RUC, "doc_number": typed} if sunat.is_ruc(typed) else None, until="doc_number"
+        )
+        taxpayer = await self._taxpayer(head)
+        proposed = sunat.proposal(taxpayer) if taxpayer else {}
+        client = self.forms.ask_section(CLIENT, {"name": proposed.get("client.name", "")}, answered=head)
+        first_address = {
+            path.split(".", 2)[2]: value for path, value in proposed.items() if path.startswith("address.")
+        }
         addresses: list[dict[str, Any]] = []
         while self.prompt.confirm(ADDRESS.add_label or ADDRESS.title, default=not addresses):
-            addresses.append(self.forms.ask_section(ADDRESS, index=len(addresses)))
+            defaults = first_address if not addresses else None
+            addresses.append(self.forms.ask_section(ADDRESS, defaults, index=len(addresses)))
         contact = self.forms.ask_section(CONTACT)
         integrations = self.forms.ask_section(INTEGRATIONS)
         servers: list[dict[str, Any]] = []
@@ -188,6 +216,21 @@ class ConsoleAdapter:
                     return
         self.say(texts().console_created(card.id), "green")
         self.console.print(render.card(card))
+
+    async def _taxpayer(self, answers: Mapping[str, Any]) -> Taxpayer | None:
+        """The padrón's taxpayer for the RUC just typed, said aloud (its warning in yellow); None when the
+        document is not a RUC the padrón lists, or the padrón cannot be read (the form goes on as is)."""
+        doc_type = _doc_type_value(str(answers.get("doc_type") or ""))
+        try:
+            taxpayer = await sunat.lookup(self.service.db, doc_type, str(answers.get("doc_number") or "").strip())
+        except CoreError:
+            return None
+        if taxpayer is not None:
+            warned = padron.warning(taxpayer)
+            if warned:
+                self.say(f"⚠ {warned}", "yellow")
+            self.say(texts().padron_prefilled(taxpayer.source), "green")
+        return taxpayer
 
     async def _cmd_editar(self, argument: str) -> None:
         client = await self._resolve(argument)
@@ -349,6 +392,17 @@ def _terminal_console() -> Console:
     with contextlib.suppress(AttributeError, ValueError, io.UnsupportedOperation):
         sys.stdout.reconfigure(errors="replace")  # type: ignore[union-attr]
     return Console(highlight=False, markup=False, emoji=False)
+
+
+def _doc_type_value(typed: str) -> str | None:
+    """Tipo Doc. as the console takes it ("RUC", "ruc", "6") → its value; None when it names none."""
+    wanted = typed.strip().casefold()
+    if not wanted:
+        return CLIENT.field("doc_type").default
+    choices = CLIENT.field("doc_type").choices
+    return next(
+        (c.value for c in choices if wanted in (c.value.casefold(), c.label.casefold(), c.short.casefold())), None
+    )
 
 
 def _menu_option(choice: int) -> str:

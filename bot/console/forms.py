@@ -98,19 +98,28 @@ class FormAsker:
         *,
         index: int | None = None,
         editing: bool = False,
+        answered: Mapping[str, Any] | None = None,
+        until: str | None = None,
     ) -> dict[str, Any]:
         """Raw answers that pass validation; a bad field is reported and asked again as soon as it is typed.
 
         `current` pre-fills (Enter keeps it): the stored values when editing, the user's own answers
         when a save was refused and the section is asked again.
+
+        `until` stops once that field is answered and checked, returning the answers so far; a second
+        call with them as `answered` asks the rest — between the two the caller may learn defaults
+        from them (the padrón's name once the RUC is typed).
         """
-        self.console.print(plain(section.title, "bold cyan"))
-        raw: dict[str, Any] = {}
+        if not answered:
+            self.console.print(plain(section.title, "bold cyan"))
+        raw: dict[str, Any] = dict(answered or {})
         values = dict(current or {})
         keep = frozenset({"password"}) if editing else frozenset()
-        pending = {spec.key for spec in section.fields}
+        pending = {spec.key for spec in section.fields} - set(raw)
         while True:
-            self._walk(section, pending, raw, values, index=index, editing=editing, keep=keep)
+            stopped = self._walk(section, pending, raw, values, index=index, editing=editing, keep=keep, until=until)
+            if stopped:
+                return raw
             try:
                 validate_section(section, raw, index=index, keep_blank=keep)
                 return raw
@@ -130,8 +139,10 @@ class FormAsker:
         index: int | None,
         editing: bool,
         keep: frozenset[str],
-    ) -> None:
-        """Asks the `pending` fields in the form's order, each checked as soon as it is answered."""
+        until: str | None = None,
+    ) -> bool:
+        """Asks the `pending` fields in the form's order, each checked as soon as it is answered; True
+        when it stopped at `until`."""
         fields = section.fields
         position = 0
         while position < len(fields):
@@ -147,6 +158,8 @@ class FormAsker:
             raw[spec.key] = self.ask_field(spec, values.get(spec.key), editing=editing)
             decided = _decided_errors(section, raw, spec, index=index, keep=keep)
             if not decided:
+                if spec.key == until:
+                    return True
                 position += 1
                 continue
             show_errors(self.console, decided)
@@ -160,6 +173,7 @@ class FormAsker:
                     values[fields[at].key] = raw[fields[at].key]
                 pending.add(fields[at].key)
             position = min(asked)
+        return False
 
 
 def _applies(spec: Field, raw: Mapping[str, Any]) -> bool:

@@ -12,7 +12,9 @@ from rich.table import Table
 from rich.text import Text
 
 from bot.console.text import plain
-from commands import presenter, router
+from commands import padron, presenter, router
+from commands import sunat as commands_sunat
+from commands.sunat import SunatAnswer
 from commands.texts import texts
 from commands.views import ClientCard, ClientPage, ClientSummary, HistoryPage
 
@@ -43,6 +45,27 @@ def card(client: ClientCard) -> Panel:
     return Panel(
         Group(*parts), title=plain(f"#{client.id} {client.name}"), subtitle=plain(subtitle), title_align="left"
     )
+
+
+def sunat(answer: SunatAnswer) -> Group:
+    """What the padrón says, one block per taxpayer (the warning in yellow), each with the command that
+    registers it, and how to turn the page."""
+    t = texts()
+    parts: list[RenderableType] = [plain(t.padron_answer_title(answer.query, answer.fecha.isoformat()), "bold")]
+    if not answer.items:
+        parts.append(plain(answer.empty_sentence(), "yellow"))
+    for taxpayer in answer.items:
+        parts.append(_pairs("", commands_sunat.rows(taxpayer)))
+        warned = padron.warning(taxpayer)
+        if warned:
+            parts.append(plain(f"⚠ {warned}", "yellow"))
+        parts.append(plain(t.padron_console_register(taxpayer.ruc), "dim"))
+    pages = [t.console_list_next] if answer.has_more else []
+    if answer.page:
+        pages.append(t.console_list_prev)
+    if pages:
+        parts.append(plain(" · ".join(pages), "dim"))
+    return Group(*parts)
 
 
 def page(result: ClientPage) -> RenderableType:

@@ -215,3 +215,17 @@ PREFILL = rf"cb:pf:(?P<source>{'|'.join(PREFILL_SOURCES)}):(?P<cid>{ID})"
 
 def prefill(source: str, client_id: int) -> str:
     return f"cb:pf:{source}:{client_id}"
+
+
+# SUNAT's padrón (`/clientes sunat`): `texts().padron_register` carries the RUC; the pages carry the page
+# and the query (the command's option is short enough for the query to fit).
+SUNAT_REGISTER = r"cb:su:r:(?P<ruc>\d{11})"
+SUNAT_PAGE = r"cb:su:p:(?P<page>\d{1,6}):(?P<query>.*)"
+
+
+def sunat_register(ruc: str) -> str:
+    return f"cb:su:r:{ruc}"
+
+
+def sunat_page(page: int, query: str) -> str:
+    return f"cb:su:p:{page}:{query}"[:CUSTOM_ID_MAX]

@@ -17,6 +17,7 @@ ENGLISH = (discord.Locale.american_english, discord.Locale.british_english)
 GROUP_DESCRIPTION = "Registro de clientes: alta, lista, ficha, edición y baja."
 CLIENT_OPTION = "Número de documento, #id o parte del nombre."
 DELETED_OPTION = "Cliente eliminado: documento, #id o parte del nombre."
+SUNAT_OPTION = "RUC o comienzo del nombre en el padrón de SUNAT."
 TEXT_OPTION = "Nombre, documento, #canal, contacto, teléfono, correo, distrito… (orden:nombre ordena)."
 
 CATALOG_EN: dict[str, str] = {
@@ -33,6 +34,9 @@ CATALOG_EN: dict[str, str] = {
     "ayuda": "help",
     "cliente": "client",
     "texto": "text",
+    "sunat": "sunat",
+    "consulta": "query",
+    SUNAT_OPTION: "RUC or the start of the name in SUNAT's padrón.",
     texts().register_from_message: "Register client",  # the message context command
 }
 _NAMES = frozenset(

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from re import Pattern
+from typing import Any
+
 COMMAND = "/clientes"
 
 # Modals (callback_id)
@@ -44,3 +47,12 @@ SHORTCUT_REGISTER = "registrar_cliente"  # message shortcut: the create form pre
 
 # Block ids of the card: buttons under one of these came from a card, whose message a change replaces.
 CARD_BLOCK = "ficha"
+
+# SUNAT's padrón (issue 9)
+RUC_TYPED: dict[str, str | Pattern[Any]] = {
+    "block_id": "client.doc_number",
+    "action_id": "doc_number",
+}  # Número dispatches on enter (create form)
+SUNAT_REGISTER = "sunat_registrar"  # value: the RUC; opens the create form pre-filled
+SUNAT_PAGE_PREV = "sunat_anterior"  # value: "<page>:<query>"
+SUNAT_PAGE_NEXT = "sunat_siguiente"

@@ -169,7 +169,7 @@ async def test_forged_or_foreign_buttons_open_nothing(discord_ui: DiscordUI, cor
     answer, _ = await discord_ui.click(card, label=COMPLETE, invoker=bruno)
     assert answer.type == 4 and answer.content == texts().prefill_gone
     # An unknown source or a malformed id matches no template: "no longer valid", nothing opens
-    for custom_id in ("cb:pf:sunat:1", f"cb:pf:message:{client_id}x", "cb:pf:message:" + "9" * 90):
+    for custom_id in ("cb:pf:otro:1", f"cb:pf:message:{client_id}x", "cb:pf:message:" + "9" * 90):
         answer = await discord_ui._deliver(button_click(custom_id))
         assert answer.type == 4 and answer.content == texts().stale_action, custom_id
     # Ana's own button still works after all that

@@ -63,9 +63,12 @@ async def test_run_discord_connects_and_syncs_to_the_guild(db, box, monkeypatch:
         "restaurar",
         "canales",
         "historial",
+        "sunat",
         "exportar",
         "ayuda",
     }
+    assert subcommands["sunat"]["options"][0]["name_localizations"]["en-US"] == "query"
+    assert not subcommands["sunat"].get("description_localizations"), "descriptions stay Spanish"
     assert subcommands["exportar"]["name_localizations"]["en-US"] == "export"
     assert subcommands["canales"]["name_localizations"]["en-US"] == "channels"
     assert subcommands["canales"]["options"][0]["autocomplete"]

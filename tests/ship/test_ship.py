@@ -131,10 +131,16 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, 
     root = Path(tempfile.mkdtemp(prefix="clientes-ship-"))
     root.chmod(0o755)
     wheels = tmp_path_factory.mktemp("wheel")
+    source = tmp_path_factory.mktemp("source")  # setuptools builds in place: never in the checkout
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy2(REPO / name, source / name)
+    for package in ("bot", "commands", "storage"):
+        shutil.copytree(REPO / package, source / package, ignore=shutil.ignore_patterns("__pycache__"))
     subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation", "-w", wheels, REPO],
+        [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation", "-w", wheels, source],
         check=True,
         capture_output=True,
+        env=_outside_env(),
     )
     (wheel,) = wheels.glob("clientes_bot-*.whl")
     site = Path(sysconfig.get_paths()["purelib"])

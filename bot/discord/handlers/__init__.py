@@ -3,8 +3,8 @@
 `edit` (the section menu and which form a section opens), `forms` (section modals: open, submit,
 "Corregir"), `items` (addresses and servers of a card), `ubigeo_picker` (the address picker),
 `listing` (the list's pages), `prefill` (the message command, and continuing with pre-filled
-values; `pending` holds what the forms ask of them); `ops` holds what several share and `context`
-what all start from.
+values; `pending` holds what the forms ask of them), `sunat` (SUNAT's padrón; `sunat_offer`: what a
+create keeps from it); `ops` holds what several share and `context` what all start from.
 
 `ROUTES`: the handler of every component, by class. The client carries it (`ClientesBot.routes`) and
 `ui.base.Routed` looks a click up there, so components never import a handler.
@@ -12,7 +12,7 @@ what all start from.
 
 from __future__ import annotations
 
-from bot.discord.handlers import card, edit, forms, items, listing, prefill, ubigeo_picker
+from bot.discord.handlers import card, edit, forms, items, listing, prefill, sunat, ubigeo_picker
 from bot.discord.handlers.command import ClientesGroup
 from bot.discord.handlers.prefill import message_command
 from bot.discord.ui import (
@@ -34,6 +34,8 @@ from bot.discord.ui import (
     ProvinciaSelect,
     SectionModal,
     SectionSelect,
+    SunatPage,
+    SunatRegister,
     UndoDelete,
 )
 from bot.discord.ui.base import Routes
@@ -58,6 +60,8 @@ ROUTES: Routes = {
     MoreButton: ubigeo_picker.step,
     ContinueButton: ubigeo_picker.continue_clicked,
     PrefillButton: prefill.continue_clicked,
+    SunatRegister: sunat.register_clicked,
+    SunatPage: sunat.page_clicked,
 }
 
 __all__ = ["ROUTES", "ClientesGroup", "message_command"]

@@ -1,5 +1,5 @@
-"""The /clientes group: nuevo, lista [texto], ver|editar|eliminar|restaurar|canales|historial <cliente>, exportar,
-ayuda.
+"""The /clientes group: nuevo, lista [texto], ver|editar|eliminar|restaurar|canales|historial <cliente>,
+sunat <consulta>, exportar, ayuda.
 
 `<cliente>` is free text with autocomplete (`handlers.options`); whatever is typed without picking is
 resolved by the core (document, #id, then name), and several matches become a Select of clients.
@@ -13,14 +13,14 @@ from discord import app_commands
 from bot.discord.actor import actor_of
 from bot.discord.escape import md
 from bot.discord.form_target import FormTarget
-from bot.discord.handlers import ops
+from bot.discord.handlers import ops, sunat
 from bot.discord.handlers.context import service_of
 from bot.discord.handlers.export import export_command
 from bot.discord.handlers.forms import open_form
 from bot.discord.handlers.listing import list_command
 from bot.discord.handlers.options import deleted_clients, live_clients
 from bot.discord.replies import Reply, answer, send
-from bot.discord.translator import CLIENT_OPTION, DELETED_OPTION, GROUP_DESCRIPTION, TEXT_OPTION
+from bot.discord.translator import CLIENT_OPTION, DELETED_OPTION, GROUP_DESCRIPTION, SUNAT_OPTION, TEXT_OPTION
 from bot.discord.ui.base import view_of
 from bot.discord.ui.client_picker import PickClient
 from commands.errors import Ambiguous
@@ -102,6 +102,13 @@ class ClientesGroup(app_commands.Group, name="clientes", description=GROUP_DESCR
     @app_commands.autocomplete(cliente=live_clients)
     async def historial(self, interaction: discord.Interaction, cliente: str) -> None:
         await command(interaction, "historial", cliente)
+
+    @app_commands.command(name="sunat", description=DESCRIPTIONS["sunat"])
+    @app_commands.describe(consulta=SUNAT_OPTION)
+    async def sunat(
+        self, interaction: discord.Interaction, consulta: app_commands.Range[str, 1, sunat.QUERY_MAX]
+    ) -> None:
+        await sunat.sunat_command(interaction, consulta)
 
     @app_commands.command(name="exportar", description=DESCRIPTIONS["exportar"])
     async def exportar(self, interaction: discord.Interaction) -> None:

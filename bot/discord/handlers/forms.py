@@ -19,7 +19,7 @@ from bot.discord import open_forms
 from bot.discord.actor import actor_of
 from bot.discord.escape import md
 from bot.discord.form_target import FormTarget
-from bot.discord.handlers import pending
+from bot.discord.handlers import pending, sunat_offer
 from bot.discord.handlers.context import may_edit, service_of
 from bot.discord.handlers.ops import card_reply, conflict_reply
 from bot.discord.ids import OTHER_COUNTRY
@@ -112,4 +112,6 @@ async def _save(
         await service.discard_draft(form_id)
     headline = texts().created(md(card.name)) if target.creates else texts().section_saved(target.title())
     reply = card_reply(card, headline, unsent=saved_unsent())
+    if target.creates:  # SUNAT's padrón: its values wait for `texts().complete_from_sunat`, its warning is said
+        reply = await sunat_offer.keep_after_create(interaction, card, reply)
     return await pending.offer_after_save(interaction, target, card, form_id, reply)  # "Completar con …"

@@ -35,7 +35,7 @@ from bot.discord.ui.ubigeo_picker import picker_reply, start_state
 from commands import ubigeo
 from commands.errors import CoreError
 from commands.message_prefill import labels_found, values_from_message
-from commands.prefill import CREATE_SECTION, split
+from commands.prefill import CREATE_SECTION, gone_sentence, split
 from commands.texts import texts
 
 log = logging.getLogger(__name__)
@@ -114,7 +114,7 @@ async def continue_clicked(interaction: discord.Interaction, button: PrefillButt
         return
     section = pending.next_section() if pending is not None else None
     if pending is None or section is None:  # used, expired, or not this user's
-        await send(interaction, Reply(content=texts().prefill_gone))
+        await send(interaction, Reply(content=gone_sentence(button.source)))
         return
     values = pending.section_values(section)
     if section == "address":

@@ -17,6 +17,7 @@ from bot.discord.ui.prefill_button import PrefillButton
 from bot.discord.ui.remove_buttons import ConfirmRemove, KeepCard
 from bot.discord.ui.section_modal import SectionModal
 from bot.discord.ui.section_select import SectionSelect
+from bot.discord.ui.sunat_buttons import SunatPage, SunatRegister
 from bot.discord.ui.ubigeo_picker import (
     ContinueButton,
     DepartamentoSelect,
@@ -45,6 +46,8 @@ __all__ = [
     "ProvinciaSelect",
     "SectionModal",
     "SectionSelect",
+    "SunatPage",
+    "SunatRegister",
     "UndoDelete",
 ]
 
@@ -67,4 +70,6 @@ DYNAMIC_ITEMS = (
     MoreButton,
     ContinueButton,
     PrefillButton,
+    SunatRegister,
+    SunatPage,
 )

@@ -9,6 +9,7 @@ server groups are optional as a whole: an untouched group is not sent to the cor
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 from bot.slack import ids
 from bot.slack.blocks.inputs import section_inputs
@@ -23,6 +24,7 @@ from bot.slack.blocks.kit import (
     modal,
     plain_context,
 )
+from bot.slack.blocks.sunat import dispatching_ruc
 from bot.slack.modal_state import ModalState
 from bot.slack.view_values import section_raw
 from commands.forms import ADDRESS, CLIENT, CONTACT, INTEGRATIONS, SERVER
@@ -56,11 +58,23 @@ def _group_title(title: str, index: int, count: int) -> str:
     return title if count == 1 else f"{title} {index + 1}"
 
 
+NOTE_BLOCK = "nuevo.nota"
+
+
+def note_of(view: Mapping[str, Any]) -> str | None:
+    """The note heading a create form being redrawn (what a message or SUNAT's padrón filled in, and
+    its warning), so that «Agregar dirección» or a País choice does not take it away."""
+    first: Mapping[str, Any] = next(iter(view.get("blocks") or []), {})
+    if first.get("block_id") != NOTE_BLOCK:
+        return None
+    return str((first.get("elements") or [{}])[0].get("text") or "") or None
+
+
 def create_modal(state: ModalState, values: Mapping[str, str] | None = None, *, note: str | None = None) -> dict:
     """The create form with ``state.addresses`` address groups and ``state.servers`` server groups;
     ``note`` (plain text, e.g. what was pre-filled from a message) heads it."""
     values = values or {}
-    blocks: list[Block] = [plain_context(note)] if note else []
+    blocks: list[Block] = [{**plain_context(note), "block_id": NOTE_BLOCK}] if note else []
     blocks += [header(CLIENT.title), *section_inputs(CLIENT, section_raw(values, CLIENT.key))]
     for index in range(state.addresses):
         blocks.append(header(_group_title(ADDRESS.title, index, state.addresses)))
@@ -77,4 +91,5 @@ def create_modal(state: ModalState, values: Mapping[str, str] | None = None, *, 
     if can_add_server(state) and SERVER.add_label:
         blocks.append(actions(button(SERVER.add_label, ids.CREATE_ADD_SERVER), block_id="nuevo.agregar_servidor"))
     blocks += [divider(), context(FOOTNOTE)]
-    return modal(TITLE, blocks, callback_id=ids.VIEW_CREATE, private_metadata=state.dump(), submit=SUBMIT)
+    view = modal(TITLE, blocks, callback_id=ids.VIEW_CREATE, private_metadata=state.dump(), submit=SUBMIT)
+    return dispatching_ruc(view)  # a RUC typed then Enter fills the form from SUNAT's padrón

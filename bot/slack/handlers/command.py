@@ -12,7 +12,7 @@ from bot.slack import ids
 from bot.slack.blocks.help import help_blocks, help_text
 from bot.slack.blocks.history import history_blocks, history_text
 from bot.slack.blocks.listing import list_blocks, list_text
-from bot.slack.handlers import ops
+from bot.slack.handlers import ops, sunat
 from bot.slack.handlers.actors import Actors
 from bot.slack.handlers.replies import Reply, guarded
 from commands import router
@@ -53,6 +53,8 @@ def register(app: AsyncApp, service: ClientService, actors: Actors) -> None:
                 await reply.send(history_text(changes), history_blocks(changes))
             elif name == "canales":
                 await ops.retry_channels(reply, service, actor, (await service.find(actor, argument)).id)
+            elif name == "sunat":
+                await sunat.answer(reply, service, argument)
             elif name == "exportar":
                 await ops.send_export(reply, client, service, actor)
             else:

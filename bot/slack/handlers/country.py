@@ -15,7 +15,7 @@ from slack_sdk.errors import SlackClientError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.slack import ids
-from bot.slack.blocks.create_modal import create_modal
+from bot.slack.blocks.create_modal import create_modal, note_of
 from bot.slack.blocks.edit_modal import section_modal
 from bot.slack.handlers.actors import Actors
 from bot.slack.handlers.replies import log, slack_error
@@ -33,7 +33,7 @@ def register(app: AsyncApp, service: ClientService, actors: Actors) -> None:
         state = ModalState.load(view.get("private_metadata"))
         values = view_values(view)
         if view.get("callback_id") == ids.VIEW_CREATE:
-            redrawn = create_modal(state, values)
+            redrawn = create_modal(state, values, note=note_of(view))
         elif view.get("callback_id") == ids.VIEW_EDIT and state.section == "address":
             try:
                 card = await service.get(await actors.of(body, client), int(state.client_id or 0))

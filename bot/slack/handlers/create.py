@@ -16,7 +16,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.slack import ids
 from bot.slack.blocks.card import card_blocks, fallback_text
-from bot.slack.blocks.create_modal import can_add_address, can_add_server, create_modal
+from bot.slack.blocks.create_modal import can_add_address, can_add_server, create_modal, note_of
 from bot.slack.blocks.edit_modal import saved_modal
 from bot.slack.errors_map import errors_for_view
 from bot.slack.handlers import ops
@@ -58,7 +58,9 @@ def register(app: AsyncApp, service: ClientService, actors: Actors) -> None:
             state.addresses += 1
         try:
             await client.views_update(
-                view_id=view["id"], hash=view.get("hash"), view=create_modal(state, view_values(view))
+                view_id=view["id"],
+                hash=view.get("hash"),
+                view=create_modal(state, view_values(view), note=note_of(view)),
             )
         except SlackClientError as exc:  # a stale hash means the user already moved on; nothing to save here
             log.warning("Slack: views.update del formulario falló: %s", slack_error(exc))

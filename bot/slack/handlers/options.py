@@ -12,6 +12,7 @@ from slack_bolt.async_app import AsyncAck, AsyncApp
 from bot.slack import ids
 from bot.slack.blocks.kit import option
 from bot.slack.handlers.actors import Actors
+from bot.slack.handlers.sunat import UBIGEO_ACTIONS
 from commands import countries, ubigeo
 from commands.service import ClientService
 
@@ -27,7 +28,7 @@ def register(app: AsyncApp, service: ClientService, actors: Actors) -> None:
         found = countries.search(str(payload.get("value") or ""), limit=COUNTRY_LIMIT)
         await ack(options=[option(c.name, c.code) for c in found])
 
-    @app.options(ids.OPT_UBIGEO)
+    @app.options(UBIGEO_ACTIONS)  # also a Distrito the padrón filled (handlers.sunat renames it)
     async def district_options(ack: AsyncAck, payload: dict[str, Any]) -> None:
         found = ubigeo.search(str(payload.get("value") or ""), limit=DISTRICT_LIMIT)
         await ack(options=[option(d.label, d.code) for d in found])

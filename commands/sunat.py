@@ -1,0 +1,104 @@
+"""What SUNAT's padrón offers a person at work: the `sunat` command's answer and the values a form
+pre-fills from a RUC.
+
+Every adapter asks the same two things: "what does the padrón say of this RUC or name?" (`find`, the
+`/clientes sunat` command) and "the user just typed this RUC: what can the form propose?"
+(`proposal`). Both only read the last load (commands.padron); a padrón that was never loaded is a
+Spanish sentence saying how to load it, a RUC it lacks proposes nothing, and a taxpayer that is not
+ACTIVO/HABIDO is proposed with its warning (never refused).
+
+Proposed values are keyed by field path, as commands.prefill keeps them: ``client.name``,
+``address.0.ubigeo`` (only when the UBIGEO names a district the bot knows) and ``address.0.line``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from commands import padron
+from commands.forms import RUC
+from commands.padron import PadronError, Taxpayer
+from commands.texts import texts
+from storage.db import Database
+from storage.textfold import fold
+
+SOURCE = "sunat"  # its name among commands.prefill's sources
+
+
+@dataclass(frozen=True)
+class SunatAnswer:
+    """One page of what the padrón says for a query (a RUC finds at most one)."""
+
+    query: str
+    fecha: date
+    items: list[Taxpayer]
+    page: int
+    has_more: bool
+
+    def empty_sentence(self) -> str:
+        if is_ruc(self.query):
+            return texts().padron_ruc_absent(self.query.strip(), self.fecha.isoformat())
+        return texts().padron_no_match(self.query.strip(), self.fecha.isoformat())
+
+
+def is_ruc(text: str) -> bool:
+    typed = text.strip()
+    return len(typed) == 11 and typed.isascii() and typed.isdigit()
+
+
+def rows(taxpayer: Taxpayer) -> tuple[tuple[str, str], ...]:
+    """(label, value) of one taxpayer as every adapter shows it, the warning first when abnormal."""
+    t = texts()
+    labels = t.padron_labels
+    district = taxpayer.district.label if taxpayer.district else (taxpayer.ubigeo or "—")
+    return (
+        (labels["name"], taxpayer.name),
+        (labels["ruc"], taxpayer.ruc),
+        (labels["estado"], taxpayer.estado or "—"),
+        (labels["condicion"], taxpayer.condicion or "—"),
+        (labels["district"], district),
+        (labels["domicilio"], taxpayer.domicilio or "—"),
+        (labels["source"], taxpayer.source),
+    )
+
+
+async def find(db: Database, query: str, page: int = 0) -> SunatAnswer:
+    """`/clientes sunat <ruc o nombre>`: a RUC of 11 digits is looked up, anything else is a name (or RUC
+    digits) prefix, accents and case ignored, PAGE_SIZE a page. Raises PadronError when nothing is loaded."""
+    typed = " ".join(query.split())
+    if not fold(typed):
+        raise PadronError(texts().padron_sunat_usage)
+    load = await padron.current_load(db)
+    if load is None:
+        raise PadronError(texts().padron_not_loaded)
+    if is_ruc(typed):
+        found = await padron.lookup(db, typed)
+        return SunatAnswer(typed, load.fecha, [found] if found else [], 0, False)
+    result = await padron.search(db, typed, page)
+    return SunatAnswer(typed, load.fecha, result.items, result.page, result.has_more)
+
+
+async def lookup(db: Database, doc_type: str | None, doc_number: str | None) -> Taxpayer | None:
+    """The taxpayer a form's Tipo Doc./Número name, when it is a RUC the loaded padrón lists."""
+    if doc_type != RUC or not doc_number or not is_ruc(doc_number):
+        return None
+    return await padron.lookup(db, doc_number)
+
+
+def proposal(taxpayer: Taxpayer) -> dict[str, str]:
+    """The values a form offers from the padrón, keyed by field path (see the module docstring)."""
+    values = {"client.doc_type": RUC, "client.doc_number": taxpayer.ruc, "client.name": taxpayer.name}
+    if taxpayer.district is not None:
+        values["address.0.country"] = "PE"
+        values["address.0.ubigeo"] = taxpayer.district.code
+    if taxpayer.domicilio:
+        values["address.0.line"] = taxpayer.domicilio
+    return values
+
+
+def note(taxpayer: Taxpayer) -> str:
+    """The sentence over a pre-filled form: where the values come from, and the warning when abnormal."""
+    sentence = texts().padron_prefilled(taxpayer.source)
+    warned = padron.warning(taxpayer)
+    return f"{warned}. {sentence}" if warned else sentence
