@@ -15,6 +15,7 @@ so they need no migration and are rewritten only when someone saves another numb
 
 from __future__ import annotations
 
+import functools
 import re
 
 import phonenumbers
@@ -62,6 +63,9 @@ def parse(raw: str) -> str:
     return _e164(parsed)
 
 
+DISPLAY_CACHE = 8192  # numbers shown recently (a few hundred KB at most)
+
+
 def _e164(parsed: PhoneNumber) -> str:
     number = phonenumbers.format_number(parsed, PhoneNumberFormat.E164)
     return f"{number};ext={parsed.extension}" if parsed.extension else number
@@ -77,9 +81,13 @@ def stored(value: str | None) -> str | None:
         return value
 
 
+@functools.lru_cache(maxsize=DISPLAY_CACHE)
 def display(value: str | None) -> str | None:
     """A Peruvian number the way it is written in Peru ("987 654 321", "(01) 610 0600"), any other in
-    international format ("+34 912 34 56 78"); a value that is not a number (never expected) as is."""
+    international format ("+34 912 34 56 78"); a value that is not a number (never expected) as is.
+
+    Memoised: a pure function of the stored text, and phonenumbers' parse + validation + formatting is
+    the costliest step of drawing a list (two numbers a row, every page turn)."""
     if not value:
         return value
     try:

@@ -84,10 +84,11 @@ def list_embed(page: ClientPage) -> discord.Embed:
     embed.set_footer(text=page.caption)
     share = (EMBED_TOTAL - len(embed.title or "") - len(embed.footer.text or "") - MARGIN) // max(1, len(page.rows))
     for number, row in enumerate(page.rows, start=page.first_index + 1):
-        values = {column: clip(md(value), COLUMN) for column, value in zip(LIST_COLUMNS, list_row(row), strict=True)}
+        cells = list_row(row)
+        values = {column: clip(md(value), COLUMN) for column, value in zip(LIST_COLUMNS, cells, strict=True)}
         values[LIST_COLUMNS[0]] = channel_link(row.channel_id) or values[LIST_COLUMNS[0]]  # a real link once made
         numbered = f"{number}. " if page.position_known else ""  # past the count cap the position is unknown
-        name = clip(md(f"{numbered}{list_row(row)[1]}"), min(FIELD_NAME, share // 3))
+        name = clip(md(f"{numbered}{cells[1]}"), min(FIELD_NAME, share // 3))
         del values["Nombre"]
         text = " · ".join(f"**{column}:** {value}" for column, value in values.items())
         if row.deleted_at:  # in the trash: who deleted it, and when
