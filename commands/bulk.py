@@ -66,6 +66,7 @@ class _Pending:
     addresses: list[dict[str, Any]]
     servers: list[dict[str, Any]]
     origin_key: str
+    derived: dict[str, Any]  # the columns derived for search and order (`repository.index`)
 
 
 def _taken(document: str, holder: str, holder_id: int) -> list[str]:
@@ -74,8 +75,19 @@ def _taken(document: str, holder: str, holder_id: int) -> list[str]:
 
 
 # A record's validation, as plain data that crosses a process boundary (FieldErrors does not pickle):
-# the cleaned (client values, addresses, servers), or the Spanish problems ("Número: …").
-Checked = tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, Any]]] | list[str]
+# the cleaned (client values, addresses, servers, derived search columns), or the Spanish problems
+# ("Número: …").
+Checked = tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, Any]], dict[str, Any]] | list[str]
+
+
+def derived_columns(values: dict[str, Any], addresses: list[dict[str, Any]]) -> dict[str, Any]:
+    """The search and order columns of a client row, from the repository's own `index` on a transient
+    row, so an import is found by exactly what a form-created client is found by. Computed where the
+    record is validated (a worker process for long files), not in the process that writes."""
+    bags = [SimpleNamespace(**a, is_main=i == 0) for i, a in enumerate(addresses)]
+    transient = cast(Client, SimpleNamespace(**values, addresses=bags))
+    repository.index(transient)
+    return {"search_text": transient.search_text, "phone_text": transient.phone_text, "sort_name": transient.sort_name}
 
 
 def check(items: Sequence[NewClient]) -> list[Checked]:
@@ -88,9 +100,10 @@ def check(items: Sequence[NewClient]) -> list[Checked]:
     out: list[Checked] = []
     for item in items:
         try:
-            out.append(
-                ClientService._validate_all(item.client, item.addresses, item.contact, item.integrations, item.servers)
+            values, addresses, servers = ClientService._validate_all(
+                item.client, item.addresses, item.contact, item.integrations, item.servers
             )
+            out.append((values, addresses, servers, derived_columns(values, addresses)))
         except FieldErrors as exc:
             out.append([error.text for error in exc.errors])
     return out
@@ -147,8 +160,8 @@ async def _batch(
             if isinstance(result, list):
                 outcomes[index].problems = result
                 continue
-            values, addresses, servers = result
-            pending.append(_Pending(index, values, addresses, servers, item.origin_key))
+            values, addresses, servers, derived = result
+            pending.append(_Pending(index, values, addresses, servers, item.origin_key, derived))
         holders = await repository.live_holders(session, sorted({p.values["doc_number"] for p in pending}))
         claimed: dict[tuple[str, str], _Pending] = {}
         writable: list[_Pending] = []
@@ -195,19 +208,11 @@ async def _write(service: ClientService, session: Any, actor: Actor, records: li
     now = utcnow()
     rows: list[dict[str, Any]] = []
     for record in records:
-        # The search columns come from the repository's own function on a transient row, so an import is
-        # found by exactly what a form-created client is found by, whatever that function reads.
-        # (Plain attribute bags: building ORM instances cost more than the rest of the row.)
-        bags = [SimpleNamespace(**a, is_main=i == 0) for i, a in enumerate(record.addresses)]
-        transient = cast(Client, SimpleNamespace(**record.values, addresses=bags))
-        repository.index(transient)  # sets every column derived for search and order
         rows.append(
             {
                 **_UNSET,
                 **record.values,
-                "search_text": transient.search_text,
-                "phone_text": transient.phone_text,
-                "sort_name": transient.sort_name,
+                **record.derived,
                 "created_at": now,
                 "created_by": actor.ref,
                 "updated_at": now,
