@@ -7,7 +7,7 @@ shown only as "changed", whatever the entry holds.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import asdict
 from typing import Any
 
@@ -108,3 +108,18 @@ def notice_from(payload: Mapping[str, Any]) -> ChangeNotice | None:
         return ChangeNotice(int(data["client_id"]), str(data["name"]), str(data["document"]), changes)
     except (KeyError, TypeError, ValueError):
         return None
+
+
+def notice_lines(notice: ChangeNotice, escape: Callable[[str], str], bold: Callable[[str], str]) -> list[str]:
+    """A change notice's lines, for a chat to join and clip: the headline (who, what, which client),
+    further merged changes by the same person, and each field as "• Label: old → new". `escape` is
+    the chat's escaping of user text, `bold` its emphasis of an already escaped value."""
+    lines: list[str] = []
+    for index, change in enumerate(notice.changes):
+        if index == 0:
+            who, client = bold(escape(change.who)), bold(escape(notice.name))
+            lines.append(texts().notice_headline(who, escape(change.action), client, escape(notice.document)))
+        else:
+            lines.append(f"{escape(change.who)} {escape(change.action)}")
+        lines.extend(f"• {escape(field.label)}: {escape(field.shown)}" for field in change.changes)
+    return lines

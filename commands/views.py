@@ -239,6 +239,11 @@ class FieldChange:
     new: str
     secret: bool = False
 
+    @property
+    def shown(self) -> str:
+        """The value part of the line every adapter shows: "old → new", or for a secret only that it changed."""
+        return self.new if self.secret else f"{self.old} → {self.new}"
+
 
 @dataclass(frozen=True)
 class ChangeView:

@@ -163,7 +163,7 @@ def history(result: HistoryPage) -> Group:
     for change in result.entries:
         lines.append(plain(f"{change.at} · {change.who} {change.action} ({texts().history_from(change.platform)})"))
         for field in change.changes:
-            lines.append(plain(f"  • {field.label}: {field.new if field.secret else f'{field.old} → {field.new}'}"))
+            lines.append(plain(f"  • {field.label}: {field.shown}"))
     caption = texts().history_caption(result.page_number, result.shown)
     if result.next_cursor:
         caption += f" · {texts().console_history_next}"

@@ -110,7 +110,6 @@ def history_embed(page: HistoryPage) -> discord.Embed:
         name = clip(md(f"{change.at} · {change.who}"), FIELD_NAME)
         lines = [f"{md(change.action)} ({md(texts().history_from(change.platform))})"]
         for item in change.changes:
-            shown = item.new if item.secret else f"{item.old} → {item.new}"
-            lines.append(f"• **{md(item.label)}:** {md(shown)}")
+            lines.append(f"• **{md(item.label)}:** {md(item.shown)}")
         embed.add_field(name=name, value=clip("\n".join(lines), min(FIELD_VALUE, share - len(name))), inline=False)
     return embed

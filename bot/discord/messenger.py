@@ -13,32 +13,15 @@ import discord
 
 from bot.discord.escape import NO_MENTIONS, clip, md
 from bot.discord.provisioner import Step, at_step
-from commands.texts import texts
-from commands.views import ChangeNotice, FieldChange
+from commands import history
+from commands.views import ChangeNotice
 
 CONTENT_MAX = 2000
 
 
-def _change_line(change: FieldChange) -> str:
-    if change.secret:
-        return f"• {md(change.label)}: {md(change.new)}"
-    return f"• {md(change.label)}: {md(change.old)} → {md(change.new)}"
-
-
 def notice_text(notice: ChangeNotice) -> str:
     """Markdown: names in bold, every user value escaped; sent with no mentions allowed."""
-    lines: list[str] = []
-    for index, change in enumerate(notice.changes):
-        if index == 0:
-            lines.append(
-                texts().notice_headline(
-                    f"**{md(change.who)}**", md(change.action), f"**{md(notice.name)}**", md(notice.document)
-                )
-            )
-        else:
-            lines.append(f"{md(change.who)} {md(change.action)}")
-        lines.extend(_change_line(field) for field in change.changes)
-    return clip("\n".join(lines), CONTENT_MAX)
+    return clip("\n".join(history.notice_lines(notice, md, lambda text: f"**{text}**")), CONTENT_MAX)
 
 
 POST = Step(

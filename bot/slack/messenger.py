@@ -14,35 +14,15 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.slack.escape import mrkdwn, truncate_mrkdwn
 from bot.slack.provision_errors import NETWORK_ERRORS, failure, network_failure
 from bot.slack.provisioner import find_post, is_shared, post_metadata
-from commands.texts import texts
-from commands.views import ChangeNotice, FieldChange
+from commands import history
+from commands.views import ChangeNotice
 
 NOTICE_MAX = 3000  # what a notice may take; Slack truncates a message text beyond 40,000
 
 
-def _change_line(change: FieldChange) -> str:
-    if change.secret:
-        return f"• {mrkdwn(change.label)}: {mrkdwn(change.new)}"
-    return f"• {mrkdwn(change.label)}: {mrkdwn(change.old)} → {mrkdwn(change.new)}"
-
-
 def notice_text(notice: ChangeNotice) -> str:
     """mrkdwn: names in bold, every user value escaped (``<!here>`` shows literally, pings nobody)."""
-    lines: list[str] = []
-    for index, change in enumerate(notice.changes):
-        if index == 0:
-            lines.append(
-                texts().notice_headline(
-                    f"*{mrkdwn(change.who)}*",
-                    mrkdwn(change.action),
-                    f"*{mrkdwn(notice.name)}*",
-                    mrkdwn(notice.document),
-                )
-            )
-        else:
-            lines.append(f"{mrkdwn(change.who)} {mrkdwn(change.action)}")
-        lines.extend(_change_line(field) for field in change.changes)
-    return truncate_mrkdwn("\n".join(lines), NOTICE_MAX)
+    return truncate_mrkdwn("\n".join(history.notice_lines(notice, mrkdwn, lambda text: f"*{text}*")), NOTICE_MAX)
 
 
 class SlackMessenger:

@@ -18,8 +18,7 @@ def change_text(change: ChangeView) -> str:
     )
     lines = [head]
     for field in change.changes:
-        shown = field.new if field.secret else f"{field.old} → {field.new}"
-        lines.append(f"• {mrkdwn(field.label)}: {mrkdwn(shown)}")
+        lines.append(f"• {mrkdwn(field.label)}: {mrkdwn(field.shown)}")
     return truncate_mrkdwn("\n".join(lines), SECTION_TEXT_MAX)
 
 
