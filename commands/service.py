@@ -879,14 +879,14 @@ class ClientService:
         self.policy.require(actor, Permission.VIEW)
         async with self._tx() as session:
             recent = [card_views.summary(c, actor) for c in await repository.recently_changed(session, RECENT_LIMIT)]
-            problems: list[ChannelProblem] = []
-            for client in await repository.awaiting_channel(session, limit=PROBLEMS_LIMIT * 5):
-                card = await self._card(session, client)
-                problems += [
-                    ChannelProblem(card_views.summary(client, actor), status)
-                    for status in card.channels
-                    if status.state == "error"
-                ]
+            waiting = list(await repository.awaiting_channel(session, limit=PROBLEMS_LIMIT * 5))
+            jobs = await repository.jobs_of_clients(session, [c.id for c in waiting], outbox.PROVISION)
+            problems = [
+                ChannelProblem(card_views.summary(client, actor), status)
+                for client in waiting
+                for status in card_views.channel_statuses(client, jobs.get(client.id, []))
+                if status.state == "error"
+            ]
         return HomeView(tuple(recent), tuple(problems[:PROBLEMS_LIMIT]))
 
     # ----------------------------------------------------------------- maintenance

@@ -308,6 +308,18 @@ async def channel_jobs(
     return (await session.execute(stmt.order_by(OutboxJob.id.desc()).limit(limit))).scalars().all()
 
 
+async def jobs_of_clients(session: AsyncSession, client_ids: Sequence[int], kind: str) -> dict[int, list[OutboxJob]]:
+    """Each client's outbox jobs of one kind, newest first, in one query (a page of clients at a time)."""
+    if not client_ids:
+        return {}
+    stmt = select(OutboxJob).where(OutboxJob.client_id.in_(client_ids), OutboxJob.kind == kind)
+    found: dict[int, list[OutboxJob]] = {}
+    for job in (await session.execute(stmt.order_by(OutboxJob.id.desc()))).scalars():
+        if job.client_id is not None:
+            found.setdefault(job.client_id, []).append(job)
+    return found
+
+
 async def hand_back(session: AsyncSession, job: OutboxJob, now: datetime) -> bool:
     """Makes a running job whose worker is gone pending and due now; False when a worker took it
     (or finished it) meanwhile: the update matches only the attempt and owner that were seen."""
