@@ -186,3 +186,24 @@ def test_manifest_declares_the_home_tab_its_event_and_the_message_shortcut() -> 
         (shortcut,) = manifest["features"]["shortcuts"]
         assert shortcut == {**shortcut, "type": "message", "callback_id": ids.SHORTCUT_REGISTER}
         assert shortcut["name"] == "Registrar cliente"
+
+
+async def test_a_refused_home_publish_is_logged_and_the_next_visit_publishes_again(slack: Slack) -> None:
+    slack.fake.fail_next("views.publish", status=500, error="internal_error")
+    response = await dispatch(
+        slack.app, *event_callback({"type": "app_home_opened", "user": DEFAULT_USER_ID, "tab": "home"})
+    )
+    assert response.status == 200, "the event is acknowledged whatever Slack answers the publish"
+    refused = await slack.next_call("views.publish")
+    assert not refused.ok and slack.fake.home_views == {}
+    await create(slack, "20100070970", "Supermercados Peruanos S.A.")
+    view = await open_home(slack)
+    assert "Supermercados Peruanos" in all_text(view["blocks"])
+
+
+async def test_a_rate_limited_home_publish_is_retried_after_retry_after(slack: Slack) -> None:
+    slack.fake.fail_next("views.publish", status=429, retry_after=0)
+    await dispatch(slack.app, *event_callback({"type": "app_home_opened", "user": DEFAULT_USER_ID, "tab": "home"}))
+    await slack.next_call("views.publish")  # the 429
+    retried = await slack.next_call("views.publish")
+    assert retried.ok and DEFAULT_USER_ID in slack.fake.home_views
