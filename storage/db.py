@@ -16,6 +16,8 @@ from sqlalchemy import event, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
+from storage import sqlite_driver
+
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./data/clientes.db"
 POOL_SIZE = 5
 MAX_OVERFLOW = 5
@@ -102,6 +104,8 @@ class Database:
             create_private_file(str(self.file))
         if not is_sqlite(self.url):
             kwargs.update(pool_pre_ping=True, pool_size=pool_size, max_overflow=max_overflow)
+        if is_sqlite(self.url):
+            kwargs["module"] = sqlite_driver.dbapi()
         self.engine: AsyncEngine = create_async_engine(self.url, **kwargs)
         if is_sqlite(self.url):
             event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
