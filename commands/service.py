@@ -16,7 +16,7 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from sqlalchemy.orm.exc import StaleDataError
 
 from commands import bulk, card_views, clock, history, listquery, notices, outbox, padron, phones, resubmission, router
@@ -144,6 +144,17 @@ class ClientService:
             if document and not info.get("origin_key"):
                 raise _document_error(texts().document_just_taken) from None
             raise
+
+    @asynccontextmanager
+    async def _read(self) -> AsyncIterator[AsyncConnection]:
+        """A read on a bare connection, without the ORM's unit of work: a list page is most requests,
+        and the session and its transaction were a third of its CPU. Outages read as in `_tx`."""
+        try:
+            async with self.db.engine.connect() as connection:
+                yield connection
+        except (OperationalError, InterfaceError, OSError, TimeoutError) as exc:
+            log.warning("database unavailable: %s", type(exc).__name__)
+            raise StorageUnavailable() from exc
 
     async def _load(self, session: AsyncSession, client_id: int, *, deleted: bool | None = False) -> Client:
         in_range = isinstance(client_id, int) and 0 < client_id <= ID_MAX
@@ -473,10 +484,10 @@ class ClientService:
         query = " ".join((query or "").split())[:100]
         if router.is_trash(query):  # `lista eliminados` / `papelera`
             return await self._trash_page(actor, query, page_size, older_than, newer_than)
-        async with self._tx() as session:
+        async with self._read() as connection:
             search = listquery.parse(query)
             result = await repository.page(
-                session, search, size=page_size, older_than=older_than, newer_than=newer_than
+                connection, search, size=page_size, older_than=older_than, newer_than=newer_than
             )
             rows = tuple(card_views.summary(c, actor) for c in result.rows)
         return ClientPage(

@@ -9,16 +9,20 @@ so page 500 costs the same as page 1; the total is counted only up to `COUNT_CAP
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from functools import lru_cache
+from typing import Any, TypeAlias
 
 from sqlalchemy import ColumnElement, Select, and_, column, func, insert, or_, select, table, text, tuple_, update
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from storage import searchtext
 from storage.models import Address, AuditEntry, Base, Client, OutboxJob
 from storage.textfold import fold
+
+#: Where a read runs: a session (inside a unit of work) or a bare connection (`ClientService._read`).
+Reader: TypeAlias = AsyncSession | AsyncConnection
 
 _LIKE_ESCAPE = "\\"
 COUNT_CAP = 1000
@@ -77,12 +81,16 @@ class _Query:
 _FTS = table("clients_fts", column("rowid"))
 
 
-def _filtered(session: AsyncSession, query: str | Search, *, deleted: bool = False) -> _Query:
+def _filtered(session: Reader, query: str | Search, *, deleted: bool = False) -> _Query:
     search = query if isinstance(query, Search) else Search(query)
+    return _filtered_on(_dialect(session), search, deleted)
+
+
+def _filtered_on(dialect: str, search: Search, deleted: bool) -> _Query:
     stmt = select(Client).where(_live(deleted))
     ident: ColumnElement[int] = Client.__table__.c.id
     terms = searchtext.terms(search.text)
-    indexed = [t for t in terms if len(t.text) >= _TRIGRAM] if _dialect(session) == "sqlite" else []
+    indexed = [t for t in terms if len(t.text) >= _TRIGRAM] if dialect == "sqlite" else []
     if indexed:
         match = " AND ".join(_fts_term(t) for t in indexed)
         stmt = stmt.join(_FTS, _FTS.c.rowid == Client.id).where(text("clients_fts MATCH :fts").bindparams(fts=match))
@@ -99,7 +107,9 @@ def _filtered(session: AsyncSession, query: str | Search, *, deleted: bool = Fal
     return _Query(stmt, ident)
 
 
-def _dialect(session: AsyncSession) -> str:
+def _dialect(session: Reader) -> str:
+    if isinstance(session, AsyncConnection):
+        return session.dialect.name
     bind = session.bind
     return bind.dialect.name if bind is not None else ""
 
@@ -192,8 +202,45 @@ class PageResult:
         return self.newer_count <= COUNT_CAP
 
 
+@dataclass(frozen=True)
+class _Plan:
+    """The statements of one list (a search, an order, live or deleted), built once and reused:
+    SQLAlchemy statements are immutable, and building them cost a list page as much as running them."""
+
+    found: _Query
+    keys: tuple[ColumnElement[Any], ...]
+    forward_order: Sequence[ColumnElement[Any]]
+    backward_order: Sequence[ColumnElement[Any]]
+    counted: Select[Any]
+    listed: Select[Any]
+    first_pages: dict[int, Select[Any]] = field(default_factory=dict)
+
+    def first_page(self, size: int) -> Select[Any]:
+        """The first page's statement (the plain `lista`, most requests), by page size."""
+        stmt = self.first_pages.get(size)
+        if stmt is None:
+            stmt = self.first_pages[size] = self.listed.order_by(*self.forward_order).limit(size + 1)
+        return stmt
+
+
+@lru_cache(maxsize=64)
+def _plan(dialect: str, search: Search, deleted: bool) -> _Plan:
+    found = _filtered_on(dialect, search, deleted)
+    name_key: ColumnElement[Any] = Client.__table__.c.sort_name
+    keys: tuple[ColumnElement[Any], ...] = (name_key, found.id) if search.by_name else (found.id,)
+    ascending = [k.asc() for k in keys]
+    descending = [k.desc() for k in keys]
+    forward_order = ascending if search.by_name else descending
+    backward_order = descending if search.by_name else ascending
+    # The capped total rides along with the rows (an uncorrelated subquery, computed once): one round trip.
+    capped = found.stmt.with_only_columns(Client.id).order_by(*forward_order).limit(COUNT_CAP + 1).subquery()
+    counted = select(func.count()).select_from(capped)
+    listed = _listed(found.stmt).add_columns(counted.scalar_subquery().label("total_count"))
+    return _Plan(found, keys, forward_order, backward_order, counted, listed)
+
+
 async def page(
-    session: AsyncSession,
+    session: Reader,
     query: str | Search,
     *,
     size: int,
@@ -204,9 +251,10 @@ async def page(
     """One page in the list's order (newest first, or by name), starting after the row `older_than`
     (Siguiente) or ending before the row `newer_than` (Anterior); both are client ids."""
     search = query if isinstance(query, Search) else Search(query)
-    found = _filtered(session, search, deleted=deleted)
-    name_key: ColumnElement[Any] = Client.__table__.c.sort_name
-    keys: tuple[ColumnElement[Any], ...] = (name_key, found.id) if search.by_name else (found.id,)
+    plan = _plan(_dialect(session), search, deleted)
+    found, keys = plan.found, plan.keys
+    forward_order, backward_order = plan.forward_order, plan.backward_order
+    counted, listed = plan.counted, plan.listed
 
     async def key_of(client_id: int) -> tuple[Any, ...] | None:
         if not search.by_name:
@@ -219,16 +267,6 @@ async def page(
         later = tuple_(*keys) > tuple_(*key) if search.by_name else keys[0] < key[0]
         earlier = tuple_(*keys) < tuple_(*key) if search.by_name else keys[0] > key[0]
         return later if forward else earlier
-
-    ascending = [k.asc() for k in keys]
-    descending = [k.desc() for k in keys]
-    forward_order = ascending if search.by_name else descending
-    backward_order = descending if search.by_name else ascending
-
-    # The capped total rides along with the rows (an uncorrelated subquery, computed once): one round trip.
-    capped = found.stmt.with_only_columns(Client.id).order_by(*forward_order).limit(COUNT_CAP + 1).subquery()
-    counted = select(func.count()).select_from(capped)
-    listed = _listed(found.stmt).add_columns(counted.scalar_subquery().label("total_count"))
 
     anchor_id = newer_than if newer_than is not None else older_than
     anchor = await key_of(anchor_id) if anchor_id is not None else None
@@ -243,11 +281,12 @@ async def page(
             later = found.stmt.with_only_columns(Client.id).where(beyond(last, forward=True)).limit(1)
             has_older = (await session.execute(later)).first() is not None
     else:
-        stmt = listed
         if older_than is not None and anchor is not None:
-            stmt = stmt.where(beyond(anchor, forward=True))
+            stmt = listed.where(beyond(anchor, forward=True)).order_by(*forward_order).limit(size + 1)
             has_newer = True
-        raw = list(await session.execute(stmt.order_by(*forward_order).limit(size + 1)))
+        else:
+            stmt = plan.first_page(size)
+        raw = list(await session.execute(stmt))
         has_older = len(raw) > size
         raw = raw[:size]
     if raw:

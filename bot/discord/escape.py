@@ -20,6 +20,12 @@ NO_MENTIONS = discord.AllowedMentions.none()
 _INLINE = re.compile(r"([\\*_~`|\[\]<>])")
 # What only means something at the start of a line: headings, subtext ("-#"), lists, quotes.
 _LINE_START = re.compile(r"(?m)^(\s*)([#>+-]|\d+(?=\.))")
+# Text `md` leaves as it is: one line, none of the inline characters nor a mention, and nothing a line
+# can start with (spaces, then neither #, >, +, - nor a number followed by a dot).
+_PLAIN = re.compile(
+    r"(?:[^\S\n]*(?:\d+(?![\d.])|[^\s#>+\-\d\\*_~`|\[\]<>@])"
+    r"(?:[^\n\\*_~`|\[\]<>@]|@(?!everyone|here|[!&]?[0-9]{17,20}))*)?"
+)
 
 
 def md(text: object) -> str:
@@ -30,7 +36,10 @@ def md(text: object) -> str:
     one a clickable masked link, and `**bold**` between the two rendered. Nor does it touch `<…>`.
     Mentions get a zero-width space after `@` (and every send carries `NO_MENTIONS` besides).
     """
-    escaped = _INLINE.sub(r"\\\1", discord.utils.escape_mentions(str(text)))
+    text = str(text)
+    if _PLAIN.fullmatch(text):  # most names and values: nothing to escape (checked ~10× faster than escaped)
+        return text
+    escaped = _INLINE.sub(r"\\\1", discord.utils.escape_mentions(text))
     return _LINE_START.sub(lambda m: m[1] + "\\" + m[2] if not m[2][0].isdigit() else m[1] + m[2] + "\\", escaped)
 
 

@@ -82,10 +82,15 @@ class Slack:
         return calls[count - 1]
 
     async def command(self, text: str, *, user_id: str = DEFAULT_USER_ID) -> dict[str, Any]:
-        """Runs ``/clientes text`` and returns the ephemeral reply posted to its response_url."""
+        """Runs ``/clientes text`` and returns its ephemeral reply: the ack's own body when the answer was
+        ready in time (what Slack shows at once), else the message posted to its response_url."""
         name, url = self.hook()
         response = await dispatch(self.app, *slash_command("/clientes", text, response_url=url, user_id=user_id))
-        assert response.status == 200 and not response.body
+        assert response.status == 200
+        if response.body:
+            answer = json.loads(response.body)
+            assert answer["response_type"] == "ephemeral"
+            return answer
         return (await self.responses(name))[-1]
 
     async def open_modal(self, text: str, method: str = "views.open") -> dict[str, Any]:

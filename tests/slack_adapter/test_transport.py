@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import socket
 import time
 
+import pytest
 from pydantic import SecretStr
 
 from bot.runtime import Core
+from bot.slack import ids
 from bot.slack.manifest import build_manifest
 from bot.slack.runner import run_slack
-from tests.fakes.slack_requests import Signing, dispatch, post, slash_command
+from tests.fakes.slack_requests import Signing, action_for, block_actions, dispatch, post, slash_command
 
 from .conftest import Slack, settings_for
 
@@ -47,7 +50,8 @@ async def test_http_mode_answers_a_signed_command_on_slack_events(slack: Slack) 
         name, hook = slack.hook()
         reply = await post(url, *slash_command("/clientes", "ayuda", response_url=hook))
         assert reply.status == 200
-        assert "/clientes nuevo" in str((await slack.responses(name))[0]["blocks"])
+        assert "/clientes nuevo" in str(json.loads(reply.body)["blocks"])  # the answer rides on the ack
+        assert slack.fake.responses_to(name) == []
         refused = await post(url, *slash_command("/clientes", "ayuda", signing=Signing(secret="x")))
         assert refused.status == 401
     finally:
@@ -79,8 +83,9 @@ async def test_socket_mode_connects_acks_and_answers(slack: Slack) -> None:
         envelope = await slack.fake.socket_send("slash_commands", payload)
         ack = await slack.fake.socket_ack(envelope)
         assert ack["envelope_id"] == envelope
-        listing = (await slack.responses(name))[0]
+        listing = ack["payload"]  # the answer rides on the envelope's ack
         assert listing["response_type"] == "ephemeral" and listing["text"] == "Clientes · Página 1 de 1 · 0 cliente(s)"
+        assert slack.fake.responses_to(name) == []
     finally:
         task.cancel()
         await asyncio.gather(task, return_exceptions=True)
@@ -124,11 +129,29 @@ async def test_expired_response_url_falls_back_to_post_ephemeral(slack: Slack) -
     from .helpers import make_client
 
     await make_client(slack.service, 1)
+    card = await slack.command("ver 10000001")
     slack.fake.fail_next("response_url", status=404, error="expired_url")
     _name, hook = slack.hook()
-    await dispatch(slack.app, *slash_command("/clientes", "ver 10000001", response_url=hook))
+    request = block_actions(action_for(card["blocks"], ids.CLIENT_HISTORY), is_ephemeral=True, response_url=hook)
+    assert (await dispatch(slack.app, *request)).status == 200
     posted = await slack.next_call("chat.postEphemeral")
     assert posted.params["user"] == "U0ALICE" and "Cliente 01" in str(posted.params["blocks"])
+
+
+async def test_an_answer_not_ready_in_time_follows_an_empty_ack(slack: Slack, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Slack drops an ack after 3 s: past ACK_WITHIN the ack goes out empty and the answer follows
+    through the response_url."""
+    from bot.slack.handlers import command
+
+    from .helpers import make_client
+
+    await make_client(slack.service, 1)
+    monkeypatch.setattr(command, "ACK_WITHIN", 0)
+    name, hook = slack.hook()
+    acked = await dispatch(slack.app, *slash_command("/clientes", "ver 10000001", response_url=hook))
+    assert acked.status == 200 and not acked.body
+    answer = (await slack.responses(name))[0]
+    assert answer["response_type"] == "ephemeral" and "Cliente 01" in str(answer["blocks"])
 
 
 async def test_a_refused_views_open_is_explained_to_the_user(slack: Slack) -> None:

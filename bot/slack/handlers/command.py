@@ -1,8 +1,10 @@
-"""``/clientes <subcomando>``: ack at once (empty), then open a modal with the fresh trigger_id or
-answer ephemerally through ``respond()``. Sub-commands and aliases come from ``commands.router``."""
+"""``/clientes <subcomando>``: a form opens with the fresh trigger_id after an empty ack; an answer
+(a list, a card, help, an error) travels in the ack itself when ready within ``ACK_WITHIN``, else
+through ``respond()``. Sub-commands and aliases come from ``commands.router``."""
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
@@ -18,18 +20,25 @@ from bot.slack.handlers.replies import Reply, guarded
 from commands import router
 from commands.service import ClientService
 
+# Slack drops a slash command whose ack takes over 3 s. An answer ready sooner travels in the ack itself;
+# past this, the ack goes out empty and the answer follows through the response_url.
+ACK_WITHIN = 1.5
+# Commands that open a form or do long work: acked at once, as there is no message to carry.
+_ACK_FIRST = frozenset({"nuevo", "editar", "exportar"})
+
 
 def register(app: AsyncApp, service: ClientService, actors: Actors) -> None:
     @app.command(ids.COMMAND)
     async def clientes(ack: AsyncAck, command: dict[str, Any], client: AsyncWebClient, respond: AsyncRespond) -> None:
-        await ack()
-        actor = await actors.of(command, client)
         channel = str(command.get("channel_id") or "")
         trigger_id = str(command.get("trigger_id") or "")
         parsed = router.parse(str(command.get("text") or ""))
-        reply = Reply(client, actor.user_id, channel, respond, trigger_id=trigger_id)
+        reply = Reply(client, str(command.get("user_id") or ""), channel, respond, trigger_id=trigger_id, ack=ack)
+        if parsed.command in _ACK_FIRST:
+            await reply.acknowledge()
 
         async def run() -> None:
+            actor = await actors.of(command, client)
             name, argument = parsed.command, parsed.argument
             if name == "nuevo":
                 await ops.open_create(client, trigger_id, channel, service=service, actor=actor)
@@ -60,4 +69,7 @@ def register(app: AsyncApp, service: ClientService, actors: Actors) -> None:
             else:
                 await reply.send(help_text(), help_blocks(parsed.unknown))
 
-        await guarded(reply, run, command=parsed.command)
+        work = asyncio.ensure_future(guarded(reply, run, command=parsed.command))
+        await asyncio.wait({work}, timeout=ACK_WITHIN)
+        await reply.acknowledge()  # no answer within ACK_WITHIN: an empty ack now, the answer follows
+        await work

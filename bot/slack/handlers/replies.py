@@ -114,12 +114,21 @@ class Reply:
         channel_id: str = "",
         respond: AsyncRespond | None = None,
         trigger_id: str = "",
+        ack: AsyncAck | None = None,
     ) -> None:
+        """`ack`: a slash command's ack not sent yet; the first message then rides on it (see `send`)."""
         self.client = client
         self.user_id = user_id
         self.channel_id = channel_id
         self.respond = respond if respond is not None and respond.response_url else None
         self.trigger_id = trigger_id
+        self._ack = ack
+
+    async def acknowledge(self) -> None:
+        """Sends the pending ack, empty: what follows goes through the response_url."""
+        ack, self._ack = self._ack, None
+        if ack is not None:
+            await ack()
 
     async def send(
         self, text: str, blocks: list[Block] | None = None, *, replace: bool = False, secret: bool = False
@@ -131,8 +140,17 @@ class Reply:
         :meth:`_send_secret`.
         """
         if secret:
+            await self.acknowledge()
             await self._send_secret(text, blocks or [])
             return
+        ack, self._ack = self._ack, None
+        if ack is not None and not replace:
+            # The answer in the ack's own HTTP response: on screen at once, and no response_url post
+            # (nor its connection) at all. Slack shows a slash command's response body ephemerally.
+            await ack(text=text, blocks=blocks, response_type="ephemeral")
+            return
+        if ack is not None:
+            await ack()
         if self.respond is not None:
             try:
                 answer = await self.respond(
@@ -198,6 +216,7 @@ class Reply:
 
     async def share(self, text: str, blocks: list[Block]) -> None:
         """A message everyone in the channel sees (only on the user's explicit request)."""
+        await self.acknowledge()
         try:
             if self.respond is not None:
                 answer = await self.respond(
