@@ -179,10 +179,24 @@ _LISTED = tuple(c for c in Client.__table__.c if c.name not in ("search_text", "
 
 
 def _listed(stmt: Select[Any]) -> Select[Any]:
+    """The client's columns and its main address's phone and e-mail, each read by the client's id.
+
+    Correlated look-ups rather than a join: PostgreSQL merge-joined the page's few clients with the
+    whole addresses index from its start (10 ms for an Anterior page at 100,000 clients), having no way
+    to carry `clients.id > :anchor` over to the addresses."""
     main = Address.__table__
+    client_id = Client.__table__.c.id
+
+    def of_main(col: Any, label: str) -> Any:
+        found = select(col).where(main.c.client_id == client_id, main.c.is_main).limit(1)
+        return found.correlate(Client.__table__).scalar_subquery().label(label)
+
     return stmt.with_only_columns(
-        *_LISTED, main.c.id.label("main_id"), main.c.phone.label("main_phone"), main.c.email.label("main_email")
-    ).outerjoin(main, and_(main.c.client_id == Client.__table__.c.id, main.c.is_main))
+        *_LISTED,
+        of_main(main.c.id, "main_id"),
+        of_main(main.c.phone, "main_phone"),
+        of_main(main.c.email, "main_email"),
+    )
 
 
 @dataclass(frozen=True)

@@ -108,3 +108,16 @@ def test_keys_cli_generate_and_rotate(tmp_path: Path) -> None:
     assert rotated.code == 0, rotated.stderr
     assert "0 contraseña(s) cifradas de nuevo" in rotated.stderr
     assert key not in rotated.stderr + rotated.stdout
+
+
+async def test_postgresql_plans_each_statement_for_its_own_values(db: Database) -> None:
+    """A search's plan depends on the words typed: a generic plan (PostgreSQL's choice after five runs of
+    a prepared statement) walked every client for a number nobody has (bench/scale.py)."""
+    if db.is_sqlite:
+        pytest.skip("PostgreSQL's plan cache")
+    service = ClientService(db, SecretBox([generate_key()]))
+    actor = Actor("console", "tester")
+    for _ in range(7):  # past the five runs after which PostgreSQL may switch to a generic plan
+        await service.list_page(actor, "nunez")
+    async with db.engine.connect() as connection:
+        assert (await connection.execute(text("SHOW plan_cache_mode"))).scalar_one() == "force_custom_plan"
