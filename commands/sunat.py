@@ -102,3 +102,46 @@ def note(taxpayer: Taxpayer) -> str:
     sentence = texts().padron_prefilled(taxpayer.source)
     warned = padron.warning(taxpayer)
     return f"{warned}. {sentence}" if warned else sentence
+
+
+@dataclass(frozen=True)
+class EditOffer:
+    """What the padrón says of the RUC typed in an edit of Datos del cliente, weighed against the client.
+
+    The padrón's name replaces nothing by itself: it is proposed in Nombre (`name`) only when the RUC was
+    changed (the saved name then most likely belongs to the old RUC) and the Nombre shown is still the
+    saved one; otherwise a differing name is only said, and the user decides."""
+
+    taxpayer: Taxpayer
+    ruc_changed: bool  # the RUC typed is not the client's saved RUC
+    differs: bool  # the Nombre shown differs from the padrón's (accents, case and spaces ignored)
+    name: str | None  # the padrón's name to show in Nombre; None keeps what the form shows
+    shown: str  # the Nombre the user sees
+
+    def note(self) -> str:
+        """The line over the edit form: the warning first when not ACTIVO/HABIDO, what SUNAT says, and
+        what became of Nombre."""
+        t = texts()
+        taxpayer = self.taxpayer
+        parts = [t.padron_edit_says(taxpayer.source, taxpayer.name, taxpayer.estado or "-", taxpayer.condicion or "-")]
+        if self.name is not None:
+            parts.append(t.padron_edit_name_proposed)
+        elif self.differs and self.shown.strip():
+            parts.append(t.padron_edit_name_differs(self.shown.strip()))
+        warned = padron.warning(taxpayer)
+        if warned:
+            parts.insert(0, f"{warned}.")
+        return " ".join(parts)
+
+
+def edit_offer(
+    taxpayer: Taxpayer, saved_doc_type: str, saved_doc_number: str, saved_name: str, shown_name: str
+) -> EditOffer:
+    """The padrón's offer for an edit form of a client saved as (`saved_doc_type`, `saved_doc_number`,
+    `saved_name`) that now shows `shown_name` in Nombre beside a RUC the padrón lists (`taxpayer`).
+    A name the user typed in this form (neither the saved one nor empty) is never replaced."""
+    ruc_changed = not (saved_doc_type == RUC and saved_doc_number.strip() == taxpayer.ruc)
+    differs = fold(shown_name) != fold(taxpayer.name)
+    untouched = fold(shown_name) in ("", fold(saved_name))
+    name = taxpayer.name if ruc_changed and differs and untouched else None
+    return EditOffer(taxpayer, ruc_changed, differs, name, shown_name)

@@ -229,6 +229,10 @@ class Texts:
     values_left_from_sunat: Callable[[str], str]  # the labels still offered
     padron_form_note: Callable[[str], str]  # ≤ 100, fecha: Discord's create form opened from the padrón
     padron_prefill_gone: str  # a «Completar con SUNAT» whose values were used or expired
+    # ---- padrón en edición (Datos del cliente edited: what SUNAT says of the RUC typed, its name offered)
+    padron_edit_says: Callable[[str, str, str, str], str]  # source, name, estado, condición
+    padron_edit_name_proposed: str  # the padrón's name was put in Nombre (the RUC changed; not saved yet)
+    padron_edit_name_differs: Callable[[str], str]  # the Nombre shown, kept: it differs from SUNAT's
 
     def platform(self, platform: str) -> str:
         return self.platform_names.get(platform, platform)
@@ -572,6 +576,12 @@ ES = Texts(
     padron_prefill_gone=(
         "Los datos del padrón de SUNAT ya se usaron o caducaron; no se abrió nada. "
         "Complete la sección desde la ficha o consulte /clientes sunat."
+    ),
+    # ---- padrón en edición
+    padron_edit_says=lambda source, name, estado, condicion: f"Según {source}: {name} ({estado} · {condicion}).",
+    padron_edit_name_proposed="Se propone ese nombre en Nombre; puede cambiarlo antes de guardar.",
+    padron_edit_name_differs=lambda shown: (
+        f"El Nombre «{shown}» no coincide con el de SUNAT; se mantiene salvo que usted lo cambie."
     ),
 )
 

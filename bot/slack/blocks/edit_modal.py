@@ -14,15 +14,17 @@ from bot.slack import ids
 from bot.slack.blocks.card import card_blocks
 from bot.slack.blocks.inputs import section_inputs
 from bot.slack.blocks.kit import Block, context, header, modal, option, plain, plain_context, plain_section, section
+from bot.slack.blocks.sunat import dispatching_ruc
 from bot.slack.escape import mrkdwn
 from bot.slack.modal_state import ModalState
-from commands.forms import ADDRESS, SECTION_BY_KEY, SERVER, Kind
+from commands.forms import ADDRESS, CLIENT, SECTION_BY_KEY, SERVER, Kind
 from commands.presenter import card_sections
 from commands.texts import texts
 from commands.views import ClientCard
 
 PICK_TITLE = "Editar cliente"
 PICK_BLOCK = "editar.seccion"
+NOTE_BLOCK = "editar.nota"  # what SUNAT's padrón says of the RUC typed in Datos del cliente
 NEW = "new"
 
 
@@ -76,9 +78,13 @@ def _title(state: ModalState) -> str:
     return SECTION_BY_KEY[state.section].title
 
 
-def section_modal(card: ClientCard, state: ModalState, typed: Mapping[str, str] | None = None) -> dict:
+def section_modal(
+    card: ClientCard, state: ModalState, typed: Mapping[str, str] | None = None, *, note: str | None = None
+) -> dict:
     """The form of ``state.section`` (and ``state.item_id``) filled with ``card``'s values, or with
-    what is ``typed`` so far when it is drawn again (País changed)."""
+    what is ``typed`` so far when it is drawn again (País changed, a RUC typed); ``note`` (plain text:
+    what SUNAT's padrón says of that RUC) goes under the subtitle. Datos del cliente's Número dispatches
+    on enter, as in the create form (handlers.sunat)."""
     spec = SECTION_BY_KEY[state.section]
     if state.section == "address":
         address = card.address(state.item_id) if state.item_id else None
@@ -91,10 +97,14 @@ def section_modal(card: ClientCard, state: ModalState, typed: Mapping[str, str] 
     if typed is not None:
         values = dict(typed)
     editing = state.target().editing
-    blocks = [_subtitle(card), *section_inputs(spec, values, editing=editing)]
+    blocks = [_subtitle(card)]
+    if note:
+        blocks.append({**plain_context(note), "block_id": NOTE_BLOCK})
+    blocks += section_inputs(spec, values, editing=editing)
     if editing and any(not f.required and f.kind != Kind.PASSWORD for f in spec.fields):
         blocks.append(plain_context(texts().clear_form))
-    return modal(_title(state), blocks, callback_id=ids.VIEW_EDIT, private_metadata=state.dump(), submit="Guardar")
+    view = modal(_title(state), blocks, callback_id=ids.VIEW_EDIT, private_metadata=state.dump(), submit="Guardar")
+    return dispatching_ruc(view) if state.section == CLIENT.key else view
 
 
 def conflict_modal(current: ClientCard, state: ModalState, message: str) -> dict:

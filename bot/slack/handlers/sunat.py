@@ -1,10 +1,14 @@
-"""SUNAT's padrón on Slack: a RUC typed in the create form fills it, and `/clientes sunat`.
+"""SUNAT's padrón on Slack: a RUC typed in the create form fills it, one typed in the edit of Datos del
+cliente is checked against it, and `/clientes sunat`.
 
 Número dispatches on enter (``dispatch_action``, on_enter_pressed): with a RUC the padrón lists, the
 form is drawn again (``views.update`` with its hash, so a form the user changed meanwhile is not
 overwritten) with Nombre and the first address's Distrito and Dirección proposed — only where the user
 left them empty; everything typed elsewhere is kept — and a context line naming the source, with the
 warning first when the taxpayer is not ACTIVO/HABIDO. A RUC the padrón lacks leaves the form as it is.
+The edit form of Datos del cliente dispatches the same way: it is drawn again with a line giving what
+SUNAT says (name, Estado · Condición, the warning first) and, only when the RUC was changed, the padrón's
+name proposed in Nombre (never replacing a name typed in that form; `commands.sunat.edit_offer`).
 """
 
 from __future__ import annotations
@@ -20,12 +24,13 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.slack import ids
 from bot.slack.blocks import sunat as blocks
 from bot.slack.blocks.create_modal import create_modal
+from bot.slack.blocks.edit_modal import section_modal
 from bot.slack.handlers import ops
 from bot.slack.handlers.actors import Actors
 from bot.slack.handlers.clicks import Click, on_click
 from bot.slack.handlers.replies import Reply, log, slack_error
 from bot.slack.modal_state import ModalState
-from bot.slack.view_values import view_values
+from bot.slack.view_values import section_raw, view_values
 from commands import sunat
 from commands.errors import CoreError, NotFound
 from commands.forms import CLIENT, RUC, asks_district
@@ -61,6 +66,9 @@ def register(app: AsyncApp, service: ClientService, actors: Actors) -> None:
     async def ruc_typed(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
         await ack()
         view = body.get("view") or {}
+        if view.get("callback_id") == ids.VIEW_EDIT:
+            await ruc_typed_in_edit(body, view, client)
+            return
         if view.get("callback_id") != ids.VIEW_CREATE:
             return
         values = view_values(view)
@@ -81,6 +89,39 @@ def register(app: AsyncApp, service: ClientService, actors: Actors) -> None:
             await client.views_update(view_id=view.get("id"), hash=view.get("hash"), view=redrawn)
         except SlackClientError as exc:  # a stale hash: the user already moved on
             log.warning("Slack: views.update tras escribir el RUC falló: %s", slack_error(exc))
+
+    async def ruc_typed_in_edit(body: dict[str, Any], view: dict[str, Any], client: AsyncWebClient) -> None:
+        """Datos del cliente of an existing client: the form is drawn again with what SUNAT says of the RUC
+        and, when the RUC was changed, the padrón's name proposed in Nombre (`sunat.edit_offer`); the rest
+        is kept as typed and the form keeps the version it was opened with."""
+        state = ModalState.load(view.get("private_metadata"))
+        if state.section != CLIENT.key:
+            return
+        typed = section_raw(view_values(view), CLIENT.key)
+        doc_type = typed.get("doc_type") or _DEFAULT_DOC_TYPE
+        number = (typed.get("doc_number") or "").strip()
+        if doc_type not in (RUC, _DEFAULT_DOC_TYPE) or not sunat.is_ruc(number):
+            return
+        try:
+            card = await service.get(await actors.of(body, client), int(state.client_id or 0))
+            taxpayer = await sunat.lookup(service.db, RUC, number)
+        except CoreError:  # gone, forbidden (the submission says so) or the padrón unreadable: as it is
+            return
+        if taxpayer is None:
+            return
+        offer = sunat.edit_offer(taxpayer, card.doc_type, card.doc_number, card.name, typed.get("name") or "")
+        changed: set[str] = set()
+        if doc_type != RUC:  # Tipo Doc. still at its default: an 11-digit Número the padrón lists is a RUC
+            typed["doc_type"] = RUC
+            changed.add("client.doc_type")
+        if offer.name is not None:
+            typed["name"] = offer.name
+            changed.add("client.name")
+        redrawn = blocks.refilled(section_modal(card, state, typed, note=offer.note()), changed)
+        try:
+            await client.views_update(view_id=view.get("id"), hash=view.get("hash"), view=redrawn)
+        except SlackClientError as exc:  # a stale hash: the user already moved on
+            log.warning("Slack: views.update tras escribir el RUC (edición) falló: %s", slack_error(exc))
 
     async def turn(click: Click) -> None:
         page, query = blocks.parse_page_value(click.value)
