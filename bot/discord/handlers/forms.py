@@ -114,4 +114,10 @@ async def _save(
     reply = card_reply(card, headline, unsent=saved_unsent())
     if target.creates:  # SUNAT's padrón: its values wait for `texts().complete_from_sunat`, its warning is said
         reply = await sunat_offer.keep_after_create(interaction, card, reply)
-    return await pending.offer_after_save(interaction, target, card, form_id, reply)  # "Completar con …"
+    if target.kind != "client":
+        return await pending.offer_after_save(interaction, target, card, form_id, reply)  # "Completar con …"
+    # Datos del cliente edited: once its own waiting values are used, the padrón's name (when it differs
+    # from the one saved) waits for «Completar con SUNAT» in turn
+    left = await pending.settle(interaction, target, card, form_id)
+    reply, left = await sunat_offer.offer_after_edit(interaction, card, reply, left)
+    return pending.with_offer(reply, card, left) if left is not None else reply

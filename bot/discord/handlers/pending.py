@@ -40,19 +40,25 @@ async def offer_after_save(
 ) -> Reply:
     """`reply` (the saved card) with a button per source that still has values for a later section.
     A create moves the values kept for its form to the new client; a section save drops that section's."""
+    pending = await settle(interaction, target, card, form_id)
+    return with_offer(reply, card, pending) if pending is not None else reply
+
+
+async def settle(
+    interaction: discord.Interaction, target: FormTarget, card: ClientCard, form_id: str
+) -> list[Pending] | None:
+    """What still waits for the client once the save of `target` is accounted for (see
+    `offer_after_save`); None when the save uses no waiting values, or they cannot be updated now."""
     store, actor = service_of(interaction).prefill, actor_of(interaction)
     section = _uses(target)
     try:
         if target.creates:
-            pending = await store.attach(actor, form_id, card.id)
-        elif section is not None:
-            pending = await store.used(actor, card.id, section)
-        else:
-            return reply
+            return await store.attach(actor, form_id, card.id)
+        if section is not None:
+            return await store.used(actor, card.id, section)
     except CoreError as exc:
         log.warning("pre-filled values of client %s not updated: %s", card.id, type(exc).__name__)
-        return reply
-    return with_offer(reply, card, pending)
+    return None
 
 
 def with_offer(reply: Reply, card: ClientCard, pending: list[Pending]) -> Reply:

@@ -1,5 +1,5 @@
-"""SUNAT's padrón after Discord's create form is saved (see `handlers.sunat`): kept apart from it so that
-`forms` can call it without a cycle, as `pending` is."""
+"""SUNAT's padrón after Discord's create form, or the edit of Datos del cliente, is saved (see
+`handlers.sunat`): kept apart from it so that `forms` can call it without a cycle, as `pending` is."""
 
 from __future__ import annotations
 
@@ -14,6 +14,8 @@ from bot.discord.replies import Reply
 from commands import padron, sunat
 from commands.errors import CoreError
 from commands.forms import RUC
+from commands.prefill import Pending
+from commands.texts import texts
 from commands.views import ClientCard
 from storage.textfold import fold
 
@@ -40,8 +42,43 @@ async def keep_after_create(interaction: discord.Interaction, card: ClientCard, 
     except CoreError as exc:
         log.warning("padrón values for client %s not kept: %s", card.id, type(exc).__name__)
         return reply
-    warned = padron.warning(taxpayer)
-    if not warned:
+    return _warned(reply, padron.warning(taxpayer))
+
+
+def _warned(reply: Reply, warned: str | None, said: str = "") -> Reply:
+    """`reply` headed by the warning (when the taxpayer is not ACTIVO/HABIDO) and by what SUNAT says."""
+    head = "\n".join(part for part in (f"⚠ **{md(warned)}**" if warned else "", md(said) if said else "") if part)
+    if not head:
         return reply
-    content = f"⚠ **{md(warned)}**\n{reply.content}" if reply.content else f"⚠ **{md(warned)}**"
+    content = f"{head}\n{reply.content}" if reply.content else head
     return Reply(content, reply.embeds, reply.view, reply.ephemeral, reply.replace, reply.unsent)
+
+
+async def offer_after_edit(
+    interaction: discord.Interaction, card: ClientCard, reply: Reply, left: list[Pending] | None
+) -> tuple[Reply, list[Pending] | None]:
+    """After Datos del cliente of an existing client is saved with a RUC the padrón lists: when the
+    padrón's name differs from the one saved, it waits (beside what SUNAT still offered for the client)
+    for `texts().complete_from_sunat`, whose form opens with it — nothing is saved until that form is
+    submitted — and the reply says what SUNAT says; the warning is said for a taxpayer not ACTIVO/HABIDO.
+    Returns the reply and what now waits for the client (`left` when nothing changed). A RUC the padrón
+    lacks, or a padrón that cannot be read, leaves both as they are."""
+    if card.doc_type != RUC:
+        return reply, left
+    service, actor = service_of(interaction), actor_of(interaction)
+    try:
+        taxpayer = await sunat.lookup(service.db, RUC, card.doc_number)
+        if taxpayer is None:
+            return reply, left
+        said = ""
+        if fold(taxpayer.name) != fold(card.name):
+            kept = await service.prefill.get(actor, card.id, sunat.SOURCE)
+            values = {**(kept.values if kept else {}), "client.name": taxpayer.name}
+            await service.prefill.keep(actor, sunat.SOURCE, values, client_id=card.id)
+            left = await service.prefill.find(actor, card.id)
+            estado, condicion = taxpayer.estado or "-", taxpayer.condicion or "-"
+            said = texts().padron_edit_says(taxpayer.source, taxpayer.name, estado, condicion)
+    except CoreError as exc:
+        log.warning("padrón name for client %s not offered: %s", card.id, type(exc).__name__)
+        return reply, left
+    return _warned(reply, padron.warning(taxpayer), said), left
