@@ -118,9 +118,13 @@ class EditOffer:
     name: str | None  # the padrón's name to show in Nombre; None keeps what the form shows
     shown: str  # the Nombre the user sees
 
-    def note(self) -> str:
-        """The line over the edit form: the warning first when not ACTIVO/HABIDO, what SUNAT says, and
-        what became of Nombre."""
+    @property
+    def warning(self) -> str | None:
+        """'SUNAT: BAJA DE OFICIO · NO HABIDO' for a taxpayer not ACTIVO/HABIDO (never a refusal)."""
+        return padron.warning(self.taxpayer)
+
+    def said(self) -> str:
+        """What SUNAT says of the RUC, and what became of Nombre."""
         t = texts()
         taxpayer = self.taxpayer
         parts = [t.padron_edit_says(taxpayer.source, taxpayer.name, taxpayer.estado or "-", taxpayer.condicion or "-")]
@@ -128,10 +132,12 @@ class EditOffer:
             parts.append(t.padron_edit_name_proposed)
         elif self.differs and self.shown.strip():
             parts.append(t.padron_edit_name_differs(self.shown.strip()))
-        warned = padron.warning(taxpayer)
-        if warned:
-            parts.insert(0, f"{warned}.")
         return " ".join(parts)
+
+    def note(self) -> str:
+        """The line over the edit form: the warning first when not ACTIVO/HABIDO, then `said`."""
+        warned = self.warning
+        return f"{warned}. {self.said()}" if warned else self.said()
 
 
 def edit_offer(

@@ -315,6 +315,26 @@ class ConsoleAdapter:
     def _confirm_removal(self, client: ClientCard, item: str) -> bool:
         return self.prompt.confirm(texts().delete_item_question(item, client.name, client.document))
 
+    async def _ask_client_edit(self, client: ClientCard, current: Mapping[str, Any] | None) -> dict[str, Any]:
+        """Datos del cliente of an existing client: once Número is answered, a RUC the padrón lists is said
+        aloud (its warning in yellow) and, when the RUC changed, the padrón's name is Nombre's default in
+        brackets instead of the current one (Enter takes it, anything typed wins); nothing is saved yet."""
+        head = self.forms.ask_section(CLIENT, current, editing=True, until="doc_number")
+        defaults = dict(current or {})
+        doc_type = _doc_type_value(str(head.get("doc_type") or ""))
+        try:
+            taxpayer = await sunat.lookup(self.service.db, doc_type, str(head.get("doc_number") or "").strip())
+        except CoreError:  # the padrón cannot be read now: the form goes on as is
+            taxpayer = None
+        if taxpayer is not None:
+            offer = sunat.edit_offer(taxpayer, client.doc_type, client.doc_number, client.name, client.name)
+            if offer.warning:
+                self.say(f"⚠ {offer.warning}", "yellow")
+            self.say(offer.said(), "green")
+            if offer.name is not None:
+                defaults["name"] = offer.name
+        return self.forms.ask_section(CLIENT, defaults, editing=True, answered=head)
+
     async def _save_section(
         self,
         client: ClientCard,
@@ -324,7 +344,10 @@ class ConsoleAdapter:
         """Asks the section and saves it through the core's one `save`; a save the core refuses asks
         the section again with the user's answers as defaults (a stale version takes the current one,
         shown first)."""
-        raw = self.forms.ask_section(target.spec, current, editing=target.editing)
+        if target.section == CLIENT.key:
+            raw = await self._ask_client_edit(client, current)
+        else:
+            raw = self.forms.ask_section(target.spec, current, editing=target.editing)
         target = dataclasses.replace(target, version=client.version)
         submission = f"console:{uuid.uuid4().hex}"  # one form: asked again after a refusal, same key
         while True:

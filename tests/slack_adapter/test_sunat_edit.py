@@ -121,7 +121,7 @@ async def test_baja_no_habido_is_warned_first_and_saving_is_not_refused(loaded: 
 
 async def test_a_ruc_the_padron_lacks_leaves_the_edit_form_as_it_is(loaded: Slack) -> None:
     form = await edit_form(loaded, "6", "20512333797", "Mi Empresa S.A.")
-    await type_ruc(loaded, form, {"client.doc_number": "20601111118"})  # not in the padrón
+    await type_ruc(loaded, form, {"client.doc_number": "20601111111"})  # not in the padrón
     await type_ruc(loaded, form, {"client.doc_number": "20512333797"})  # the saved one, not in it either
     await type_ruc(loaded, form, {"client.doc_number": "20100047218"})
     drawn = (await loaded.next_call("views.update")).response["view"]
