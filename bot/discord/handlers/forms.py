@@ -117,7 +117,7 @@ async def _save(
     if target.kind != "client":
         return await pending.offer_after_save(interaction, target, card, form_id, reply)  # "Completar con …"
     # Datos del cliente edited: once its own waiting values are used, the padrón's name (when it differs
-    # from the one saved) waits for «Completar con SUNAT» in turn
+    # from the one saved) waits for `texts().complete_from_sunat` in turn
     left = await pending.settle(interaction, target, card, form_id)
     reply, left = await sunat_offer.offer_after_edit(interaction, card, reply, left)
     return pending.with_offer(reply, card, left) if left is not None else reply
