@@ -52,7 +52,7 @@ CARD_BLOCK = "ficha"
 RUC_TYPED: dict[str, str | Pattern[Any]] = {
     "block_id": "client.doc_number",
     "action_id": "doc_number",
-}  # Número dispatches on enter (create form)
+}  # Número dispatches on enter (create form, and the edit of Datos del cliente)
 SUNAT_REGISTER = "sunat_registrar"  # value: the RUC; opens the create form pre-filled
 SUNAT_PAGE_PREV = "sunat_anterior"  # value: "<page>:<query>"
 SUNAT_PAGE_NEXT = "sunat_siguiente"

@@ -1,6 +1,7 @@
 """What SUNAT's padrón says (`/clientes sunat`), as an ephemeral message: each taxpayer's fields, its
 warning when not ACTIVO/HABIDO, `texts().padron_register`, and Anterior / Siguiente for a name search.
-Also the create form's Número, which dispatches on enter so a RUC can fill the form (handlers.sunat)."""
+Also Número of the create form and of the edit of Datos del cliente, which dispatches on enter so a RUC
+can fill or check the form (handlers.sunat)."""
 
 from __future__ import annotations
 
@@ -56,7 +57,8 @@ def answer_blocks(answer: SunatAnswer) -> list[Block]:
 
 
 def dispatching_ruc(view: dict[str, Any]) -> dict[str, Any]:
-    """The create form with Número dispatching on enter (Slack sends a block_actions with what was typed)."""
+    """A form (create, or the edit of Datos del cliente) with Número dispatching on enter (Slack sends a
+    block_actions with what was typed)."""
     for block in view.get("blocks", []):
         if block.get("block_id") == ids.RUC_TYPED["block_id"]:
             block["dispatch_action"] = True
