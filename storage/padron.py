@@ -335,10 +335,9 @@ async def _load_postgres(conn: Any, source: PadronSource, progress: Progress) ->
             await conn.copy_records_to_table(f"padron_{slot}", records=records(), columns=[*STORED, "line"])
         if report.good == 0:
             raise EmptyLoad
-        await _unique_ruc(conn, slot)
+        kept = report.good - await _unique_ruc(conn, slot)  # COPY wrote every good line: no count(*) scan
         await conn.execute(f"CREATE INDEX ix_padron_{slot}_folded ON padron_{slot} (folded, ruc)")
         await conn.execute(f"ANALYZE padron_{slot}")
-        kept = await conn.fetchval(f"SELECT count(*) FROM padron_{slot}")
         loaded_at = datetime.now(UTC).replace(microsecond=0)
         load_id = await conn.fetchval(
             "INSERT INTO padron_loads (slot, fecha, source, rows, duplicates, malformed, loaded_at) "
@@ -372,19 +371,21 @@ async def _release_previous(conn: Any, slot: str) -> None:
         pass
 
 
-async def _unique_ruc(conn: Any, slot: str) -> None:
-    """The RUC index; when a RUC is repeated, its last line is kept (the file's later word wins)."""
+async def _unique_ruc(conn: Any, slot: str) -> int:
+    """The RUC index; when a RUC is repeated, its last line is kept (the file's later word wins). Returns
+    how many lines that dropped."""
     import asyncpg
 
     create = f"CREATE UNIQUE INDEX ix_padron_{slot}_ruc ON padron_{slot} (ruc)"
     try:
         async with conn.transaction():  # a savepoint: most files have no repeated RUC, so try first
             await conn.execute(create)
-        return
+        return 0
     except asyncpg.UniqueViolationError:
         pass
-    await conn.execute(
+    status = await conn.execute(
         f"DELETE FROM padron_{slot} p USING (SELECT ruc, max(line) AS keep FROM padron_{slot} "
         "GROUP BY ruc HAVING count(*) > 1) d WHERE p.ruc = d.ruc AND p.line <> d.keep"
     )
     await conn.execute(create)
+    return int(status.split()[-1])  # "DELETE n"
