@@ -1,10 +1,10 @@
 """The padrón in the database: a bulk load into the idle slot, the switch to it, and the reads.
 
-Two slots (`padron_a`, `padron_b`, migrations 0006 and 0011): a load empties and fills the one not in use, builds
-its name index, and only then adds its row to `padron_loads`, in the transaction that also finishes the
-slot. Every read is one statement that picks the slot the newest `padron_loads` row names, so it sees
-one whole load: the previous one until the new one is complete, never a mix, never an empty table.
-A killed load leaves a half-filled idle slot, which the next load empties first.
+Two slots (`padron_a`, `padron_b`, migrations 0006 and 0011): a load empties and fills the one not in
+use, builds its name index, and only then adds its row to `padron_loads`, in the transaction that also
+finishes the slot. Every read is one statement that picks the slot the newest `padron_loads` row names,
+so it sees one whole load: the previous one until the new one is complete, never a mix, never an empty
+table. A killed load leaves a half-filled idle slot, which the next load empties first.
 
 A slot row is (ruc, name, rest, folded): `rest` is the line after the name as the file has it, split
 again here for the rows a read returns, so a load binds four values a line. SQLite is loaded through the
@@ -217,9 +217,9 @@ def _no_cycle_collection() -> Iterator[None]:
     """Python's cycle collector paused while the rows stream through.
 
     A load allocates a few container objects per line and frees them a block later, all by reference
-    counting; the collector would otherwise run every 700 of them, find nothing, and cost about a fifth
-    of the load's Python time. Nothing a load allocates forms a cycle, so pausing it leaks nothing; other
-    threads' cycles wait for the next collection after the load."""
+    counting; the collector would otherwise run every 700 of them and find nothing (it made reading a
+    line a third slower: 1.2 µs instead of 0.9). Nothing a load allocates forms a cycle, so pausing it
+    leaks nothing; other threads' cycles wait for the next collection after the load."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:
