@@ -2,9 +2,11 @@
 
 The format: ISO-8859-1, one taxpayer a line, `|` after every one of its 15 fields (so a trailing `|`),
 `-` for an empty field, a header line, Windows line ends. The file is read in blocks of bytes, never
-whole; a block is decoded and split into lines at once (C speed), and the only per-line Python work is
-one split, the checks and the folded name. Lines are cut at `\n`, so a file re-saved with Unix line
-ends loads too (a `\r` stays at the end of the address piece, where reading ignores it).
+whole; a block is decoded and split into lines at once (C speed). A block whose every line is good (the
+usual case) is then checked, split and folded a column at a time, each step one C-level call over the
+whole block (`map`, `zip`, `str.join`, `bytes.translate`): no Python code runs per line. A block with a
+bad line goes line by line instead, to report it by number. Lines are cut at `\n`, so a file re-saved
+with Unix line ends loads too (a `\r` stays at the end of the `rest` piece, where reading ignores it).
 """
 
 from __future__ import annotations
@@ -12,15 +14,18 @@ from __future__ import annotations
 import unicodedata
 import zipfile
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from itertools import repeat
+from operator import itemgetter
 from pathlib import Path
 from typing import IO, Any
 
-#: The ten address columns, kept together in a slot's `address` column as the file has them ("AV.|JAVIER
-#: PRADO ESTE|-|…|"): binding one value instead of ten is most of what a load costs beyond SQLite's own
-#: work; storage/padron.py splits them again for the one row a lookup reads.
+#: The ten address columns. They, and estado, condición and UBIGEO before them, are kept together in a
+#: slot's `rest` column as the file has them ("ACTIVO|HABIDO|150122|AV.|JAVIER PRADO ESTE|-|…|"): binding
+#: one value instead of thirteen is most of what a load costs beyond SQLite's own work; storage/padron.py
+#: splits them again for the rows a read returns.
 ADDRESS_FIELDS = (
     "tipo_via",
     "nombre_via",
@@ -42,9 +47,11 @@ FIELDS = (  # the file's 15 columns, in its order
     "ubigeo",
     *ADDRESS_FIELDS,
 )
-STORED = ("ruc", "name", "estado", "condicion", "ubigeo", "address", "folded")  # a slot's columns, in order
+STORED = ("ruc", "name", "rest", "folded")  # a slot's columns, in order (migration 0011)
+REST_FIELDS = FIELDS[2:]  # what `rest` holds, `|`-separated
 SEPARATORS = len(FIELDS)  # a good line has one `|` after every field
 BLOCK = 1 << 20  # bytes read at a time: about 9,000 lines, a few MB of Python objects at most
+_THIRD = itemgetter(2)  # UBIGEO, the third piece of `rest`
 MAX_REPORTED = 50  # malformed lines kept with their number; the rest are only counted
 
 
@@ -208,16 +215,45 @@ class _Prepend:
 
 def rows(
     first: int, lines: list[str], report: ReadReport, *, text_key: bool = False, int_ruc: bool = False
+) -> Iterable[Sequence[Any]]:
+    """Each good line as a slot row (STORED): RUC, name, the rest of the line as one piece, and the folded
+    name (bytes, or text with `text_key`); with `int_ruc` (PostgreSQL) the RUC as an integer and the
+    line's number appended (it decides which line of a repeated RUC is kept). Bad lines are recorded in
+    `report` by number and skipped. `report` is complete when this returns, before the rows are read."""
+    whole = _whole_block(first, lines, report, text_key=text_key, int_ruc=int_ruc)
+    return whole if whole is not None else list(_line_by_line(first, lines, report, text_key, int_ruc))
+
+
+def _whole_block(
+    first: int, lines: list[str], report: ReadReport, *, text_key: bool, int_ruc: bool
+) -> Iterable[Sequence[Any]] | None:
+    """The rows of a block whose lines are all good, built a column at a time; None when any line is not
+    (the caller then goes line by line). The checks are those of `_line_by_line`: 15 `|` and an 11-digit
+    RUC (every line has 15 `|`, so its first piece is all that stands before the first one)."""
+    if not lines or set(map(str.count, lines, repeat("|"))) != {SEPARATORS}:
+        return None
+    rucs, names, rests = zip(*map(str.split, lines, repeat("|"), repeat(2)), strict=True)
+    joined = "".join(rucs)
+    if set(map(len, rucs)) != {11} or not (joined.isascii() and joined.isdigit()):
+        return None
+    report.ubigeos.update(map(_THIRD, map(str.split, rests, repeat("|"), repeat(3))))
+    keys = "\n".join(names).encode("latin-1").translate(FOLD_TABLE)  # a name holds no "\n"
+    folded: list[Any] = keys.decode("latin-1").split("\n") if text_key else keys.split(b"\n")
+    report.lines += len(lines)
+    report.good += len(lines)
+    if int_ruc:
+        return zip(map(int, rucs), names, rests, folded, range(first, first + len(lines)), strict=True)
+    return zip(rucs, names, rests, folded, strict=True)
+
+
+def _line_by_line(
+    first: int, lines: list[str], report: ReadReport, text_key: bool, int_ruc: bool
 ) -> Iterator[list[Any]]:
-    """Each good line as a slot row (STORED): RUC, name, estado, condición, ubigeo, the ten address fields
-    as one piece, and the folded name (bytes, or text with `text_key`); with `int_ruc` (PostgreSQL) the
-    RUC as an integer and the line's number appended (it decides which line of a repeated RUC is kept).
-    Bad lines are recorded in `report` by number and skipped."""
     ubigeos = report.ubigeos
     table = FOLD_TABLE
     good = 0
     for offset, line in enumerate(lines):
-        pieces: list[Any] = line.split("|", 5)
+        pieces: list[Any] = line.split("|", 2)
         ruc = pieces[0]
         if line.count("|") != SEPARATORS or len(ruc) != 11 or not (ruc.isascii() and ruc.isdigit()):
             if line.strip():
@@ -227,7 +263,7 @@ def rows(
             continue
         key = pieces[1].encode("latin-1").translate(table)
         pieces.append(key.decode("latin-1") if text_key else key)
-        ubigeos.add(pieces[4])
+        ubigeos.add(pieces[2].split("|", 3)[2])
         good += 1
         if int_ruc:
             pieces[0] = int(ruc)

@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import text
 
 import storage.padron
+import storage.padron_file
 from bench.padron_file import write
 from commands import padron
 from storage.db import Database
@@ -190,3 +191,35 @@ async def test_postgresql_gives_the_previous_load_back_once_switched(db: Databas
     async with db.engine.connect() as conn:
         counts = [(await conn.execute(text(f"SELECT count(*) FROM padron_{slot}"))).scalar() for slot in "ab"]
     assert counts == [0, 5]  # the first load (slot a) was emptied, the second (slot b) is in use
+
+
+async def test_a_long_file_reads_back_whole_with_bad_lines_in_some_blocks(db: Database, tmp_path: Path) -> None:
+    """Most blocks of a real file are all good (read a column at a time, storage/padron_file.py); the
+    blocks holding a bad line go line by line. Both kinds in one file: every field reads back as the file
+    has it, and the bad lines, the repeated RUC and the unknown UBIGEO are found wherever they fall."""
+    generated = write(tmp_path / "gen.txt", 30_000).read_bytes().decode("latin-1").split("\r\n")
+    header, lines = generated[0], generated[1:-1]
+    unknown = lines[2_001].split("|")
+    unknown[4] = "999998"  # a UBIGEO our district list lacks, in a block with no bad line
+    lines[2_001] = "|".join(unknown)
+    lines[12_000] = "|".join(lines[12_000].split("|")[:14]) + "|"  # a field short: line 12,002 of the file
+    lines[25_000] = "2" + lines[25_000]  # a 12-digit RUC: line 25,002
+    lines.append(lines[10].replace("|ACTIVO|", "|BAJA DE OFICIO|", 1).replace("|HABIDO|", "|NO HABIDO|", 1))
+    path = tmp_path / "padron.txt"
+    path.write_bytes(("\r\n".join([header, *lines]) + "\r\n").encode("latin-1"))
+
+    result = await padron.import_file(db, path)
+
+    assert [(bad.line, bad.pieces) for bad in result.report.malformed] == [(12_002, 14), (25_002, 0)]
+    assert (result.rows, result.duplicates, result.report.lines) == (29_998, 1, 30_001)
+    assert result.unknown_ubigeos == ["999998"]
+    async with db.engine.connect() as conn:
+        for index in (0, 10, 2_001, 9_999, 12_001, 29_999):
+            expected = lines[-1] if index == 10 else lines[index]  # the repeated RUC: its later line
+            row = await storage.padron.lookup(conn, expected[:11])
+            assert row is not None
+            fields = [getattr(row, name) for name in storage.padron_file.FIELDS]
+            assert fields == expected.split("|")[:15], index
+        assert await storage.padron.lookup(conn, lines[12_000][:11]) is None
+    for index in (5_000, 12_001, 29_999):  # found by name, from blocks of either kind
+        assert (await padron.search(db, lines[index].split("|")[1].lower())).items[0].ruc == lines[index][:11]

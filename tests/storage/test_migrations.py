@@ -6,6 +6,7 @@ from pathlib import Path
 
 from sqlalchemy import text
 
+from commands import padron
 from commands.access import Actor
 from commands.service import ClientService
 from storage import migrate
@@ -40,5 +41,41 @@ async def test_import_keys_derived_from_passwords_are_forgotten(tmp_path: Path, 
         assert keys == {imported_id: None, typed_id: "slack:V0FORM"}
         service = ClientService(db, box)  # and the migrated register works with today's code
         assert [r.name for r in (await service.list_page(ana, "tecleada")).rows] == ["Tecleada"]
+    finally:
+        await db.dispose()
+
+
+async def test_the_padron_load_in_use_is_carried_into_the_rest_column(tmp_path: Path) -> None:
+    """0011 folds estado, condición, UBIGEO and the address into `rest`: the load in use reads the same."""
+    db = Database(f"sqlite+aiosqlite:///{tmp_path / 'old.db'}")
+    try:
+        await migrate.upgrade(db, "0009")
+        async with db.engine.begin() as conn:
+            await conn.execute(
+                text(
+                    "INSERT INTO padron_loads (slot, fecha, source, rows, duplicates, malformed, loaded_at) "
+                    "VALUES ('b', '2026-11-28', 'padron_reducido_ruc.txt', 1, 0, 0, '2026-11-28 06:00:00')"
+                )
+            )
+            await conn.execute(
+                text(
+                    "INSERT INTO padron_b VALUES (20601234565, 'COMPAÑÍA PEÑA NÚÑEZ S.A.C.', 'BAJA DE OFICIO', "
+                    "'NO HABIDO', '150122', 'AV.|JAVIER PRADO ESTE|SANTA FELICIA|URB.|6210|301|-|-|-|-|\r', :key)"
+                ),
+                {"key": "compania pena nunez s.a.c.".encode("latin-1")},
+            )
+
+        await migrate.upgrade(db)
+
+        taxpayer = await padron.lookup(db, "20601234565")
+        assert taxpayer is not None
+        assert (taxpayer.name, taxpayer.estado, taxpayer.condicion, taxpayer.ubigeo) == (
+            "COMPAÑÍA PEÑA NÚÑEZ S.A.C.",
+            "BAJA DE OFICIO",
+            "NO HABIDO",
+            "150122",
+        )
+        assert taxpayer.domicilio == "AV. JAVIER PRADO ESTE NRO. 6210 INT. 301 URB. SANTA FELICIA"
+        assert [t.ruc for t in (await padron.search(db, "compañia peña")).items] == ["20601234565"]
     finally:
         await db.dispose()
