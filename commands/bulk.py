@@ -18,9 +18,11 @@ from __future__ import annotations
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any, cast
 
+from sqlalchemy import Table
 from sqlalchemy.exc import IntegrityError
 
 from commands import outbox
@@ -28,7 +30,8 @@ from commands.access import Actor, Permission
 from commands.errors import CoreError, FieldErrors
 from commands.forms import CHANNEL_FIELDS, CLIENT, doc_type_short
 from commands.texts import texts
-from storage import repository
+from storage import bulkwrite, repository
+from storage.crypto import SecretBox
 from storage.models import Address, AuditEntry, Client, OutboxJob, Server, utcnow
 
 if TYPE_CHECKING:
@@ -75,8 +78,8 @@ def _taken(document: str, holder: str, holder_id: int) -> list[str]:
 
 
 # A record's validation, as plain data that crosses a process boundary (FieldErrors does not pickle):
-# the cleaned (client values, addresses, servers, derived search columns), or the Spanish problems
-# ("Número: …").
+# the cleaned (client values, addresses, servers with their password already encrypted as
+# `password_token`, derived search columns), or the Spanish problems ("Número: …").
 Checked = tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, Any]], dict[str, Any]] | list[str]
 
 
@@ -90,10 +93,12 @@ def derived_columns(values: dict[str, Any], addresses: list[dict[str, Any]]) -> 
     return {"search_text": transient.search_text, "phone_text": transient.phone_text, "sort_name": transient.sort_name}
 
 
-def check(items: Sequence[NewClient]) -> list[Checked]:
-    """Validates each item exactly as the form's create does (`ClientService._validate_all`).
+def check(items: Sequence[NewClient], box: SecretBox) -> list[Checked]:
+    """Validates each item exactly as the form's create does (`ClientService._validate_all`), and
+    encrypts its servers' passwords with `box` as `create` does.
 
-    Pure CPU and no database, so an import may run it in worker processes (`transfer._validators`).
+    Pure CPU and no database, so an import may run it in worker processes (`transfer._validators`):
+    encrypting there too leaves the process that writes only ciphertext to insert.
     """
     from commands.service import ClientService  # here: a worker process needs nothing else of it
 
@@ -103,17 +108,40 @@ def check(items: Sequence[NewClient]) -> list[Checked]:
             values, addresses, servers = ClientService._validate_all(
                 item.client, item.addresses, item.contact, item.integrations, item.servers
             )
-            out.append((values, addresses, servers, derived_columns(values, addresses)))
         except FieldErrors as exc:
             out.append([error.text for error in exc.errors])
+            continue
+        sealed = [_sealed(server, box) for server in servers]
+        out.append((values, addresses, sealed, derived_columns(values, addresses)))
     return out
+
+
+def _sealed(server: Mapping[str, Any], box: SecretBox) -> dict[str, Any]:
+    """A validated server as stored: its password as a Fernet token (None when none was given)."""
+    password = server.get("password")
+    sealed = {k: v for k, v in server.items() if k != "password"}
+    sealed["password_token"] = box.encrypt(password) if password else None
+    return sealed
+
+
+# The secret box of a validating worker process, given once when the process starts (`init_worker`):
+# the keys travel to it through the pool's pipe, never with each batch and never in a log.
+_worker_box: SecretBox | None = None
+
+
+def init_worker(box: SecretBox) -> None:
+    """A validating worker's initializer: keeps the box its `timed_check` encrypts with."""
+    global _worker_box
+    _worker_box = box
 
 
 def timed_check(items: Sequence[NewClient]) -> tuple[list[Checked], float]:
     """`check` as a worker process runs it, with the CPU seconds it took there (which the importing
     process cannot see: the workers are the fork server's children, not its own)."""
+    if _worker_box is None:
+        raise RuntimeError("validating worker started without its secret box (init_worker)")
     start = time.process_time()
-    out = check(items)
+    out = check(items, _worker_box)
     return out, time.process_time() - start
 
 
@@ -156,7 +184,7 @@ async def _batch(
             first_of[item.origin_key] = index
             result = checked[index] if checked is not None else None
             if result is None:
-                result = check([item])[0]
+                result = check([item], service.box)[0]
             if isinstance(result, list):
                 outcomes[index].problems = result
                 continue
@@ -179,7 +207,7 @@ async def _batch(
             else:
                 claimed[document] = record
                 writable.append(record)
-        ids = await _write(service, session, actor, writable)
+        ids = await _write(session, actor, writable)
         for record in writable:
             outcomes[record.index].status = CREATED
         for record, first in refused_by:
@@ -203,25 +231,17 @@ def _named(document: tuple[str, str]) -> str:
     return f"{doc_type_short(document[0])} {document[1]}"
 
 
-async def _write(service: ClientService, session: Any, actor: Actor, records: list[_Pending]) -> dict[int, int]:
-    """Writes the records with their addresses, servers, audit entries and channel jobs; index → id."""
+async def _write(session: Any, actor: Actor, records: list[_Pending]) -> dict[int, int]:
+    """Writes the records with their addresses, servers, audit entries and channel jobs; index → id.
+
+    Each row holds only what differs between records; what a batch shares (timestamps, the actor,
+    constants) is given once (`storage.bulkwrite`)."""
     now = utcnow()
-    rows: list[dict[str, Any]] = []
-    for record in records:
-        rows.append(
-            {
-                **_UNSET,
-                **record.values,
-                **record.derived,
-                "created_at": now,
-                "created_by": actor.ref,
-                "updated_at": now,
-                "updated_by": actor.ref,
-                "version": 1,
-                "origin_key": record.origin_key,
-            }
-        )
-    by_key = await repository.insert_clients(session, rows)
+    rows = [{**record.values, **record.derived, "origin_key": record.origin_key} for record in records]
+    created = await bulkwrite.insert_returning(
+        session, _CLIENTS, rows, ("origin_key", "id"), _client_shared(now, actor.ref)
+    )
+    by_key = dict(created)
     ids = {record.index: by_key[record.origin_key] for record in records}
     addresses: list[dict[str, Any]] = []
     servers: list[dict[str, Any]] = []
@@ -231,52 +251,47 @@ async def _write(service: ClientService, session: Any, actor: Actor, records: li
         client_id = ids[record.index]
         for position, address in enumerate(record.addresses):
             addresses.append({**address, "client_id": client_id, "is_main": position == 0})
-        for server in record.servers:
-            password = server["password"]
-            token = service.box.encrypt(password) if password else None
-            servers.append({"client_id": client_id, **_without_password(server), "password_token": token})
-        created = {k: [None, v] for k, v in record.values.items() if v is not None}
-        counts = {"addresses": len(record.addresses), "servers": len(record.servers)}
-        audits.append(
-            {
-                "at": now,
-                "platform": actor.platform,
-                "user_id": actor.user_id,
-                "user_name": actor.name,
-                "action": "create",
-                "client_id": client_id,
-                "changes": {**created, **counts},
-            }
-        )
+        servers.extend({**server, "client_id": client_id} for server in record.servers)
+        changes: dict[str, Any] = {k: [None, v] for k, v in record.values.items() if v is not None}
+        changes["addresses"], changes["servers"] = len(record.addresses), len(record.servers)
+        audits.append({"client_id": client_id, "changes": changes})
         for platform, channel_field in CHANNEL_FIELDS.items():
             if record.values.get(channel_field):
                 jobs.append(
-                    {
-                        "kind": outbox.PROVISION,
-                        "platform": platform,
-                        "client_id": client_id,
-                        "payload": {"name": record.values[channel_field]},
-                        "status": "pending",
-                        "attempts": 0,
-                        "next_attempt_at": now,
-                        "created_at": now,
-                    }
+                    {"platform": platform, "client_id": client_id, "payload": {"name": record.values[channel_field]}}
                 )
-    await repository.insert_rows(session, Address, addresses)
-    await repository.insert_rows(session, Server, servers)
-    await repository.insert_rows(session, AuditEntry, audits)
+    audit_shared = {
+        "at": now,
+        "platform": actor.platform,
+        "user_id": actor.user_id,
+        "user_name": actor.name,
+        "action": "create",
+    }
+    await bulkwrite.insert_rows(session, _ADDRESSES, addresses)
+    await bulkwrite.insert_rows(session, _SERVERS, servers)
+    await bulkwrite.insert_rows(session, _AUDITS, audits, audit_shared)
     if jobs:
-        await repository.insert_rows(session, OutboxJob, jobs)
+        job_shared = {
+            "kind": outbox.PROVISION,
+            "status": "pending",
+            "attempts": 0,
+            "next_attempt_at": now,
+            "created_at": now,
+        }
+        await bulkwrite.insert_rows(session, _JOBS, jobs, job_shared)
         session.info["outbox"] = True
     return ids
 
 
-# Every client column a form may leave unset: a multi-row INSERT needs the same keys in every row.
-_UNSET = dict.fromkeys(("slack_channel_id", "discord_channel_id", "deleted_at"))
+_CLIENTS, _ADDRESSES, _SERVERS, _AUDITS, _JOBS = (
+    cast(Table, model.__table__) for model in (Client, Address, Server, AuditEntry, OutboxJob)
+)
 
 
-def _without_password(server: Mapping[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in server.items() if k != "password"}
+def _client_shared(now: datetime, ref: str) -> dict[str, Any]:
+    """What every client row of a batch holds alike: a new client as `create` stores it."""
+    unset = dict.fromkeys(("slack_channel_id", "discord_channel_id", "deleted_at"))
+    return {"created_at": now, "created_by": ref, "updated_at": now, "updated_by": ref, "version": 1, **unset}
 
 
 async def _one(service: ClientService, actor: Actor, item: NewClient) -> Outcome:

@@ -23,11 +23,12 @@ from typing import IO, Any
 
 from commands import phones, spreadsheet
 from commands.access import Actor, Permission
-from commands.bulk import ALREADY, CREATED, Checked, NewClient, check, stored_origins, timed_check
+from commands.bulk import ALREADY, CREATED, Checked, NewClient, check, init_worker, stored_origins, timed_check
 from commands.errors import CoreError
 from commands.forms import ADDRESS, CLIENT, CONTACT, INTEGRATIONS, SERVER
 from commands.service import ClientService
 from commands.views import ClientCard
+from storage.crypto import SecretBox
 from storage.models import utcnow
 
 
@@ -286,7 +287,7 @@ async def import_numbered(
             on_progress(len(batch))
         gc.collect(1)  # this batch's cycles (SQLAlchemy's); see `_young_collections_only`
 
-    with _validators(workers, report) as validate, _young_collections_only():
+    with _validators(workers, report, service.box) as validate, _young_collections_only():
 
         async def prepare(
             batch: list[tuple[int, NewClient]],
@@ -334,22 +335,25 @@ def _young_collections_only() -> Iterator[None]:
 
 
 @contextmanager
-def _validators(workers: int, report: ImportReport) -> Iterator[Callable[[list[NewClient]], Awaitable[list[Checked]]]]:
+def _validators(
+    workers: int, report: ImportReport, box: SecretBox
+) -> Iterator[Callable[[list[NewClient]], Awaitable[list[Checked]]]]:
     """`check` for a list of records: here, or split across `workers` processes.
 
     The workers come from a fork server that has imported only the validation (the importing process
     runs an event loop and database threads, which a plain fork would copy half-way, and spawning would
-    re-run the program's main module in each worker)."""
+    re-run the program's main module in each worker). Each gets the secret box once, at start, to
+    encrypt the servers' passwords where they are validated."""
     if workers <= 1:
 
         async def inline(items: list[NewClient]) -> list[Checked]:
-            return check(items)
+            return check(items, box)
 
         yield inline
         return
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["commands.bulk"])
-    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=init_worker, initargs=(box,)) as pool:
 
         async def parallel(items: list[NewClient]) -> list[Checked]:
             if not items:
