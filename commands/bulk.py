@@ -16,7 +16,7 @@ answers to such races are the form's.
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from types import SimpleNamespace
@@ -28,7 +28,7 @@ from sqlalchemy.exc import IntegrityError
 from commands import outbox
 from commands.access import Actor, Permission
 from commands.errors import CoreError, FieldErrors
-from commands.forms import CHANNEL_FIELDS, CLIENT, doc_type_short
+from commands.forms import ADDRESS, CHANNEL_FIELDS, CLIENT, CONTACT, INTEGRATIONS, SERVER, doc_type_short
 from commands.texts import texts
 from storage import bulkwrite, repository
 from storage.crypto import SecretBox
@@ -40,16 +40,47 @@ if TYPE_CHECKING:
 CREATED, ALREADY, REFUSED = "created", "already", "refused"
 
 
+def pick(record: Mapping[str, Any], keys: Iterable[str]) -> dict[str, Any]:
+    return {key: record.get(key) for key in keys}
+
+
+ADDRESS_KEYS = tuple(f.key for f in ADDRESS.fields)
+_KEYS_OF = {section.key: tuple(f.key for f in section.fields) for section in (CLIENT, CONTACT, INTEGRATIONS, SERVER)}
+
+
+@dataclass(frozen=True)
+class Sections:
+    """A record as the form's sections, its main address first (the form's first address is main)."""
+
+    client: dict[str, Any]
+    addresses: list[dict[str, Any]]
+    contact: dict[str, Any]
+    integrations: dict[str, Any]
+    servers: list[dict[str, Any]]
+
+
 @dataclass(frozen=True)
 class NewClient:
-    """One record to create, as the form's sections; `origin_key` makes it idempotent."""
+    """One record to create, as the file has it (a mapping of the form's field keys, with lists of
+    addresses and servers); `origin_key` makes it idempotent.
 
-    client: Mapping[str, Any]
+    It travels to the validating worker as it was read: split into sections there (`sections`),
+    the process that writes neither splits nor pickles the split.
+    """
+
+    record: Mapping[str, Any]
     origin_key: str
-    addresses: Sequence[Mapping[str, Any]] = ()
-    contact: Mapping[str, Any] | None = None
-    integrations: Mapping[str, Any] | None = None
-    servers: Sequence[Mapping[str, Any]] = ()
+
+    def sections(self) -> Sections:
+        record = self.record
+        addresses = sorted(record.get("addresses") or [], key=lambda a: not a.get("main"))
+        return Sections(
+            client=pick(record, _KEYS_OF[CLIENT.key]),
+            addresses=[pick(a, ADDRESS_KEYS) for a in addresses],
+            contact=pick(record, _KEYS_OF[CONTACT.key]),
+            integrations=pick(record, _KEYS_OF[INTEGRATIONS.key]),
+            servers=[pick(s, _KEYS_OF[SERVER.key]) for s in record.get("servers") or []],
+        )
 
 
 @dataclass
@@ -104,9 +135,10 @@ def check(items: Sequence[NewClient], box: SecretBox) -> list[Checked]:
 
     out: list[Checked] = []
     for item in items:
+        sections = item.sections()
         try:
             values, addresses, servers = ClientService._validate_all(
-                item.client, item.addresses, item.contact, item.integrations, item.servers
+                sections.client, sections.addresses, sections.contact, sections.integrations, sections.servers
             )
         except FieldErrors as exc:
             out.append([error.text for error in exc.errors])
@@ -298,14 +330,15 @@ async def _one(service: ClientService, actor: Actor, item: NewClient) -> Outcome
     """`create`'s answer for one record (the path a batch that lost a race is replayed on)."""
     if await service.by_origin(actor, item.origin_key) is not None:
         return Outcome(ALREADY)
+    sections = item.sections()
     try:
         await service.create(
             actor,
-            item.client,
-            addresses=item.addresses,
-            contact=item.contact,
-            integrations=item.integrations,
-            servers=item.servers,
+            sections.client,
+            addresses=sections.addresses,
+            contact=sections.contact,
+            integrations=sections.integrations,
+            servers=sections.servers,
             origin_key=item.origin_key,
         )
     except FieldErrors as exc:

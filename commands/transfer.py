@@ -23,9 +23,20 @@ from typing import IO, Any
 
 from commands import phones, spreadsheet
 from commands.access import Actor, Permission
-from commands.bulk import ALREADY, CREATED, Checked, NewClient, check, init_worker, stored_origins, timed_check
+from commands.bulk import (
+    ADDRESS_KEYS,
+    ALREADY,
+    CREATED,
+    Checked,
+    NewClient,
+    check,
+    init_worker,
+    pick,
+    stored_origins,
+    timed_check,
+)
 from commands.errors import CoreError
-from commands.forms import ADDRESS, CLIENT, CONTACT, INTEGRATIONS, SERVER
+from commands.forms import CLIENT, CONTACT, INTEGRATIONS, SERVER
 from commands.service import ClientService
 from commands.views import ClientCard
 from storage.crypto import SecretBox
@@ -155,14 +166,8 @@ async def import_file(
     return await import_numbered(service, actor, loaded.records, loaded.label, on_progress, workers=workers)
 
 
-def _pick(record: Mapping[str, Any], keys: Iterable[str]) -> dict[str, Any]:
-    return {key: record.get(key) for key in keys}
-
-
 _CLIENT_KEYS = tuple(f.key for section in (CLIENT, CONTACT, INTEGRATIONS) for f in section.fields)
-_ADDRESS_KEYS = tuple(f.key for f in ADDRESS.fields)
 _SERVER_KEYS = tuple(f.key for f in SERVER.fields if f.key != "password")
-_KEYS_OF = {section.key: tuple(f.key for f in section.fields) for section in (CLIENT, CONTACT, INTEGRATIONS, SERVER)}
 
 
 def origin_key(record: Mapping[str, Any]) -> str:
@@ -176,9 +181,9 @@ def origin_key(record: Mapping[str, Any]) -> str:
     so unknown keys in a hand-edited file (however deep) neither change the key nor get walked.
     """
     canonical = {
-        **_pick(record, _CLIENT_KEYS),
-        "addresses": [_pick(a, _ADDRESS_KEYS) | {"main": a.get("main")} for a in record.get("addresses") or []],
-        "servers": [_pick(s, _SERVER_KEYS) for s in record.get("servers") or []],
+        **pick(record, _CLIENT_KEYS),
+        "addresses": [pick(a, ADDRESS_KEYS) | {"main": a.get("main")} for a in record.get("addresses") or []],
+        "servers": [pick(s, _SERVER_KEYS) for s in record.get("servers") or []],
     }
     try:
         encoded = json.dumps(canonical, sort_keys=True, ensure_ascii=False, default=repr)
@@ -266,7 +271,7 @@ async def import_numbered(
                 if on_progress:
                     on_progress(1)
                 continue
-            batch.append((number, _new_client(record)))
+            batch.append((number, NewClient(record, origin_key(record))))
             if len(batch) >= BATCH:
                 yield batch
                 batch = []
@@ -366,16 +371,3 @@ def _validators(
             return [result for part, _ in results for result in part]
 
         yield parallel
-
-
-def _new_client(record: Mapping[str, Any]) -> NewClient:
-    """A record as the form's sections, its main address first (the form's first address is main)."""
-    addresses = sorted(record.get("addresses") or [], key=lambda a: not a.get("main"))
-    return NewClient(
-        client=_pick(record, _KEYS_OF[CLIENT.key]),
-        origin_key=origin_key(record),
-        addresses=[_pick(a, _ADDRESS_KEYS) for a in addresses],
-        contact=_pick(record, _KEYS_OF[CONTACT.key]),
-        integrations=_pick(record, _KEYS_OF[INTEGRATIONS.key]),
-        servers=[_pick(s, _KEYS_OF[SERVER.key]) for s in record.get("servers") or []],
-    )
