@@ -23,18 +23,8 @@ from typing import IO, Any
 
 from commands import phones, spreadsheet
 from commands.access import Actor, Permission
-from commands.bulk import (
-    ADDRESS_KEYS,
-    ALREADY,
-    CREATED,
-    Checked,
-    NewClient,
-    check,
-    init_worker,
-    pick,
-    stored_origins,
-    timed_check,
-)
+from commands.bulk import ALREADY, CREATED, stored_origins
+from commands.checking import ADDRESS_KEYS, Checked, NewClient, check, init_worker, pick, timed_check
 from commands.errors import CoreError
 from commands.forms import CLIENT, CONTACT, INTEGRATIONS, SERVER
 from commands.service import ClientService
@@ -357,7 +347,7 @@ def _validators(
         yield inline
         return
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["commands.bulk"])
+    context.set_forkserver_preload(["commands.checking"])
     with ProcessPoolExecutor(workers, mp_context=context, initializer=init_worker, initargs=(box,)) as pool:
 
         async def parallel(items: list[NewClient]) -> list[Checked]:

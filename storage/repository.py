@@ -46,7 +46,7 @@ def search_text_of(client: Client) -> tuple[str, str]:
 def index(client: Client) -> None:
     """Refreshes the columns derived for search and order; called on every write of a client."""
     client.search_text, client.phone_text = search_text_of(client)
-    client.sort_name = fold(client.name)[:255]
+    client.sort_name = searchtext.sort_name(client.name)
 
 
 def _like_pattern(word: str) -> str:
