@@ -14,6 +14,8 @@ import io
 import json
 import multiprocessing
 import os
+import sys
+import types
 from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -349,6 +351,9 @@ def _validators(
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["commands.checking"])
     with ProcessPoolExecutor(workers, mp_context=context, initializer=init_worker, initargs=(box,)) as pool:
+        with _main_module_left_behind():
+            for _ in range(workers):  # each submit starts a process while none is idle: all of them, now
+                pool.submit(os.getpid)
 
         async def parallel(items: list[NewClient]) -> list[Checked]:
             if not items:
@@ -361,3 +366,21 @@ def _validators(
             return [result for part, _ in results for result in part]
 
         yield parallel
+
+
+@contextmanager
+def _main_module_left_behind() -> Iterator[None]:
+    """The validating workers start without re-running the program's main module.
+
+    multiprocessing re-runs `__main__` in every process it starts, so that functions defined there can
+    be unpickled: the workers would each import the whole CLI (`bot.__main__`: typer, rich, the
+    service, the database), half a second of CPU before validating anything. They run only
+    `commands.checking`; while they are started, `__main__` is a bare module that tells
+    multiprocessing there is nothing to re-run. Only the starting thread's few synchronous calls see it.
+    """
+    main = sys.modules["__main__"]
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        yield
+    finally:
+        sys.modules["__main__"] = main
