@@ -1,8 +1,9 @@
 """Export and import of the register as JSON records, for backups and for moving in from the old product.
 
 Passwords are never exported: a backup file travels by e-mail and USB sticks, and the encrypted
-tokens would be useless without the keys anyway. Imports go through `ClientService.create`, so every
-record is validated exactly like a form, and a bad record is reported by number and skipped.
+tokens would be useless without the keys anyway. Imports validate every record exactly as a form's
+create does (`commands.checking`, in worker processes for a long file) and write it a batch at a time
+with the same outcome (`commands.bulk`); a bad record is reported by number and skipped.
 """
 
 from __future__ import annotations
@@ -337,10 +338,10 @@ def _validators(
 ) -> Iterator[Callable[[list[NewClient]], Awaitable[list[Checked]]]]:
     """`check` for a list of records: here, or split across `workers` processes.
 
-    The workers come from a fork server that has imported only the validation (the importing process
-    runs an event loop and database threads, which a plain fork would copy half-way, and spawning would
-    re-run the program's main module in each worker). Each gets the secret box once, at start, to
-    encrypt the servers' passwords where they are validated."""
+    The workers come from a fork server that has imported only the validation (`commands.checking`; the
+    importing process runs an event loop and database threads, which a plain fork would copy half-way)
+    and are all started at once, without the program's main module (`_main_module_left_behind`). Each
+    gets the secret box once, at start, to encrypt the servers' passwords where they are validated."""
     if workers <= 1:
 
         async def inline(items: list[NewClient]) -> list[Checked]:
@@ -376,7 +377,8 @@ def _main_module_left_behind() -> Iterator[None]:
     be unpickled: the workers would each import the whole CLI (`bot.__main__`: typer, rich, the
     service, the database), half a second of CPU before validating anything. They run only
     `commands.checking`; while they are started, `__main__` is a bare module that tells
-    multiprocessing there is nothing to re-run. Only the starting thread's few synchronous calls see it.
+    multiprocessing there is nothing to re-run. That lasts the few synchronous calls that start them,
+    before the import touches the database (the event loop waits meanwhile).
     """
     main = sys.modules["__main__"]
     sys.modules["__main__"] = types.ModuleType("__main__")
