@@ -9,6 +9,10 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import json
+import sqlite3
+import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -18,8 +22,10 @@ from commands import transfer
 from commands.access import Actor
 from commands.service import ClientService
 from commands.transfer import card_record, import_records
+from storage.crypto import SecretBox, read_key_file
 from storage.db import Database
 from storage.models import AuditEntry, Client, OutboxJob, Server
+from tests.cli_runner import cli_env, run_process
 
 LIMA = {"country": "PE", "ubigeo": "150122", "line": "Av. Larco 345", "phone": "014445566", "email": "a@b.pe"}
 
@@ -219,7 +225,7 @@ def _searchable(i: int) -> dict[str, Any]:
         "doc_type": "1",
         "doc_number": f"{70_000_000 + i}",
         "name": f"Comercial Núñez {i}",
-        "contact_phone": f"987 654 {300 + i}",
+        "contact_phone": f"9{i % 100:02d} {i // 100:03d} 321",
         "slack_channel": f"cliente-{i}",
         "addresses": [{**LIMA, "ubigeo": "150122" if i % 2 == 0 else "150131", "email": f"pagos{i}@acme{i}.pe"}],
         "servers": [{"host": f"erp{i}.acme.pe", "password": f"clave {i} ñ"}],
@@ -252,7 +258,7 @@ async def test_imported_clients_are_found_by_every_kind_of_search(
     names = {f"Comercial Núñez {i}" for i in range(30)}
     assert await _found(service, ana, "NUÑEZ") == names
     assert await _found(service, ana, "Núñez 17") == {"Comercial Núñez 17"}
-    assert await _found(service, ana, "987 654 317") == {"Comercial Núñez 17"}
+    assert await _found(service, ana, "917 000 321") == {"Comercial Núñez 17"}
     assert await _found(service, ana, "pagos23@acme23") == {"Comercial Núñez 23"}
     assert await _found(service, ana, "miraflores") == {f"Comercial Núñez {i}" for i in range(0, 30, 2)}
     assert await _found(service, ana, "#cliente-29") == {"Comercial Núñez 29"}
@@ -284,3 +290,28 @@ async def test_a_client_saved_from_a_form_during_an_import_is_indexed_like_the_i
     await _index_intact(db)
     assert await _found(service, ana, "formulario nu") == {f"Formulario Ñu {i}" for i in range(6)}
     assert len(await _found(service, ana, "comercial nunez")) == 24
+
+
+def test_a_long_file_through_the_installed_command_is_validated_by_workers(tmp_path: Path) -> None:
+    """`clientes-bot import` as installed (a script that multiprocessing would re-run in each worker)
+    with a file long enough for the validating processes: every client created once and found, its
+    server's password readable with the key the command generated."""
+    script = Path(sys.executable).with_name("clientes-bot")
+    assert script.exists(), script
+    records = [_searchable(i) for i in range(transfer.PARALLEL_FROM)]
+    source = tmp_path / "clientes.json"
+    source.write_text(json.dumps(records, ensure_ascii=False), encoding="utf-8")
+    env = cli_env(DATABASE_URL=None)
+    count = len(records)
+    first = run_process([str(script), "import", str(source)], env=env, cwd=tmp_path, timeout=300)
+    assert first.code == 0, first.stderr
+    assert f"{count} cliente(s) creados, 0 ya importados antes, 0 omitidos." in first.stderr
+    again = run_process([str(script), "import", str(source)], env=env, cwd=tmp_path, timeout=300)
+    assert f"0 cliente(s) creados, {count} ya importados antes, 0 omitidos." in again.stderr, again.stderr
+    last = count - 1
+    listed = run_process(["-m", "bot", "console"], env=env, cwd=tmp_path, input=f"lista pagos{last}@acme{last}\n")
+    assert f"Comercial Núñez {last}" in listed.stdout and "Comercial Núñez 1 " not in listed.stdout
+    box = SecretBox(read_key_file(tmp_path / "data" / "secret.key") or [])
+    with sqlite3.connect(tmp_path / "data" / "clientes.db") as database:
+        tokens = database.execute("SELECT password_token FROM servers ORDER BY id").fetchall()
+    assert [box.decrypt(token) for (token,) in tokens] == [f"clave {i} ñ" for i in range(count)]
