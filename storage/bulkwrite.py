@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import functools
 import itertools
+import weakref
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -34,7 +35,6 @@ class _Shape:
     """How rows with these keys (and these shared keys) are written to one table."""
 
     columns: str  # "(a, b, c)", quoted for the dialect, per-row keys first, then the shared ones
-    row_keys: tuple[str, ...]
     fetch: Callable[[Mapping[str, Any]], tuple[Any, ...]]
     convert: tuple[tuple[int, _Convert], ...]  # per-row positions whose column type converts the value
     shared_convert: tuple[_Convert | None, ...]
@@ -55,13 +55,17 @@ class _Shape:
         )
 
 
-_SHAPES: dict[tuple[str, str, tuple[str, ...], tuple[str, ...]], _Shape] = {}
+# Per dialect (an engine's: its JSON serialiser, its paramstyle), then per table and keys.
+_SHAPES: weakref.WeakKeyDictionary[Dialect, dict[tuple[str, tuple[str, ...], tuple[str, ...]], _Shape]] = (
+    weakref.WeakKeyDictionary()
+)
 
 
 def _shape(dialect: Dialect, table: Table, row_keys: tuple[str, ...], shared_keys: tuple[str, ...]) -> _Shape:
-    key = (dialect.name, table.name, row_keys, shared_keys)
-    if key in _SHAPES:
-        return _SHAPES[key]
+    shapes = _SHAPES.setdefault(dialect, {})
+    key = (table.name, row_keys, shared_keys)
+    if key in shapes:
+        return shapes[key]
     given = set(row_keys) | set(shared_keys)
     # `insert()` fills a column left out with its Python-side default; this writer would leave it NULL.
     defaulted = [c.key for c in table.columns if c.key not in given and c.default is not None and not c.primary_key]
@@ -77,8 +81,8 @@ def _shape(dialect: Dialect, table: Table, row_keys: tuple[str, ...], shared_key
     columns = "(" + ", ".join(quote(table.c[name]) for name in (*row_keys, *shared_keys)) + ")"
     fetch = _fetcher(row_keys)
     per_row = tuple((i, convert) for i, name in enumerate(row_keys) if (convert := converter(name)) is not None)
-    shape = _Shape(columns, row_keys, fetch, per_row, tuple(converter(name) for name in shared_keys))
-    _SHAPES[key] = shape
+    shape = _Shape(columns, fetch, per_row, tuple(converter(name) for name in shared_keys))
+    shapes[key] = shape
     return shape
 
 
@@ -87,15 +91,12 @@ def _fetcher(keys: tuple[str, ...]) -> Callable[[Mapping[str, Any]], tuple[Any, 
     return lambda row: tuple(map(row.get, keys))
 
 
-def _marks(dialect: Dialect, count: int, start: int = 0) -> str:
+def _marks(style: str, count: int, start: int = 0) -> str:
     """`count` positional placeholders in the driver's style, numbered from `start` + 1 where numbered."""
-    style = dialect.paramstyle
     if style == "qmark":
         return ", ".join("?" * count)
     if style == "numeric_dollar":
         return ", ".join(f"${i}" for i in range(start + 1, start + count + 1))
-    if style == "format":
-        return ", ".join(["%s"] * count)
     raise NotImplementedError(f"bulk writes do not speak the {style!r} parameter style")
 
 
@@ -117,7 +118,9 @@ async def insert_rows(
     shape, params = _prepared(conn.dialect, table, rows, shared or {})
     width = len(params[0])
     name = conn.dialect.identifier_preparer.format_table(table)
-    await conn.exec_driver_sql(f"INSERT INTO {name} {shape.columns} VALUES ({_marks(conn.dialect, width)})", params)
+    await conn.exec_driver_sql(
+        f"INSERT INTO {name} {shape.columns} VALUES ({_marks(conn.dialect.paramstyle, width)})", params
+    )
 
 
 async def insert_returning(
@@ -141,19 +144,21 @@ async def insert_returning(
     out: list[tuple[Any, ...]] = []
     for start in range(0, len(params), per_statement):
         chunk = params[start : start + per_statement]
-        sql = f"INSERT INTO {name} {shape.columns} VALUES {_rows_marks(dialect, width, len(chunk))} RETURNING {back}"
+        values = _rows_marks(dialect.paramstyle, width, len(chunk))
+        sql = f"INSERT INTO {name} {shape.columns} VALUES {values} RETURNING {back}"
         result = await conn.exec_driver_sql(sql, tuple(itertools.chain.from_iterable(chunk)))
         out.extend(tuple(row) for row in result.all())
     return out
 
 
 @functools.lru_cache(maxsize=32)
-def _rows_marks(dialect: Dialect, width: int, count: int) -> str:
+def _rows_marks(style: str, width: int, count: int) -> str:
     """`count` rows of `width` placeholders: "(?, ?), (?, ?)" (built once per batch size)."""
-    return ", ".join(f"({_marks(dialect, width, i * width)})" for i in range(count))
+    return ", ".join(f"({_marks(style, width, i * width)})" for i in range(count))
 
 
 def _max_parameters(dialect: Dialect) -> int:
-    """Bound parameters one statement may carry: SQLAlchemy's own figure for the dialect (SQLite's
-    default limit since 3.32, 32766; PostgreSQL's protocol, 32767)."""
+    """Bound parameters one statement may carry: SQLAlchemy's own figure for the dialect, which its
+    multi-row inserts trust too (32,700 for both of ours: under SQLite's default limit since 3.32,
+    32,766, and PostgreSQL's protocol limit, 32,767)."""
     return int(getattr(dialect, "insertmanyvalues_max_parameters", 32_000))
