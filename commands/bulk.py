@@ -15,38 +15,27 @@ answers to such races are the form's.
 
 from __future__ import annotations
 
-import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from types import SimpleNamespace
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, cast
 
+from sqlalchemy import Table
 from sqlalchemy.exc import IntegrityError
 
 from commands import outbox
 from commands.access import Actor, Permission
+from commands.checking import Checked, NewClient, check
 from commands.errors import CoreError, FieldErrors
 from commands.forms import CHANNEL_FIELDS, CLIENT, doc_type_short
 from commands.texts import texts
-from storage import repository
+from storage import bulkwrite, repository
 from storage.models import Address, AuditEntry, Client, OutboxJob, Server, utcnow
 
 if TYPE_CHECKING:
     from commands.service import ClientService
 
 CREATED, ALREADY, REFUSED = "created", "already", "refused"
-
-
-@dataclass(frozen=True)
-class NewClient:
-    """One record to create, as the form's sections; `origin_key` makes it idempotent."""
-
-    client: Mapping[str, Any]
-    origin_key: str
-    addresses: Sequence[Mapping[str, Any]] = ()
-    contact: Mapping[str, Any] | None = None
-    integrations: Mapping[str, Any] | None = None
-    servers: Sequence[Mapping[str, Any]] = ()
 
 
 @dataclass
@@ -66,55 +55,12 @@ class _Pending:
     addresses: list[dict[str, Any]]
     servers: list[dict[str, Any]]
     origin_key: str
-    derived: dict[str, Any]  # the columns derived for search and order (`repository.index`)
+    derived: dict[str, Any]  # the columns derived for search and order (`checking.derived_columns`)
 
 
 def _taken(document: str, holder: str, holder_id: int) -> list[str]:
     """`create`'s refusal of a taken document, as its field error reads ("Número: ya existe…")."""
     return [f"{CLIENT.field('doc_number').label}: {texts().document_taken(document, holder, holder_id)}"]
-
-
-# A record's validation, as plain data that crosses a process boundary (FieldErrors does not pickle):
-# the cleaned (client values, addresses, servers, derived search columns), or the Spanish problems
-# ("Número: …").
-Checked = tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, Any]], dict[str, Any]] | list[str]
-
-
-def derived_columns(values: dict[str, Any], addresses: list[dict[str, Any]]) -> dict[str, Any]:
-    """The search and order columns of a client row, from the repository's own `index` on a transient
-    row, so an import is found by exactly what a form-created client is found by. Computed where the
-    record is validated (a worker process for long files), not in the process that writes."""
-    bags = [SimpleNamespace(**a, is_main=i == 0) for i, a in enumerate(addresses)]
-    transient = cast(Client, SimpleNamespace(**values, addresses=bags))
-    repository.index(transient)
-    return {"search_text": transient.search_text, "phone_text": transient.phone_text, "sort_name": transient.sort_name}
-
-
-def check(items: Sequence[NewClient]) -> list[Checked]:
-    """Validates each item exactly as the form's create does (`ClientService._validate_all`).
-
-    Pure CPU and no database, so an import may run it in worker processes (`transfer._validators`).
-    """
-    from commands.service import ClientService  # here: a worker process needs nothing else of it
-
-    out: list[Checked] = []
-    for item in items:
-        try:
-            values, addresses, servers = ClientService._validate_all(
-                item.client, item.addresses, item.contact, item.integrations, item.servers
-            )
-            out.append((values, addresses, servers, derived_columns(values, addresses)))
-        except FieldErrors as exc:
-            out.append([error.text for error in exc.errors])
-    return out
-
-
-def timed_check(items: Sequence[NewClient]) -> tuple[list[Checked], float]:
-    """`check` as a worker process runs it, with the CPU seconds it took there (which the importing
-    process cannot see: the workers are the fork server's children, not its own)."""
-    start = time.process_time()
-    out = check(items)
-    return out, time.process_time() - start
 
 
 async def create_many(
@@ -156,7 +102,7 @@ async def _batch(
             first_of[item.origin_key] = index
             result = checked[index] if checked is not None else None
             if result is None:
-                result = check([item])[0]
+                result = check([item], service.box)[0]
             if isinstance(result, list):
                 outcomes[index].problems = result
                 continue
@@ -179,7 +125,7 @@ async def _batch(
             else:
                 claimed[document] = record
                 writable.append(record)
-        ids = await _write(service, session, actor, writable)
+        ids = await _write(session, actor, writable)
         for record in writable:
             outcomes[record.index].status = CREATED
         for record, first in refused_by:
@@ -203,25 +149,17 @@ def _named(document: tuple[str, str]) -> str:
     return f"{doc_type_short(document[0])} {document[1]}"
 
 
-async def _write(service: ClientService, session: Any, actor: Actor, records: list[_Pending]) -> dict[int, int]:
-    """Writes the records with their addresses, servers, audit entries and channel jobs; index → id."""
+async def _write(session: Any, actor: Actor, records: list[_Pending]) -> dict[int, int]:
+    """Writes the records with their addresses, servers, audit entries and channel jobs; index → id.
+
+    Each row holds only what differs between records; what a batch shares (timestamps, the actor,
+    constants) is given once (`storage.bulkwrite`)."""
     now = utcnow()
-    rows: list[dict[str, Any]] = []
-    for record in records:
-        rows.append(
-            {
-                **_UNSET,
-                **record.values,
-                **record.derived,
-                "created_at": now,
-                "created_by": actor.ref,
-                "updated_at": now,
-                "updated_by": actor.ref,
-                "version": 1,
-                "origin_key": record.origin_key,
-            }
-        )
-    by_key = await repository.insert_clients(session, rows)
+    rows = [{**record.values, **record.derived, "origin_key": record.origin_key} for record in records]
+    created = await bulkwrite.insert_returning(
+        session, _CLIENTS, rows, ("origin_key", "id"), _client_shared(now, actor.ref)
+    )
+    by_key = dict(created)
     ids = {record.index: by_key[record.origin_key] for record in records}
     addresses: list[dict[str, Any]] = []
     servers: list[dict[str, Any]] = []
@@ -231,66 +169,62 @@ async def _write(service: ClientService, session: Any, actor: Actor, records: li
         client_id = ids[record.index]
         for position, address in enumerate(record.addresses):
             addresses.append({**address, "client_id": client_id, "is_main": position == 0})
-        for server in record.servers:
-            password = server["password"]
-            token = service.box.encrypt(password) if password else None
-            servers.append({"client_id": client_id, **_without_password(server), "password_token": token})
-        created = {k: [None, v] for k, v in record.values.items() if v is not None}
-        counts = {"addresses": len(record.addresses), "servers": len(record.servers)}
-        audits.append(
-            {
-                "at": now,
-                "platform": actor.platform,
-                "user_id": actor.user_id,
-                "user_name": actor.name,
-                "action": "create",
-                "client_id": client_id,
-                "changes": {**created, **counts},
-            }
-        )
+        servers.extend({**server, "client_id": client_id} for server in record.servers)
+        changes: dict[str, Any] = {k: [None, v] for k, v in record.values.items() if v is not None}
+        changes["addresses"], changes["servers"] = len(record.addresses), len(record.servers)
+        audits.append({"client_id": client_id, "changes": changes})
         for platform, channel_field in CHANNEL_FIELDS.items():
             if record.values.get(channel_field):
                 jobs.append(
-                    {
-                        "kind": outbox.PROVISION,
-                        "platform": platform,
-                        "client_id": client_id,
-                        "payload": {"name": record.values[channel_field]},
-                        "status": "pending",
-                        "attempts": 0,
-                        "next_attempt_at": now,
-                        "created_at": now,
-                    }
+                    {"platform": platform, "client_id": client_id, "payload": {"name": record.values[channel_field]}}
                 )
-    await repository.insert_rows(session, Address, addresses)
-    await repository.insert_rows(session, Server, servers)
-    await repository.insert_rows(session, AuditEntry, audits)
+    audit_shared = {
+        "at": now,
+        "platform": actor.platform,
+        "user_id": actor.user_id,
+        "user_name": actor.name,
+        "action": "create",
+    }
+    await bulkwrite.insert_rows(session, _ADDRESSES, addresses)
+    await bulkwrite.insert_rows(session, _SERVERS, servers)
+    await bulkwrite.insert_rows(session, _AUDITS, audits, audit_shared)
     if jobs:
-        await repository.insert_rows(session, OutboxJob, jobs)
+        job_shared = {
+            "kind": outbox.PROVISION,
+            "status": "pending",
+            "attempts": 0,
+            "next_attempt_at": now,
+            "created_at": now,
+        }
+        await bulkwrite.insert_rows(session, _JOBS, jobs, job_shared)
         session.info["outbox"] = True
     return ids
 
 
-# Every client column a form may leave unset: a multi-row INSERT needs the same keys in every row.
-_UNSET = dict.fromkeys(("slack_channel_id", "discord_channel_id", "deleted_at"))
+_CLIENTS, _ADDRESSES, _SERVERS, _AUDITS, _JOBS = (
+    cast(Table, model.__table__) for model in (Client, Address, Server, AuditEntry, OutboxJob)
+)
 
 
-def _without_password(server: Mapping[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in server.items() if k != "password"}
+def _client_shared(now: datetime, ref: str) -> dict[str, Any]:
+    """What every client row of a batch holds alike: a new client as `create` stores it."""
+    unset = dict.fromkeys(("slack_channel_id", "discord_channel_id", "deleted_at"))
+    return {"created_at": now, "created_by": ref, "updated_at": now, "updated_by": ref, "version": 1, **unset}
 
 
 async def _one(service: ClientService, actor: Actor, item: NewClient) -> Outcome:
     """`create`'s answer for one record (the path a batch that lost a race is replayed on)."""
     if await service.by_origin(actor, item.origin_key) is not None:
         return Outcome(ALREADY)
+    sections = item.sections()
     try:
         await service.create(
             actor,
-            item.client,
-            addresses=item.addresses,
-            contact=item.contact,
-            integrations=item.integrations,
-            servers=item.servers,
+            sections.client,
+            addresses=sections.addresses,
+            contact=sections.contact,
+            integrations=sections.integrations,
+            servers=sections.servers,
             origin_key=item.origin_key,
         )
     except FieldErrors as exc:

@@ -47,7 +47,7 @@ from commands.forms import (
 from commands.home_view import PROBLEMS_LIMIT, RECENT_LIMIT, ChannelProblem, HomeView
 from commands.prefill import PendingValues
 from commands.texts import texts
-from commands.validation import QUERY_MAX, user_text, validate_section
+from commands.validation import QUERY_MAX, user_text, validate_client, validate_section
 from commands.views import ClientCard, ClientPage, ClientSummary, HistoryPage, Notice
 from storage import repository
 from storage.crypto import SecretBox
@@ -353,37 +353,8 @@ class ClientService:
         """Creates many clients (an import) a batch per transaction; see `commands.bulk`."""
         return await bulk.create_many(self, actor, items, checked)
 
-    @staticmethod
-    def _validate_all(
-        client: Mapping[str, Any],
-        addresses: Sequence[Mapping[str, Any]],
-        contact: Mapping[str, Any] | None,
-        integrations: Mapping[str, Any] | None,
-        servers: Sequence[Mapping[str, Any]],
-    ) -> tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, Any]]]:
-        """Validates every section and reports all errors of all sections together."""
-        errors: list[FieldError] = []
-        values: dict[str, Any] = {}
-        for section, raw in (("client", client), ("contact", contact or {}), ("integrations", integrations or {})):
-            try:
-                values.update(validate_section(SECTION_BY_KEY[section], raw))
-            except FieldErrors as exc:
-                errors.extend(exc.errors)
-        address_values: list[dict[str, Any]] = []
-        for index, raw in enumerate(addresses):
-            try:
-                address_values.append(validate_section(ADDRESS, raw, index=index))
-            except FieldErrors as exc:
-                errors.extend(exc.errors)
-        server_values: list[dict[str, Any]] = []
-        for index, raw in enumerate(servers):
-            try:
-                server_values.append(validate_section(SERVER, raw, index=index))
-            except FieldErrors as exc:
-                errors.extend(exc.errors)
-        if errors:
-            raise FieldErrors(errors)
-        return values, address_values, server_values
+    # Every section validated, all errors of all sections reported together (`validation.validate_client`).
+    _validate_all = staticmethod(validate_client)
 
     # ----------------------------------------------------------------- read
     async def get(self, actor: Actor, client_id: int, *, deleted: bool | None = False) -> ClientCard:

@@ -1,8 +1,9 @@
 """Export and import of the register as JSON records, for backups and for moving in from the old product.
 
 Passwords are never exported: a backup file travels by e-mail and USB sticks, and the encrypted
-tokens would be useless without the keys anyway. Imports go through `ClientService.create`, so every
-record is validated exactly like a form, and a bad record is reported by number and skipped.
+tokens would be useless without the keys anyway. Imports validate every record exactly as a form's
+create does (`commands.checking`, in worker processes for a long file) and write it a batch at a time
+with the same outcome (`commands.bulk`); a bad record is reported by number and skipped.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ import io
 import json
 import multiprocessing
 import os
+import sys
+import types
 from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -23,11 +26,13 @@ from typing import IO, Any
 
 from commands import phones, spreadsheet
 from commands.access import Actor, Permission
-from commands.bulk import ALREADY, CREATED, Checked, NewClient, check, stored_origins, timed_check
+from commands.bulk import ALREADY, CREATED, stored_origins
+from commands.checking import ADDRESS_KEYS, Checked, NewClient, check, init_worker, pick, timed_check
 from commands.errors import CoreError
-from commands.forms import ADDRESS, CLIENT, CONTACT, INTEGRATIONS, SERVER
+from commands.forms import CLIENT, CONTACT, INTEGRATIONS, SERVER
 from commands.service import ClientService
 from commands.views import ClientCard
+from storage.crypto import SecretBox
 from storage.models import utcnow
 
 
@@ -154,14 +159,8 @@ async def import_file(
     return await import_numbered(service, actor, loaded.records, loaded.label, on_progress, workers=workers)
 
 
-def _pick(record: Mapping[str, Any], keys: Iterable[str]) -> dict[str, Any]:
-    return {key: record.get(key) for key in keys}
-
-
 _CLIENT_KEYS = tuple(f.key for section in (CLIENT, CONTACT, INTEGRATIONS) for f in section.fields)
-_ADDRESS_KEYS = tuple(f.key for f in ADDRESS.fields)
 _SERVER_KEYS = tuple(f.key for f in SERVER.fields if f.key != "password")
-_KEYS_OF = {section.key: tuple(f.key for f in section.fields) for section in (CLIENT, CONTACT, INTEGRATIONS, SERVER)}
 
 
 def origin_key(record: Mapping[str, Any]) -> str:
@@ -175,9 +174,9 @@ def origin_key(record: Mapping[str, Any]) -> str:
     so unknown keys in a hand-edited file (however deep) neither change the key nor get walked.
     """
     canonical = {
-        **_pick(record, _CLIENT_KEYS),
-        "addresses": [_pick(a, _ADDRESS_KEYS) | {"main": a.get("main")} for a in record.get("addresses") or []],
-        "servers": [_pick(s, _SERVER_KEYS) for s in record.get("servers") or []],
+        **pick(record, _CLIENT_KEYS),
+        "addresses": [pick(a, ADDRESS_KEYS) | {"main": a.get("main")} for a in record.get("addresses") or []],
+        "servers": [pick(s, _SERVER_KEYS) for s in record.get("servers") or []],
     }
     try:
         encoded = json.dumps(canonical, sort_keys=True, ensure_ascii=False, default=repr)
@@ -265,7 +264,7 @@ async def import_numbered(
                 if on_progress:
                     on_progress(1)
                 continue
-            batch.append((number, _new_client(record)))
+            batch.append((number, NewClient(record, origin_key(record))))
             if len(batch) >= BATCH:
                 yield batch
                 batch = []
@@ -286,7 +285,7 @@ async def import_numbered(
             on_progress(len(batch))
         gc.collect(1)  # this batch's cycles (SQLAlchemy's); see `_young_collections_only`
 
-    with _validators(workers, report) as validate, _young_collections_only():
+    with _validators(workers, report, service.box) as validate, _young_collections_only():
 
         async def prepare(
             batch: list[tuple[int, NewClient]],
@@ -334,22 +333,28 @@ def _young_collections_only() -> Iterator[None]:
 
 
 @contextmanager
-def _validators(workers: int, report: ImportReport) -> Iterator[Callable[[list[NewClient]], Awaitable[list[Checked]]]]:
+def _validators(
+    workers: int, report: ImportReport, box: SecretBox
+) -> Iterator[Callable[[list[NewClient]], Awaitable[list[Checked]]]]:
     """`check` for a list of records: here, or split across `workers` processes.
 
-    The workers come from a fork server that has imported only the validation (the importing process
-    runs an event loop and database threads, which a plain fork would copy half-way, and spawning would
-    re-run the program's main module in each worker)."""
+    The workers come from a fork server that has imported only the validation (`commands.checking`; the
+    importing process runs an event loop and database threads, which a plain fork would copy half-way)
+    and are all started at once, without the program's main module (`_main_module_left_behind`). Each
+    gets the secret box once, at start, to encrypt the servers' passwords where they are validated."""
     if workers <= 1:
 
         async def inline(items: list[NewClient]) -> list[Checked]:
-            return check(items)
+            return check(items, box)
 
         yield inline
         return
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["commands.bulk"])
-    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+    context.set_forkserver_preload(["commands.checking"])
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=init_worker, initargs=(box,)) as pool:
+        with _main_module_left_behind():
+            for _ in range(workers):  # each submit starts a process while none is idle: all of them, now
+                pool.submit(os.getpid)
 
         async def parallel(items: list[NewClient]) -> list[Checked]:
             if not items:
@@ -364,14 +369,20 @@ def _validators(workers: int, report: ImportReport) -> Iterator[Callable[[list[N
         yield parallel
 
 
-def _new_client(record: Mapping[str, Any]) -> NewClient:
-    """A record as the form's sections, its main address first (the form's first address is main)."""
-    addresses = sorted(record.get("addresses") or [], key=lambda a: not a.get("main"))
-    return NewClient(
-        client=_pick(record, _KEYS_OF[CLIENT.key]),
-        origin_key=origin_key(record),
-        addresses=[_pick(a, _ADDRESS_KEYS) for a in addresses],
-        contact=_pick(record, _KEYS_OF[CONTACT.key]),
-        integrations=_pick(record, _KEYS_OF[INTEGRATIONS.key]),
-        servers=[_pick(s, _KEYS_OF[SERVER.key]) for s in record.get("servers") or []],
-    )
+@contextmanager
+def _main_module_left_behind() -> Iterator[None]:
+    """The validating workers start without re-running the program's main module.
+
+    multiprocessing re-runs `__main__` in every process it starts, so that functions defined there can
+    be unpickled: the workers would each import the whole CLI (`bot.__main__`: typer, rich, the
+    service, the database), half a second of CPU before validating anything. They run only
+    `commands.checking`; while they are started, `__main__` is a bare module that tells
+    multiprocessing there is nothing to re-run. That lasts the few synchronous calls that start them,
+    before the import touches the database (the event loop waits meanwhile).
+    """
+    main = sys.modules["__main__"]
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        yield
+    finally:
+        sys.modules["__main__"] = main

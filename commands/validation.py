@@ -12,7 +12,7 @@ from __future__ import annotations
 import ipaddress
 import re
 import unicodedata
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -23,7 +23,7 @@ from stdnum.pe import cui, ruc
 
 from commands import channels, countries, phones, ubigeo
 from commands.errors import FieldError, FieldErrors
-from commands.forms import DOC_TYPE_BY_VALUE, Field, Kind, Section
+from commands.forms import ADDRESS, DOC_TYPE_BY_VALUE, SECTION_BY_KEY, SERVER, Field, Kind, Section
 
 
 class _Invalid(Exception):
@@ -460,3 +460,36 @@ def user_text(
     if len(value) > max_length:
         raise refuse(f"admite como máximo {max_length} caracteres (tiene {len(value)}).")
     return value
+
+
+def validate_client(
+    client: Mapping[str, Any],
+    addresses: Sequence[Mapping[str, Any]],
+    contact: Mapping[str, Any] | None,
+    integrations: Mapping[str, Any] | None,
+    servers: Sequence[Mapping[str, Any]],
+) -> tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, Any]]]:
+    """Validates every section of a new client and reports all errors of all sections together (the
+    form's create, and an import's workers, which import this module and not the service)."""
+    errors: list[FieldError] = []
+    values: dict[str, Any] = {}
+    for section, raw in (("client", client), ("contact", contact or {}), ("integrations", integrations or {})):
+        try:
+            values.update(validate_section(SECTION_BY_KEY[section], raw))
+        except FieldErrors as exc:
+            errors.extend(exc.errors)
+    address_values: list[dict[str, Any]] = []
+    for index, raw in enumerate(addresses):
+        try:
+            address_values.append(validate_section(ADDRESS, raw, index=index))
+        except FieldErrors as exc:
+            errors.extend(exc.errors)
+    server_values: list[dict[str, Any]] = []
+    for index, raw in enumerate(servers):
+        try:
+            server_values.append(validate_section(SERVER, raw, index=index))
+        except FieldErrors as exc:
+            errors.extend(exc.errors)
+    if errors:
+        raise FieldErrors(errors)
+    return values, address_values, server_values

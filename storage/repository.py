@@ -14,11 +14,11 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Any, TypeAlias
 
-from sqlalchemy import ColumnElement, Select, and_, column, func, insert, or_, select, table, text, tuple_, update
+from sqlalchemy import ColumnElement, Select, and_, column, func, or_, select, table, text, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from storage import searchtext
-from storage.models import Address, AuditEntry, Base, Client, OutboxJob
+from storage.models import Address, AuditEntry, Client, OutboxJob
 from storage.textfold import fold
 
 #: Where a read runs: a session (inside a unit of work) or a bare connection (`ClientService._read`).
@@ -50,7 +50,7 @@ def search_text_of(client: Client) -> tuple[str, str]:
 def index(client: Client) -> None:
     """Refreshes the columns derived for search and order; called on every write of a client."""
     client.search_text, client.phone_text = search_text_of(client)
-    client.sort_name = fold(client.name)[:255]
+    client.sort_name = searchtext.sort_name(client.name)
 
 
 def _like_pattern(word: str) -> str:
@@ -414,26 +414,6 @@ async def live_holders(
         Client.deleted_at.is_(None), Client.doc_number.in_(numbers)
     )
     return {(t, n): (i, name, key) for t, n, i, name, key in (await session.execute(stmt)).all()}
-
-
-async def insert_clients(session: AsyncSession, rows: Sequence[dict[str, object]]) -> dict[str, int]:
-    """Inserts client rows (each with its `origin_key`) as one executemany; origin key → new id.
-
-    The ORM's unit of work costs ~1 ms a client (identity map, relationship loads, a version check),
-    and an INSERT … RETURNING that must keep the rows' order runs row by row on SQLite; an import
-    creates thousands, so it writes plain rows and reads the ids back by their unique origin keys.
-    """
-    if not rows:
-        return {}
-    await session.execute(insert(Client.__table__), list(rows))  # type: ignore[arg-type]
-    stmt = select(Client.origin_key, Client.id).where(Client.origin_key.in_([row["origin_key"] for row in rows]))
-    return {key: client_id for key, client_id in (await session.execute(stmt)).all() if key is not None}
-
-
-async def insert_rows(session: AsyncSession, model: type[Base], rows: Sequence[dict[str, object]]) -> None:
-    """Inserts child rows (addresses, servers, audit entries, outbox jobs) as one executemany."""
-    if rows:
-        await session.execute(insert(model.__table__), list(rows))  # type: ignore[arg-type]
 
 
 async def audit_page(

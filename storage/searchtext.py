@@ -80,6 +80,14 @@ def document(client: Mapping[str, str | None], addresses: Iterable[Mapping[str, 
     return fold(" ".join(part for part in parts if part)), " ".join(dict.fromkeys(phones))
 
 
+SORT_NAME_LENGTH = 255  # clients.sort_name's column
+
+
+def sort_name(name: str | None) -> str:
+    """What `orden:nombre` sorts a client by (`clients.sort_name`): its folded name."""
+    return fold(name)[:SORT_NAME_LENGTH]
+
+
 @dataclass(frozen=True)
 class Term:
     """One thing to look for: `text` in the folded search text or, for a number of at least

@@ -9,6 +9,10 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import json
+import sqlite3
+import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -18,8 +22,10 @@ from commands import transfer
 from commands.access import Actor
 from commands.service import ClientService
 from commands.transfer import card_record, import_records
+from storage.crypto import SecretBox, read_key_file
 from storage.db import Database
 from storage.models import AuditEntry, Client, OutboxJob, Server
+from tests.cli_runner import cli_env, run_process
 
 LIMA = {"country": "PE", "ubigeo": "150122", "line": "Av. Larco 345", "phone": "014445566", "email": "a@b.pe"}
 
@@ -211,3 +217,101 @@ async def test_a_record_created_meanwhile_by_another_import_is_already_imported(
         event.remove(db.engine.sync_engine, "before_cursor_execute", other_import_commits)
     assert committed
     assert (report.created, report.already, report.problems) == (0, 1, [])
+
+
+def _searchable(i: int) -> dict[str, Any]:
+    """Client `i` of the search tests: accented name, its own phone and e-mail, Miraflores when even."""
+    return {
+        "doc_type": "1",
+        "doc_number": f"{70_000_000 + i}",
+        "name": f"Comercial Núñez {i}",
+        "contact_phone": f"9{i % 100:02d} {i // 100:03d} 321",
+        "slack_channel": f"cliente-{i}",
+        "addresses": [{**LIMA, "ubigeo": "150122" if i % 2 == 0 else "150131", "email": f"pagos{i}@acme{i}.pe"}],
+        "servers": [{"host": f"erp{i}.acme.pe", "password": f"clave {i} ñ"}],
+    }
+
+
+async def _found(service: ClientService, ana: Actor, text: str) -> set[str]:
+    page = await service.list_page(ana, text, page_size=100)
+    assert page.total == len(page.rows)
+    return {row.name for row in page.rows}
+
+
+async def _index_intact(db: Database) -> None:
+    """SQLite: FTS5 checks `clients_fts` against the rows it indexes (an error when a row is missing)."""
+    if db.is_sqlite:
+        async with db.engine.begin() as conn:
+            await conn.exec_driver_sql("INSERT INTO clients_fts(clients_fts, rank) VALUES ('integrity-check', 1)")
+
+
+async def test_imported_clients_are_found_by_every_kind_of_search(
+    service: ClientService, ana: Actor, db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A batch's clients go in as one multi-row INSERT (the FTS5 index fed by its trigger once per
+    statement): each is found by name, phone, e-mail, district and channel, as a form-created one is;
+    the validating workers encrypted each server's password with the service's keys."""
+    monkeypatch.setattr(transfer, "BATCH", 7)  # several batches, the last one short
+    report = await import_records(service, ana, [_searchable(i) for i in range(30)], workers=2)
+    assert (report.created, report.problems) == (30, [])
+    await _index_intact(db)
+    names = {f"Comercial Núñez {i}" for i in range(30)}
+    assert await _found(service, ana, "NUÑEZ") == names
+    assert await _found(service, ana, "Núñez 17") == {"Comercial Núñez 17"}
+    assert await _found(service, ana, "917 000 321") == {"Comercial Núñez 17"}
+    assert await _found(service, ana, "pagos23@acme23") == {"Comercial Núñez 23"}
+    assert await _found(service, ana, "miraflores") == {f"Comercial Núñez {i}" for i in range(0, 30, 2)}
+    assert await _found(service, ana, "#cliente-29") == {"Comercial Núñez 29"}
+    for i in (0, 13, 29):
+        card = await service.find(ana, f"{70_000_000 + i}")
+        assert await service.reveal_password(ana, card.id, card.servers[0].id) == f"clave {i} ñ"
+
+
+async def test_a_client_saved_from_a_form_during_an_import_is_indexed_like_the_imported_ones(
+    service: ClientService, ana: Actor, db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The import changes nothing another writer relies on (the index's triggers stay as they are): a
+    form saved after each batch, while the next ones are validated and written, is found, and so is
+    every imported client."""
+    monkeypatch.setattr(transfer, "BATCH", 4)
+    other = ClientService(db, service.box)
+    forms: list[asyncio.Task[Any]] = []
+
+    def save_a_form(_: int) -> None:  # the progress callback: after each batch is committed
+        number = f"{80_000_000 + len(forms)}"
+        client = {"doc_type": "1", "doc_number": number, "name": f"Formulario Ñu {len(forms)}"}
+        forms.append(asyncio.get_running_loop().create_task(other.create(ana, client)))
+
+    report = await import_records(service, ana, [_searchable(i) for i in range(24)], save_a_form, workers=2)
+    saved = await asyncio.gather(*forms)
+    assert report.created == 24 and len(saved) == 6
+    imported = await service.find(ana, f"{70_000_000 + 23}")
+    assert min(card.id for card in saved) < imported.id  # the forms were saved while the import ran
+    await _index_intact(db)
+    assert await _found(service, ana, "formulario nu") == {f"Formulario Ñu {i}" for i in range(6)}
+    assert len(await _found(service, ana, "comercial nunez")) == 24
+
+
+def test_a_long_file_through_the_installed_command_is_validated_by_workers(tmp_path: Path) -> None:
+    """`clientes-bot import` as installed (a script that multiprocessing would re-run in each worker)
+    with a file long enough for the validating processes: every client created once and found, its
+    server's password readable with the key the command generated."""
+    script = Path(sys.executable).with_name("clientes-bot")
+    assert script.exists(), script
+    records = [_searchable(i) for i in range(transfer.PARALLEL_FROM)]
+    source = tmp_path / "clientes.json"
+    source.write_text(json.dumps(records, ensure_ascii=False), encoding="utf-8")
+    env = cli_env(DATABASE_URL=None)
+    count = len(records)
+    first = run_process([str(script), "import", str(source)], env=env, cwd=tmp_path, timeout=300)
+    assert first.code == 0, first.stderr
+    assert f"{count} cliente(s) creados, 0 ya importados antes, 0 omitidos." in first.stderr
+    again = run_process([str(script), "import", str(source)], env=env, cwd=tmp_path, timeout=300)
+    assert f"0 cliente(s) creados, {count} ya importados antes, 0 omitidos." in again.stderr, again.stderr
+    last = count - 1
+    listed = run_process(["-m", "bot", "console"], env=env, cwd=tmp_path, input=f"lista pagos{last}@acme{last}\n")
+    assert f"Comercial Núñez {last}" in listed.stdout and "Comercial Núñez 1 " not in listed.stdout
+    box = SecretBox(read_key_file(tmp_path / "data" / "secret.key") or [])
+    with sqlite3.connect(tmp_path / "data" / "clientes.db") as database:
+        tokens = database.execute("SELECT password_token FROM servers ORDER BY id").fetchall()
+    assert [box.decrypt(token) for (token,) in tokens] == [f"clave {i} ñ" for i in range(count)]
