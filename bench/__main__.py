@@ -23,6 +23,7 @@ from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
 
+from bench.empty import empty_register
 from commands import ubigeo
 from commands.access import Actor
 from commands.service import ClientService
@@ -81,6 +82,7 @@ async def run(clients: int, samples: int) -> dict[str, dict[str, float]]:
     url = os.environ.get("DATABASE_URL") or f"sqlite+aiosqlite:///{tempfile.mkdtemp()}/bench.db"
     db = Database(url)
     await migrate.upgrade(db)
+    await empty_register(db)
     service = ClientService(db, SecretBox([generate_key()]))
     address = {"ubigeo": "150122", "line": "Av. Larco 345", "phone": "014445566", "email": "f@e.pe"}
     results: dict[str, dict[str, float]] = {}

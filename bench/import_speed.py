@@ -26,9 +26,9 @@ from pathlib import Path
 from typing import Any
 
 import typer
-from sqlalchemy import text
 from stdnum.pe import ruc
 
+from bench.empty import empty_register
 from commands.access import Actor
 from commands.service import ClientService
 from commands.transfer import ImportReport, import_records, workers_for
@@ -75,17 +75,10 @@ def generated(i: int) -> dict[str, Any]:
     }
 
 
-async def _empty(db: Database) -> None:
-    if db.is_sqlite:
-        return
-    async with db.engine.begin() as conn:
-        await conn.execute(text("TRUNCATE clients, addresses, servers, audit_entries, outbox_jobs RESTART IDENTITY"))
-
-
 async def _fresh(url: str | None) -> tuple[Database, ClientService]:
     db = Database(url or f"sqlite+aiosqlite:///{tempfile.mkdtemp()}/import.db")
     await migrate.upgrade(db)
-    await _empty(db)
+    await empty_register(db)
     return db, ClientService(db, SecretBox([generate_key()]))
 
 

@@ -23,6 +23,7 @@ from typing import Any
 import typer
 
 from bench.cpu import load, summary
+from bench.empty import empty_register
 from commands.access import Actor
 from commands.service import ClientService
 from storage import migrate
@@ -53,15 +54,6 @@ async def _loaded(db: Database, clients: int) -> bool:
         return (await conn.execute(text("SELECT count(*) FROM clients"))).scalar_one() == clients
 
 
-async def _clear(db: Database) -> None:
-    """PostgreSQL is shared between runs: start from an empty register."""
-    if not db.is_sqlite:
-        from sqlalchemy import text
-
-        async with db.engine.begin() as conn:
-            await conn.execute(text("TRUNCATE clients, addresses, servers RESTART IDENTITY CASCADE"))
-
-
 class Samples:
     """Wall time (what a user waits) and CPU time (what a core spends; unlike wall time it does not grow
     when other processes share the machine) of each timed call, in ms."""
@@ -90,7 +82,7 @@ async def run(clients: int, rounds: int) -> dict[str, dict[str, float]]:
     await migrate.upgrade(db)
     started = time.perf_counter()
     if not await _loaded(db, clients):
-        await _clear(db)
+        await empty_register(db)
         await load(db, clients)
     if not db.is_sqlite:
         from sqlalchemy import text
