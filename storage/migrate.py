@@ -24,6 +24,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from alembic.util.exc import CommandError
 from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
 
 from storage.db import Database
 
@@ -51,10 +52,17 @@ async def upgrade(db: Database, revision: str = "head") -> None:
     migrated by a newer clientes-bot: refuse plainly rather than guess at its schema."""
     try:
         async with _file_lock(db.file), db.engine.begin() as connection:
-            if not db.is_sqlite:
+            if db.is_sqlite:
+                # Python's sqlite3 opens a transaction only before INSERT/UPDATE/DELETE, so each CREATE,
+                # ALTER and DROP committed on its own: a migration failing half-way (a full disk while
+                # the padrón in use is copied, a kill -9) left renamed tables behind and every later
+                # start failing. Opened here, the transaction holds the whole upgrade (SQLite's DDL is
+                # transactional); the sqlite3 module then begins nothing more, and commits it at the end.
+                await connection.exec_driver_sql("BEGIN IMMEDIATE")
+            else:
                 await connection.execute(text(_PG_LOCK))  # held until this transaction ends
             await connection.run_sync(_upgrade, alembic_config(), revision)
-    except CommandError as exc:
+    except (CommandError, SQLAlchemyError) as exc:
         current = await current_revision(db)
         known = {script.revision for script in ScriptDirectory.from_config(alembic_config()).walk_revisions()}
         if current is not None and current not in known:

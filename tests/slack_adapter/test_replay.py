@@ -153,15 +153,15 @@ async def test_a_re_delivered_socket_mode_envelope_is_only_acknowledged(
         envelope = {"envelope_id": "e-0001", "type": "slash_commands", "payload": payload}
         socket = slack.fake._sockets[-1]  # the fake's socket_send draws a new envelope id; Slack's would not
         await socket.send_json({**envelope, "accepts_response_payload": True})
-        first = await slack.fake.socket_ack("e-0001")
-        assert first["payload"]["response_type"] == "ephemeral"  # answered, on the ack
+        assert await slack.fake.socket_ack("e-0001") == {"envelope_id": "e-0001"}
+        await slack.responses(name)  # answered through the response_url, so a lost ack loses no answer
         slack.fake._socket_ack_events["e-0001"].clear()
         with caplog.at_level(logging.WARNING, logger="bot.slack"):
             await socket.send_json({**envelope, "accepts_response_payload": True})
             ack = await slack.fake.socket_ack("e-0001")
             assert "Slack: sobre de Socket Mode repetido ignorado" in [r.getMessage() for r in caplog.records]
         assert ack == {"envelope_id": "e-0001"}
-        assert slack.fake.responses_to(name) == []
+        assert len(slack.fake.responses_to(name)) == 1
     finally:
         task.cancel()
         await asyncio.gather(task, return_exceptions=True)

@@ -82,10 +82,9 @@ async def test_socket_mode_connects_acks_and_answers(slack: Slack) -> None:
         }
         envelope = await slack.fake.socket_send("slash_commands", payload)
         ack = await slack.fake.socket_ack(envelope)
-        assert ack["envelope_id"] == envelope
-        listing = ack["payload"]  # the answer rides on the envelope's ack
+        assert ack == {"envelope_id": envelope}  # a bare ack: an answer on it would be lost with it
+        listing = (await slack.responses(name))[0]
         assert listing["response_type"] == "ephemeral" and listing["text"] == "Clientes · Página 1 de 1 · 0 cliente(s)"
-        assert slack.fake.responses_to(name) == []
     finally:
         task.cancel()
         await asyncio.gather(task, return_exceptions=True)

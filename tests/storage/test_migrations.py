@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
+import pytest
+from alembic import op
 from sqlalchemy import text
 
 from commands import padron
@@ -45,26 +48,29 @@ async def test_import_keys_derived_from_passwords_are_forgotten(tmp_path: Path, 
         await db.dispose()
 
 
+async def _old_database_with_a_padron_load(db: Database) -> None:
+    await migrate.upgrade(db, "0009")
+    async with db.engine.begin() as conn:
+        await conn.execute(
+            text(
+                "INSERT INTO padron_loads (slot, fecha, source, rows, duplicates, malformed, loaded_at) "
+                "VALUES ('b', '2026-11-28', 'padron_reducido_ruc.txt', 1, 0, 0, '2026-11-28 06:00:00')"
+            )
+        )
+        await conn.execute(
+            text(
+                "INSERT INTO padron_b VALUES (20601234565, 'COMPAÑÍA PEÑA NÚÑEZ S.A.C.', 'BAJA DE OFICIO', "
+                "'NO HABIDO', '150122', 'AV.|JAVIER PRADO ESTE|SANTA FELICIA|URB.|6210|301|-|-|-|-|\r', :key)"
+            ),
+            {"key": "compania pena nunez s.a.c.".encode("latin-1")},
+        )
+
+
 async def test_the_padron_load_in_use_is_carried_into_the_rest_column(tmp_path: Path) -> None:
     """0011 folds estado, condición, UBIGEO and the address into `rest`: the load in use reads the same."""
     db = Database(f"sqlite+aiosqlite:///{tmp_path / 'old.db'}")
     try:
-        await migrate.upgrade(db, "0009")
-        async with db.engine.begin() as conn:
-            await conn.execute(
-                text(
-                    "INSERT INTO padron_loads (slot, fecha, source, rows, duplicates, malformed, loaded_at) "
-                    "VALUES ('b', '2026-11-28', 'padron_reducido_ruc.txt', 1, 0, 0, '2026-11-28 06:00:00')"
-                )
-            )
-            await conn.execute(
-                text(
-                    "INSERT INTO padron_b VALUES (20601234565, 'COMPAÑÍA PEÑA NÚÑEZ S.A.C.', 'BAJA DE OFICIO', "
-                    "'NO HABIDO', '150122', 'AV.|JAVIER PRADO ESTE|SANTA FELICIA|URB.|6210|301|-|-|-|-|\r', :key)"
-                ),
-                {"key": "compania pena nunez s.a.c.".encode("latin-1")},
-            )
-
+        await _old_database_with_a_padron_load(db)
         await migrate.upgrade(db)
 
         taxpayer = await padron.lookup(db, "20601234565")
@@ -77,5 +83,40 @@ async def test_the_padron_load_in_use_is_carried_into_the_rest_column(tmp_path: 
         )
         assert taxpayer.domicilio == "AV. JAVIER PRADO ESTE NRO. 6210 INT. 301 URB. SANTA FELICIA"
         assert [t.ruc for t in (await padron.search(db, "compañia peña")).items] == ["20601234565"]
+    finally:
+        await db.dispose()
+
+
+async def test_a_migration_failing_half_way_leaves_the_schema_as_it_was(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SQLite's CREATE/ALTER/DROP used to commit one by one: 0011 failing after renaming the slots (a full
+    disk while the load in use was copied, a kill -9) left renamed tables behind and every later start
+    failed on them. The upgrade is one transaction: nothing of it stays, and the next start migrates."""
+    db = Database(f"sqlite+aiosqlite:///{tmp_path / 'old.db'}")
+    try:
+        await _old_database_with_a_padron_load(db)
+        real = op.execute
+
+        def failing(sql: Any, *args: Any, **kwargs: Any) -> Any:
+            if str(sql).startswith("DROP TABLE padron_b_old"):  # after the rename and the copy
+                raise OSError(28, "No space left on device")
+            return real(sql, *args, **kwargs)
+
+        monkeypatch.setattr(op, "execute", failing)
+        with pytest.raises(OSError):
+            await migrate.upgrade(db)
+        monkeypatch.setattr(op, "execute", real)
+
+        assert await migrate.current_revision(db) == "0009"
+        async with db.engine.connect() as conn:
+            tables = (await conn.execute(text("SELECT name FROM sqlite_master WHERE type = 'table'"))).scalars()
+            assert not [name for name in tables if name.endswith("_old")]
+            assert (await conn.execute(text("SELECT estado FROM padron_b"))).scalar_one() == "BAJA DE OFICIO"
+
+        await migrate.upgrade(db)  # the next start
+        assert await migrate.current_revision(db) == migrate.head_revision()
+        taxpayer = await padron.lookup(db, "20601234565")
+        assert taxpayer is not None and taxpayer.estado == "BAJA DE OFICIO"
     finally:
         await db.dispose()

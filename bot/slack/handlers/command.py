@@ -8,6 +8,7 @@ import asyncio
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
+from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.slack import ids
@@ -20,8 +21,10 @@ from bot.slack.handlers.replies import Reply, guarded
 from commands import router
 from commands.service import ClientService
 
-# Slack drops a slash command whose ack takes over 3 s. An answer ready sooner travels in the ack itself;
-# past this, the ack goes out empty and the answer follows through the response_url.
+# Slack drops a slash command whose ack takes over 3 s. Over HTTP an answer ready sooner travels in the
+# ack itself (the HTTP response); past this, the ack goes out empty and the answer follows through the
+# response_url. Slack does not re-send a slash command over HTTP: an answer lost with its response is
+# the user's "operation_timeout", and they run the command again.
 ACK_WITHIN = 1.5
 # Commands that open a form or do long work: acked at once, as there is no message to carry.
 _ACK_FIRST = frozenset({"nuevo", "editar", "exportar"})
@@ -29,12 +32,17 @@ _ACK_FIRST = frozenset({"nuevo", "editar", "exportar"})
 
 def register(app: AsyncApp, service: ClientService, actors: Actors) -> None:
     @app.command(ids.COMMAND)
-    async def clientes(ack: AsyncAck, command: dict[str, Any], client: AsyncWebClient, respond: AsyncRespond) -> None:
+    async def clientes(
+        ack: AsyncAck, command: dict[str, Any], client: AsyncWebClient, respond: AsyncRespond, request: AsyncBoltRequest
+    ) -> None:
         channel = str(command.get("channel_id") or "")
         trigger_id = str(command.get("trigger_id") or "")
         parsed = router.parse(str(command.get("text") or ""))
         reply = Reply(client, str(command.get("user_id") or ""), channel, respond, trigger_id=trigger_id, ack=ack)
-        if parsed.command in _ACK_FIRST:
+        if parsed.command in _ACK_FIRST or request.mode != "http":
+            # Socket Mode: Slack delivers an envelope again when our ack is lost on a reconnect, and the
+            # replay guard answers the copy with a bare ack; an answer that rode on the lost ack would
+            # be lost with it. There the answer goes through the response_url, as before.
             await reply.acknowledge()
 
         async def run() -> None:
