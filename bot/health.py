@@ -67,7 +67,8 @@ class Health:
                 reasons.append(f"{_NAMES.get(name, name)} no está conectado ({state}).")
         if self.worker is not None and checks["database"] == "ok":
             try:
-                backlog = await asyncio.wait_for(self.worker.backlog(), DB_TIMEOUT)
+                async with asyncio.timeout(DB_TIMEOUT):
+                    backlog = await self.worker.backlog()
             except _FAILURES as exc:
                 reasons.append(f"No se pudo leer la cola de trabajos ({type(exc).__name__}).")
             else:
@@ -88,7 +89,8 @@ class Health:
         if self.worker is None:
             return
         try:
-            backlog = await asyncio.wait_for(self.worker.backlog(), DB_TIMEOUT)
+            async with asyncio.timeout(DB_TIMEOUT):
+                backlog = await self.worker.backlog()
         except _FAILURES:
             return  # the database error itself is counted by the engine hook
         metrics.OUTBOX_DEPTH.set(backlog.depth)

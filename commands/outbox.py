@@ -26,7 +26,7 @@ import socket
 from collections.abc import Awaitable, Callable, Collection, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import ColumnElement, and_, func, or_, select, update
 from sqlalchemy.exc import SQLAlchemyError
@@ -48,6 +48,7 @@ from storage.db import Database
 from storage.models import AuditEntry, Client, OutboxJob, as_utc, utcnow
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 PROVISION = "provision_channel"
 POST_MESSAGE = "post_message"
@@ -235,8 +236,12 @@ class OutboxWorker:
                 processed = 0
             if processed:
                 continue
+            # asyncio.timeout, not wait_for: Python 3.11's wait_for swallows a cancel that lands as the
+            # event is set (it returns instead of raising), and this loop then ran on and kept a
+            # shutdown waiting for it forever.
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), self.settings.poll_interval)
+                async with asyncio.timeout(self.settings.poll_interval):
+                    await self._wake.wait()
             self._wake.clear()
 
     async def run_once(self) -> int:
@@ -342,7 +347,7 @@ class OutboxWorker:
         if isinstance(work, str):
             await self._finish(claim, work, None)
             return
-        running = asyncio.ensure_future(asyncio.wait_for(work(), self.settings.job_timeout))
+        running = asyncio.ensure_future(_within(work(), self.settings.job_timeout))
         heartbeat = asyncio.create_task(self._heartbeat(claim, running))
         try:
             await running
@@ -582,3 +587,9 @@ class OutboxWorker:
                 .where(self._owned(claim))
                 .values(status=status, last_error=error, done_at=utcnow(), claimed_by=None)
             )
+
+
+async def _within(work: Awaitable[T], seconds: float) -> T:
+    """`work`, or TimeoutError after `seconds`; a cancel from outside always ends it (see `run`)."""
+    async with asyncio.timeout(seconds):
+        return await work

@@ -72,13 +72,17 @@ class AdvisoryLock:
         conn, self._conn, self._held = self._conn, None, False
         if conn is not None:
             with contextlib.suppress(Exception):
-                await asyncio.wait_for(conn.close(), QUERY_TIMEOUT)
+                async with asyncio.timeout(QUERY_TIMEOUT):
+                    await conn.close()
             with contextlib.suppress(Exception):
                 await conn.invalidate()
 
     async def try_acquire(self) -> bool:
         try:
-            return await asyncio.wait_for(self._try_acquire(), QUERY_TIMEOUT * 2)
+            # asyncio.timeout, not wait_for: Python 3.11's wait_for can swallow a cancel that lands as
+            # the query returns, and the standby's loop would then never stop.
+            async with asyncio.timeout(QUERY_TIMEOUT * 2):
+                return await self._try_acquire()
         except BaseException:
             await self._drop()
             raise
@@ -105,7 +109,8 @@ class AdvisoryLock:
             return False
         query = text("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted AND pid = pg_backend_pid()")
         try:
-            held = await asyncio.wait_for(conn.scalar(query), QUERY_TIMEOUT)
+            async with asyncio.timeout(QUERY_TIMEOUT):
+                held = await conn.scalar(query)
         except Exception:
             await self._drop()
             return False

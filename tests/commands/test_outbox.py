@@ -22,6 +22,7 @@ from commands.channels import ProvisionFailed, ProvisionRequest, ProvisionResult
 from commands.errors import FieldErrors, NotFound
 from commands.outbox import OutboxSettings, OutboxWorker, backoff, new_worker_id
 from commands.service import ClientService
+from storage.db import Database
 from storage.models import OutboxJob, as_utc, utcnow
 
 RUC = {"doc_type": "6", "doc_number": "20100070970", "name": "Empresa SAC"}
@@ -477,3 +478,17 @@ async def test_a_time_is_promised_only_by_a_process_that_serves_the_platform(
     assert re.fullmatch(
         r"próximo intento a las \d\d:\d\d \(America/Lima\) \(en 10 min\), si el bot está conectado a Slack", when
     )
+
+
+async def test_a_cancel_that_lands_as_the_worker_is_woken_still_stops_it(db: Database) -> None:
+    """Shutdown cancels the worker; if a save's wake-up arrives in the same turn of the loop, the cancel
+    must still end it (Python 3.11's `asyncio.wait_for` returned the wake-up instead, swallowing the
+    cancel, and the worker polled on while the process waited for it forever)."""
+    worker = OutboxWorker(db, {})
+    running = asyncio.create_task(worker.run())
+    for _ in range(5):  # until it waits for a wake-up (nothing to do: no platform configured)
+        await asyncio.sleep(0)
+    worker.notify()
+    running.cancel()
+    done, _ = await asyncio.wait({running}, timeout=5)
+    assert done and running.cancelled()

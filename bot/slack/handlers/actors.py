@@ -94,7 +94,8 @@ class Actors:
             self._refreshing.add_done_callback(self._refreshed)
         if self._refreshing is not None and self._loaded_at is None and self._clock() >= self._expires:
             try:  # nothing cached yet: wait a little, never past the ack deadline
-                await asyncio.wait_for(asyncio.shield(self._refreshing), self.first_wait)
+                async with asyncio.timeout(self.first_wait):
+                    await asyncio.shield(self._refreshing)
             except TimeoutError:
                 log.warning("Slack: usergroups.list no respondió en %.1f s; se continúa sin grupos", self.first_wait)
             except Exception:  # logged by _refreshed; the request goes on without groups
