@@ -17,13 +17,14 @@ from dataclasses import dataclass
 from datetime import date
 
 from commands import padron
-from commands.forms import RUC
+from commands.forms import CLIENT, RUC
 from commands.padron import PadronError, Taxpayer
 from commands.texts import texts
 from storage.db import Database
 from storage.textfold import fold
 
 SOURCE = "sunat"  # its name among commands.prefill's sources
+DOC_TYPE_DEFAULT = CLIENT.field("doc_type").default  # what Tipo Doc. shows before anyone picks
 
 
 @dataclass(frozen=True)
@@ -79,11 +80,18 @@ async def find(db: Database, query: str, page: int = 0) -> SunatAnswer:
     return SunatAnswer(typed, load.fecha, result.items, result.page, result.has_more)
 
 
+def names_ruc(doc_type: str | None, doc_number: str | None) -> bool:
+    """Whether a form's Tipo Doc./Número name a RUC: Tipo Doc. RUC, or still at its default (or empty)
+    while Número has a RUC's 11 digits — no DNI has them, so the user simply has not changed it yet."""
+    untouched = doc_type in (None, "", DOC_TYPE_DEFAULT)
+    return (doc_type == RUC or untouched) and bool(doc_number) and is_ruc(doc_number or "")
+
+
 async def lookup(db: Database, doc_type: str | None, doc_number: str | None) -> Taxpayer | None:
-    """The taxpayer a form's Tipo Doc./Número name, when it is a RUC the loaded padrón lists."""
-    if doc_type != RUC or not doc_number or not is_ruc(doc_number):
+    """The taxpayer a form's Tipo Doc./Número name (`names_ruc`), when the loaded padrón lists it."""
+    if not names_ruc(doc_type, doc_number):
         return None
-    return await padron.lookup(db, doc_number)
+    return await padron.lookup(db, (doc_number or "").strip())
 
 
 def proposal(taxpayer: Taxpayer) -> dict[str, str]:

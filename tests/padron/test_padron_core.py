@@ -223,3 +223,17 @@ async def test_a_long_file_reads_back_whole_with_bad_lines_in_some_blocks(db: Da
         assert await storage.padron.lookup(conn, lines[12_000][:11]) is None
     for index in (5_000, 12_001, 29_999):  # found by name, from blocks of either kind
         assert (await padron.search(db, lines[index].split("|")[1].lower())).items[0].ruc == lines[index][:11]
+
+
+def test_a_form_names_a_ruc_with_tipo_doc_ruc_or_still_at_its_default() -> None:
+    """Every adapter asks the padrón with what the form holds; an 11-digit Número beside a Tipo Doc.
+    nobody picked yet (DNI, the default) is a RUC, since no DNI has 11 digits."""
+    from commands import sunat
+    from commands.forms import RUC
+
+    assert sunat.names_ruc(RUC, " 20100070970 ")
+    assert sunat.names_ruc(sunat.DOC_TYPE_DEFAULT, "20100070970")
+    assert sunat.names_ruc(None, "20100070970")
+    assert not sunat.names_ruc("4", "20100070970")  # Carnet de extranjería: the user chose it
+    assert not sunat.names_ruc(RUC, "2010007097")
+    assert not sunat.names_ruc(RUC, "")

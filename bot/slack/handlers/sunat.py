@@ -37,8 +37,6 @@ from commands.forms import CLIENT, RUC, asks_district
 from commands.padron import Taxpayer
 from commands.service import ClientService
 
-_DEFAULT_DOC_TYPE = CLIENT.field("doc_type").default
-
 
 def proposed_values(values: Mapping[str, str], taxpayer: Taxpayer) -> tuple[dict[str, str], set[str]]:
     """The form's values with the padrón's where the user left a field empty (Tipo Doc. still at its
@@ -50,7 +48,7 @@ def proposed_values(values: Mapping[str, str], taxpayer: Taxpayer) -> tuple[dict
     for path, value in sunat.proposal(taxpayer).items():
         current = merged.get(path, "").strip()
         if path == "client.doc_type":
-            empty = current in ("", _DEFAULT_DOC_TYPE)
+            empty = current in ("", sunat.DOC_TYPE_DEFAULT)
         elif path.startswith("address.0."):
             empty = not abroad and path in merged and not current
         else:
@@ -72,12 +70,8 @@ def register(app: AsyncApp, service: ClientService, actors: Actors) -> None:
         if view.get("callback_id") != ids.VIEW_CREATE:
             return
         values = view_values(view)
-        doc_type = values.get("client.doc_type") or _DEFAULT_DOC_TYPE
-        number = (values.get("client.doc_number") or "").strip()
-        if doc_type not in (RUC, _DEFAULT_DOC_TYPE) or not sunat.is_ruc(number):
-            return
         try:
-            taxpayer = await sunat.lookup(service.db, RUC, number)
+            taxpayer = await sunat.lookup(service.db, values.get("client.doc_type"), values.get("client.doc_number"))
         except CoreError:  # the padrón cannot be read now: the form stays as the user left it
             return
         if taxpayer is None:
@@ -98,20 +92,18 @@ def register(app: AsyncApp, service: ClientService, actors: Actors) -> None:
         if state.section != CLIENT.key:
             return
         typed = section_raw(view_values(view), CLIENT.key)
-        doc_type = typed.get("doc_type") or _DEFAULT_DOC_TYPE
-        number = (typed.get("doc_number") or "").strip()
-        if doc_type not in (RUC, _DEFAULT_DOC_TYPE) or not sunat.is_ruc(number):
+        if not sunat.names_ruc(typed.get("doc_type"), typed.get("doc_number")):
             return
         try:
             card = await service.get(await actors.of(body, client), int(state.client_id or 0))
-            taxpayer = await sunat.lookup(service.db, RUC, number)
+            taxpayer = await sunat.lookup(service.db, typed.get("doc_type"), typed.get("doc_number"))
         except CoreError:  # gone, forbidden (the submission says so) or the padrón unreadable: as it is
             return
         if taxpayer is None:
             return
         offer = sunat.edit_offer(taxpayer, card.doc_type, card.doc_number, card.name, typed.get("name") or "")
         changed: set[str] = set()
-        if doc_type != RUC:  # Tipo Doc. still at its default: an 11-digit Número the padrón lists is a RUC
+        if typed.get("doc_type") != RUC:  # still at its default: an 11-digit Número the padrón lists is a RUC
             typed["doc_type"] = RUC
             changed.add("client.doc_type")
         if offer.name is not None:
