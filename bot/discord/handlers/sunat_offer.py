@@ -15,7 +15,6 @@ from commands import padron, sunat
 from commands.errors import CoreError
 from commands.forms import RUC
 from commands.prefill import Pending
-from commands.texts import texts
 from commands.views import ClientCard
 from storage.textfold import fold
 
@@ -70,15 +69,14 @@ async def offer_after_edit(
         taxpayer = await sunat.lookup(service.db, RUC, card.doc_number)
         if taxpayer is None:
             return reply, left
-        said = ""
-        if fold(taxpayer.name) != fold(card.name):
+        # Saved already: the Nombre shown is the saved one, so the offer only says whether it differs.
+        offer = sunat.edit_offer(taxpayer, card.doc_type, card.doc_number, card.name, card.name)
+        if offer.differs:
             kept = await service.prefill.get(actor, card.id, sunat.SOURCE)
             values = {**(kept.values if kept else {}), "client.name": taxpayer.name}
             await service.prefill.keep(actor, sunat.SOURCE, values, client_id=card.id)
             left = await service.prefill.find(actor, card.id)
-            estado, condicion = taxpayer.estado or "-", taxpayer.condicion or "-"
-            said = texts().padron_edit_says(taxpayer.source, taxpayer.name, estado, condicion)
     except CoreError as exc:
         log.warning("padrón name for client %s not offered: %s", card.id, type(exc).__name__)
         return reply, left
-    return _warned(reply, padron.warning(taxpayer), said), left
+    return _warned(reply, offer.warning, offer.said() if offer.differs else ""), left
