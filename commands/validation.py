@@ -478,18 +478,19 @@ def validate_client(
             values.update(validate_section(SECTION_BY_KEY[section], raw))
         except FieldErrors as exc:
             errors.extend(exc.errors)
-    address_values: list[dict[str, Any]] = []
-    for index, raw in enumerate(addresses):
-        try:
-            address_values.append(validate_section(ADDRESS, raw, index=index))
-        except FieldErrors as exc:
-            errors.extend(exc.errors)
-    server_values: list[dict[str, Any]] = []
-    for index, raw in enumerate(servers):
-        try:
-            server_values.append(validate_section(SERVER, raw, index=index))
-        except FieldErrors as exc:
-            errors.extend(exc.errors)
+    address_values = _each(ADDRESS, addresses, errors)
+    server_values = _each(SERVER, servers, errors)
     if errors:
         raise FieldErrors(errors)
     return values, address_values, server_values
+
+
+def _each(section: Section, items: Sequence[Mapping[str, Any]], errors: list[FieldError]) -> list[dict[str, Any]]:
+    """Every item of a repeated section validated; the errors of all of them go to `errors`."""
+    valid: list[dict[str, Any]] = []
+    for index, raw in enumerate(items):
+        try:
+            valid.append(validate_section(section, raw, index=index))
+        except FieldErrors as exc:
+            errors.extend(exc.errors)
+    return valid
