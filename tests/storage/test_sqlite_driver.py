@@ -110,3 +110,30 @@ async def test_a_list_page_is_one_trip_and_a_create_ends_with_one_commit(
     assert trips["commit"] == 1 and trips["rollback"] == 0
     assert set(trips) == {"_run", "commit"}
     await db.dispose()
+
+
+async def test_a_statement_cancelled_mid_way_leaves_no_transaction_nor_lock(lite: Database) -> None:
+    """A request cancelled while its write runs on the connection's thread (a shutdown, a timeout): the
+    write is rolled back and the database lock released, so the next writer is not kept waiting."""
+    import asyncio
+
+    slow = (
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 3000000) "
+        "INSERT INTO t (name) SELECT 'slow' WHERE (SELECT count(*) FROM n) > 0"
+    )
+
+    async def write() -> None:
+        async with lite.engine.begin() as connection:
+            await connection.execute(text("INSERT INTO t (name) VALUES ('first')"))
+            await connection.execute(text(slow))
+
+    task = asyncio.create_task(write())
+    await asyncio.sleep(0.05)  # the slow statement is running on the connection's thread
+    task.cancel()
+    await asyncio.gather(task, return_exceptions=True)
+    async with asyncio.timeout(5):  # not busy_timeout's 5 s per try: the lock is free
+        async with lite.engine.begin() as connection:
+            await connection.execute(text("INSERT INTO t (name) VALUES ('next')"))
+    async with lite.engine.connect() as connection:
+        names = (await connection.execute(text("SELECT name FROM t ORDER BY id"))).scalars().all()
+    assert names == ["next"]
